@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace Sportello.Data;
+
+public static class DatabaseFeature
+{
+    internal static void SqliteOptions(SqliteDbContextOptionsBuilder sqlite) =>
+        sqlite.MigrationsHistoryTable("__ef_migrations");
+
+    internal static void NpgsqlOptions(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsHistoryTable("__ef_migrations");
+
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(SportelloOptions.Section).Get<SportelloOptions>() ?? new();
+        var connectionString = builder.Configuration.GetConnectionString("Sportello");
+        switch (options.Database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var dataDir = DataDirectory(builder.Environment, options);
+                Directory.CreateDirectory(dataDir);
+                connectionString ??= $"Data Source={Path.Combine(dataDir, "sportello.db")}";
+                builder.Services.AddDbContext<SportelloDb, SqliteSportelloDb>(db => db
+                    .UseSqlite(connectionString, SqliteOptions)
+                    .AddInterceptors(new SqlitePragmas()));
+                break;
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Sportello:Database:Provider is Postgres but ConnectionStrings:Sportello is empty.");
+                }
+                builder.Services.AddDbContext<SportelloDb, PostgresSportelloDb>(db => db
+                    .UseNpgsql(connectionString, NpgsqlOptions));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Sportello:Database:Provider '{options.Database.Provider}'.");
+        }
+        // Keys for cookies and signed links live in the database, so every node shares them and one backup holds them.
+        builder.Services.AddDataProtection().SetApplicationName("Sportello").PersistKeysToDbContext<SportelloDb>();
+        return builder;
+    }
+
+    public static string DataDirectory(IHostEnvironment environment, SportelloOptions options) =>
+        Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.DataDir));
+
+    /// <summary>Migrates the schema; false (with the reason on stderr) when the node must not start.</summary>
+    public static async Task<bool> PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+        var where = Describe(db);
+        try
+        {
+            if (db.Database.IsSqlite())
+            {
+                // WAL is a property of the file: set once, kept by every later connection.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;");
+            }
+            var applied = await db.Database.GetAppliedMigrationsAsync();
+            var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+            var unknown = applied.Where(m => !known.Contains(m)).ToList();
+            if (unknown.Count > 0)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"Sportello cannot start: the database ({where}) has a newer schema than this version of Sportello " +
+                    $"(unknown migrations: {string.Join(", ", unknown)}). Run the newer version, or restore a backup made for this one.");
+                return false;
+            }
+            await db.Database.MigrateAsync();
+            return true;
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Sportello cannot start: the database ({where}) is unreachable or refused the schema: {ex.GetBaseException().Message}");
+            return false;
+        }
+    }
+
+    // Names the database without its credentials.
+    private static string Describe(SportelloDb db)
+    {
+        var connection = db.Database.GetConnectionString() ?? "";
+        if (db.Database.IsNpgsql())
+        {
+            var csb = new NpgsqlConnectionStringBuilder(connection);
+            return $"PostgreSQL {csb.Host}:{csb.Port}/{csb.Database}";
+        }
+        return $"SQLite {new DbConnectionStringBuilder { ConnectionString = connection }["Data Source"]}";
+    }
+}

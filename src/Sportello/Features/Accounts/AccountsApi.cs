@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Web;
+
+namespace Sportello.Features.Accounts;
+
+public sealed record TokenRequest(string? Email, string? Password, string? TotpCode = null, string? Name = null);
+public sealed record TokenResponse(string Token, DateTime ExpiresAt);
+public sealed record MeResponse(
+    Guid Id, string Email, string Name, string? Country, string Language, string TimeZone,
+    string? Company, string? VatId, IReadOnlyList<string> Roles, IReadOnlyList<string> Departments);
+
+public static class AccountsApi
+{
+    public static RouteGroupBuilder MapAccountsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/auth/token", IssueTokenAsync).AllowAnonymous().WithTags("Sign-in");
+        api.MapDelete("/auth/token", RevokeCurrentTokenAsync).RequireAuthorization(Policies.ApiUser).WithTags("Sign-in");
+        api.MapGet("/me", GetMeAsync).RequireAuthorization(Policies.ApiUser).WithTags("Account");
+        var admin = api.MapGroup("/admin").RequireAuthorization(Policies.ApiAdmin).WithTags("Admin");
+        admin.MapPost("/customers", CreateCustomerAsync);
+        admin.MapGet("/customers", ListCustomersAsync);
+        admin.MapGet("/customers/{customerId:guid}", GetCustomerAsync);
+        admin.MapPost("/agents", CreateAgentAsync);
+        return api;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueTokenAsync(
+        TokenRequest request, HttpContext http, PasswordSignIn signIn, ApiTokens tokens)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(request.Email))
+        {
+            errors.Add("email", "email is required.");
+        }
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors.Add("password", "password is required.");
+        }
+        if (request.Name?.Length > 100)
+        {
+            errors.Add("name", "name is at most 100 characters.");
+        }
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var attempt = await signIn.CheckAsync(http.Connection.RemoteIpAddress?.ToString(), request.Email!, request.Password!, request.TotpCode);
+        switch (attempt.Outcome)
+        {
+            case SignInOutcome.Success:
+                var issued = await tokens.IssueAsync(attempt.User!.Id, string.IsNullOrWhiteSpace(request.Name) ? "API" : request.Name.Trim(), http.RequestAborted);
+                return TypedResults.Ok(new TokenResponse(issued.Token, issued.ExpiresAt));
+            case SignInOutcome.Throttled:
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(attempt.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-in attempts",
+                    detail: "Wait before trying again.");
+            case SignInOutcome.SecondFactorRequired:
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Second factor required",
+                    detail: "This account uses two-factor authentication: send totpCode.",
+                    extensions: new Dictionary<string, object?> { ["totpRequired"] = true });
+            case SignInOutcome.LockedOut:
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
+                    detail: "Too many failed attempts: the account is locked for a while.",
+                    extensions: new Dictionary<string, object?> { ["lockedOut"] = true });
+            default:
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
+                    detail: "The email, password or code is wrong.");
+        }
+    }
+
+    private static async Task<NoContent> RevokeCurrentTokenAsync(HttpContext http, ApiTokens tokens)
+    {
+        var secret = http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        if (await tokens.FindActiveAsync(secret, http.RequestAborted) is { } token)
+        {
+            await tokens.RevokeAsync(token.UserId, token.Id, http.RequestAborted);
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<MeResponse>, NotFound>> GetMeAsync(HttpContext http, SportelloDb db, UserManager<User> users)
+    {
+        var id = http.User.UserId();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, http.RequestAborted);
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var roles = (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList();
+        var departments = await db.AgentDepartments.Where(d => d.UserId == id).Select(d => d.Department).OrderBy(d => d).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email!, user.Name, user.Country, user.Language, user.TimeZone,
+            user.Company, user.VatId, roles, departments));
+    }
+
+    private static async Task<Results<Created<CustomerResponse>, ValidationProblem>> CreateCustomerAsync(
+        CreateCustomerRequest request, CreateCustomer createCustomer, CancellationToken cancellationToken)
+    {
+        var outcome = await createCustomer.HandleAsync(request, cancellationToken);
+        return outcome.Value is { } user
+            ? TypedResults.Created($"/api/v1/admin/customers/{user.Id}", CustomerResponse.From(user))
+            : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
+    }
+
+    private static async Task<Results<Ok<List<CustomerResponse>>, ValidationProblem>> ListCustomersAsync(
+        HttpContext http, SportelloDb db, int? limit, string? cursor)
+    {
+        var errors = new ValidationErrors();
+        if (!Page.TryRead(limit, cursor, errors, out var page))
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var customers = await CustomersQuery(db)
+            .Where(u => page.After == null || u.Id > page.After)
+            .OrderBy(u => u.Id)
+            .Take(page.Limit + 1)
+            .ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(page.Finish(http, customers.Select(CustomerResponse.From).ToList(), c => c.Id));
+    }
+
+    private static async Task<Results<Ok<CustomerResponse>, NotFound>> GetCustomerAsync(Guid customerId, SportelloDb db, CancellationToken cancellationToken)
+    {
+        var customer = await CustomersQuery(db).FirstOrDefaultAsync(u => u.Id == customerId, cancellationToken);
+        return customer is null ? TypedResults.NotFound() : TypedResults.Ok(CustomerResponse.From(customer));
+    }
+
+    internal static IQueryable<User> CustomersQuery(SportelloDb db)
+    {
+        var customerRole = db.Roles.Where(r => r.Name == Roles.Customer).Select(r => r.Id);
+        return db.Users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && customerRole.Contains(ur.RoleId)));
+    }
+
+    private static async Task<Results<Created<AgentResponse>, ValidationProblem>> CreateAgentAsync(
+        CreateAgentRequest request, CreateAgent createAgent, CancellationToken cancellationToken)
+    {
+        var outcome = await createAgent.HandleAsync(request, cancellationToken);
+        return outcome.Value is { } agent
+            ? TypedResults.Created($"/api/v1/admin/agents/{agent.Id}", agent)
+            : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
+    }
+}

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+
+namespace Sportello.Features.Accounts;
+
+public static class Policies
+{
+    public const string ApiUser = "api-user";
+    public const string ApiCustomer = "api-customer";
+    public const string ApiAgent = "api-agent";
+    public const string ApiAdmin = "api-admin";
+    public const string Customer = "customer";
+    public const string Agent = "agent";
+    public const string Admin = "admin";
+}
+
+public static class AccountsFeature
+{
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection("Sportello:Identity").Get<IdentitySettings>() ?? new();
+        builder.Services
+            .AddIdentity<User, Role>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                // Length over composition (NIST SP 800-63B), plus PasswordRules against guessable ones.
+                o.Password.RequiredLength = 12;
+                o.Password.RequiredUniqueChars = 5;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = settings.MaxFailedAccessAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(settings.LockoutMinutes);
+            })
+            .AddEntityFrameworkStores<SportelloDb>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<SportelloClaims>()
+            .AddPasswordValidator<PasswordRules>();
+        builder.Services.Configure<PasswordHasherOptions>(o => o.IterationCount = settings.PasswordIterations);
+        builder.Services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "sportello";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.LoginPath = "/signin";
+            cookie.LogoutPath = "/signout";
+            cookie.AccessDeniedPath = "/forbidden";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+            cookie.SlidingExpiration = true;
+            cookie.Events.OnValidatePrincipal = RejectStaleSessionAsync;
+        });
+        builder.Services.ConfigureExternalCookie(c => c.Cookie.Name = "sportello.ext");
+        builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, c =>
+        {
+            c.Cookie.Name = "sportello.2fa";
+            c.ExpireTimeSpan = TimeSpan.FromMinutes(5);
+        });
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.ApiUser, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireAuthenticatedUser())
+            .AddPolicy(Policies.ApiCustomer, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireRole(Roles.Customer))
+            .AddPolicy(Policies.ApiAgent, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireRole(Roles.Agent, Roles.Admin))
+            .AddPolicy(Policies.ApiAdmin, p => p.AddAuthenticationSchemes(ApiTokenAuthentication.SchemeName).RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Customer, p => p.RequireRole(Roles.Customer))
+            .AddPolicy(Policies.Agent, p => p.RequireRole(Roles.Agent, Roles.Admin))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+        builder.Services.AddScoped<ApiTokens>();
+        builder.Services.AddScoped<TwoFactor>();
+        builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddScoped<CreateCustomer>();
+        builder.Services.AddScoped<CreateAgent>();
+        builder.Services.AddScoped<ChangePassword>();
+        builder.Services.AddSingleton<SignInThrottle>();
+        return builder;
+    }
+
+    // A session whose security stamp changed (password change, "sign out everywhere") ends on its next request.
+    private static async Task RejectStaleSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal;
+        var stampType = context.HttpContext.RequestServices
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        var stamp = principal?.FindFirstValue(stampType);
+        if (principal is not null && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id))
+        {
+            var db = context.HttpContext.RequestServices.GetRequiredService<SportelloDb>();
+            var current = await db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).FirstOrDefaultAsync();
+            if (current is not null && current == stamp)
+            {
+                return;
+            }
+        }
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+    }
+}

@@ -1,0 +1,162 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
+using Sportello.Web;
+
+namespace Sportello.Features.Accounts.Pages.Account;
+
+public sealed class IndexModel(
+    UserManager<User> users, SignInManager<User> signInManager, ApiTokens apiTokens, ChangePassword changePassword, TimeProvider clock)
+    : PageModel
+{
+    public static readonly IReadOnlyList<string> TimeZones = [.. DateTimeZoneProviders.Tzdb.Ids.Order(StringComparer.Ordinal)];
+
+    public sealed class ProfileInput
+    {
+        public string Name { get; set; } = "";
+        public string? Company { get; set; }
+        public string Language { get; set; } = Languages.English;
+        public string TimeZone { get; set; } = "Europe/Rome";
+    }
+
+    public sealed class PasswordInput
+    {
+        public string? CurrentPassword { get; set; }
+        public string? NewPassword { get; set; }
+    }
+
+    [BindProperty]
+    public ProfileInput Profile { get; set; } = new();
+
+    [BindProperty]
+    public PasswordInput Password { get; set; } = new();
+
+    public User Me { get; private set; } = null!;
+    public bool TwoFactorEnabled { get; private set; }
+    public List<ApiToken> Tokens { get; private set; } = [];
+    public DateTime Now { get; private set; }
+    public string? NewToken { get; private set; }
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public string Local(DateTime utc) => Display.LocalTime(utc, Me.TimeZone);
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        await LoadAsync(fillProfile: true);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostProfileAsync()
+    {
+        var me = await CurrentUserAsync();
+        var errors = new ValidationErrors();
+        Features.Accounts.Profile.ValidateName(errors, Profile.Name);
+        Features.Accounts.Profile.ValidateLanguage(errors, Profile.Language);
+        Features.Accounts.Profile.ValidateTimeZone(errors, Profile.TimeZone);
+        if (Profile.Company?.Trim().Length > 200)
+        {
+            errors.Add("company", "company is at most 200 characters.");
+        }
+        if (errors.Any)
+        {
+            errors.CopyTo(ModelState, "Profile.");
+            await LoadAsync(fillProfile: false);
+            return Page();
+        }
+        me.Name = Profile.Name.Trim();
+        if (User.IsInRole(Roles.Customer))
+        {
+            me.Company = string.IsNullOrWhiteSpace(Profile.Company) ? null : Profile.Company.Trim();
+        }
+        me.Language = Profile.Language;
+        me.TimeZone = Profile.TimeZone;
+        await users.UpdateAsync(me);
+        Localization.RememberLanguage(Response, me.Language);
+        await signInManager.RefreshSignInAsync(me);
+        Notice = "Profile saved.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostPasswordAsync()
+    {
+        var me = await CurrentUserAsync();
+        var errors = await changePassword.HandleAsync(me, Password.CurrentPassword, Password.NewPassword, HttpContext.RequestAborted);
+        if (errors.Any)
+        {
+            errors.CopyTo(ModelState, "Password.");
+            await LoadAsync(fillProfile: true);
+            return Page();
+        }
+        await signInManager.RefreshSignInAsync(me);
+        Notice = "Password changed. Other sessions are signed out and API tokens revoked.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostCreateTokenAsync(string? tokenName)
+    {
+        var me = await CurrentUserAsync();
+        if (string.IsNullOrWhiteSpace(tokenName) || tokenName.Trim().Length > 100)
+        {
+            ModelState.AddModelError("tokenName", "Give the token a name of up to 100 characters.");
+            await LoadAsync(fillProfile: true);
+            return Page();
+        }
+        var issued = await apiTokens.IssueAsync(me.Id, tokenName.Trim(), HttpContext.RequestAborted);
+        NewToken = issued.Token;
+        await LoadAsync(fillProfile: true);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeTokenAsync(Guid tokenId)
+    {
+        var me = await CurrentUserAsync();
+        if (!await apiTokens.RevokeAsync(me.Id, tokenId, HttpContext.RequestAborted))
+        {
+            return NotFound();
+        }
+        Notice = "Token revoked.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostDisableTwoFactorAsync(string? password)
+    {
+        var me = await CurrentUserAsync();
+        if (string.IsNullOrEmpty(password) || !await users.CheckPasswordAsync(me, password))
+        {
+            ModelState.AddModelError("password", "The password is wrong.");
+            await LoadAsync(fillProfile: true);
+            return Page();
+        }
+        await users.SetTwoFactorEnabledAsync(me, false);
+        await users.ResetAuthenticatorKeyAsync(me);
+        await signInManager.RefreshSignInAsync(me);
+        Notice = "Two-factor authentication is off.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync()
+    {
+        var me = await CurrentUserAsync();
+        await users.UpdateSecurityStampAsync(me);
+        await signInManager.SignOutAsync();
+        return Redirect("/signin");
+    }
+
+    private async Task<User> CurrentUserAsync() =>
+        await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed in as a user who no longer exists.");
+
+    private async Task LoadAsync(bool fillProfile)
+    {
+        Me = await CurrentUserAsync();
+        Now = clock.GetUtcNow().UtcDateTime;
+        TwoFactorEnabled = Me.TwoFactorEnabled;
+        Tokens = await apiTokens.ListAsync(Me.Id, HttpContext.RequestAborted);
+        if (fillProfile)
+        {
+            Profile = new ProfileInput { Name = Me.Name, Company = Me.Company, Language = Me.Language, TimeZone = Me.TimeZone };
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Sportello.Features.Accounts;
+
+/// <summary>Adds the display name and language to the principal, so pages need no lookup.</summary>
+internal sealed class SportelloClaims(UserManager<User> users, RoleManager<Role> roles, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<User, Role>(users, roles, options)
+{
+    public const string DisplayName = "sportello:name";
+    public const string Language = "sportello:lang";
+
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(User user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(DisplayName, user.Name));
+        identity.AddClaim(new Claim(Language, user.Language));
+        return identity;
+    }
+}
+
+public static class PrincipalExtensions
+{
+    public static Guid UserId(this ClaimsPrincipal principal) =>
+        Guid.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier)
+            ?? throw new InvalidOperationException("The principal has no user id."));
+
+    public static string DisplayName(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue(SportelloClaims.DisplayName) ?? principal.Identity?.Name ?? "";
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Sportello.Features.Accounts;
+
+/// <summary>Anyone who signs in: a customer, an agent or an admin (by role).</summary>
+public sealed class User : IdentityUser<Guid>
+{
+    public string Name { get; set; } = "";
+    public string? Company { get; set; }
+    /// <summary>ISO 3166-1 alpha-2; customers only.</summary>
+    public string? Country { get; set; }
+    public string Language { get; set; } = Languages.English;
+    /// <summary>IANA time zone id.</summary>
+    public string TimeZone { get; set; } = "Europe/Rome";
+    public string? VatId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    /// <summary>The last TOTP time step accepted, so a spent code is refused on replay.</summary>
+    public long LastTotpStep { get; set; }
+}
+
+public sealed class Role : IdentityRole<Guid>
+{
+    public Role() { }
+    public Role(string name) : base(name) { }
+}
+
+public static class Roles
+{
+    public const string Customer = "customer";
+    public const string Agent = "agent";
+    public const string Admin = "admin";
+    public static readonly string[] All = [Customer, Agent, Admin];
+}
+
+public static class Languages
+{
+    public const string English = "en";
+    public const string Italian = "it";
+    public static readonly string[] All = [English, Italian];
+}
+
+public static class Departments
+{
+    public const string Technical = "technical";
+    public const string Financial = "financial";
+    public static readonly string[] All = [Technical, Financial];
+}
+
+/// <summary>An agent works the queues of the departments they belong to.</summary>
+public sealed class AgentDepartment
+{
+    public Guid UserId { get; set; }
+    public string Department { get; set; } = "";
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Services;
+
+namespace Sportello.Features.Admin;
+
+public sealed class CustomerModel(SportelloDb db, AddService addService) : PageModel
+{
+    public sealed class InputModel
+    {
+        public string? Name { get; set; }
+        public string? Product { get; set; }
+        public string? Location { get; set; }
+        public string? OrderNumber { get; set; }
+        public string? IpAddresses { get; set; }
+    }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    public User Customer { get; private set; } = null!;
+    public List<Service> Services { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid customerId) => await LoadAsync(customerId) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(Guid customerId)
+    {
+        var addresses = (Input.IpAddresses ?? "").Split(['\n', ',', ' ', '\r'], StringSplitOptions.RemoveEmptyEntries).ToList();
+        var outcome = await addService.HandleAsync(customerId,
+            new AddServiceRequest(Input.Name, Input.Product, Input.Location, Input.OrderNumber, addresses), HttpContext.RequestAborted);
+        if (outcome is null)
+        {
+            return NotFound();
+        }
+        if (outcome.Value is not null)
+        {
+            return Redirect($"/admin/customers/{customerId}");
+        }
+        foreach (var (field, messages) in outcome.Errors.ToDictionary())
+        {
+            var key = field.StartsWith("ipAddresses", StringComparison.Ordinal) ? "Input.IpAddresses" : "Input." + char.ToUpperInvariant(field[0]) + field[1..];
+            foreach (var message in messages)
+            {
+                ModelState.AddModelError(key, message);
+            }
+        }
+        await LoadAsync(customerId);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid customerId)
+    {
+        var customer = await AccountsApi.CustomersQuery(db).AsNoTracking().FirstOrDefaultAsync(u => u.Id == customerId, HttpContext.RequestAborted);
+        if (customer is null)
+        {
+            return false;
+        }
+        Customer = customer;
+        Services = await ServicesFeature.OfCustomerAsync(db, customerId, HttpContext.RequestAborted);
+        return true;
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+
+namespace Sportello.Features.Admin;
+
+public sealed class IndexModel(SportelloDb db) : PageModel
+{
+    public int Customers { get; private set; }
+    public int Services { get; private set; }
+    public int Agents { get; private set; }
+
+    public async Task OnGetAsync()
+    {
+        var ct = HttpContext.RequestAborted;
+        Customers = await AccountsApi.CustomersQuery(db).CountAsync(ct);
+        Services = await db.Services.CountAsync(ct);
+        Agents = await db.AgentDepartments.Select(d => d.UserId).Distinct().CountAsync(ct);
+    }
+}

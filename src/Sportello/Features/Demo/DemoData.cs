@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Services;
+
+namespace Sportello.Features.Demo;
+
+/// <summary>
+/// A believable provider for a first look (Sportello:Demo, on in Development): customers in several countries
+/// with VPS and dedicated servers, agents in both departments. Sign-ins go to the console, never the log.
+/// </summary>
+public static class DemoData
+{
+    public const string Password = "demo-pass-2026!";
+    public const string AdminEmail = "admin@sportello.local";
+
+    private sealed record DemoService(string Name, string Product, string Location, string OrderNumber, string[] Ips);
+
+    private sealed record DemoCustomer(string Email, string Name, string? Company, string Country, string Language, string TimeZone,
+        string? VatId, DemoService[] Services);
+
+    private static readonly DemoCustomer[] Customers =
+    [
+        new("giulia.rossi@example.it", "Giulia Rossi", "Rossi Web S.r.l.", "IT", "it", "Europe/Rome", "IT01234567897",
+        [
+            new("VPS Milano shop", "VPS L (8 vCPU, 16 GB)", "Milan MIL1", "104233", ["192.0.2.11", "2001:db8:10::11"]),
+            new("Gestionale", "Dedicated Xeon E-2388G", "Milan MIL1", "104871", ["192.0.2.40"]),
+        ]),
+        new("lukas@schneider-it.example", "Lukas Schneider", "Schneider IT GmbH", "DE", "en", "Europe/Berlin", "DE123456789",
+        [
+            new("web-01", "Dedicated EPYC 7313P", "Frankfurt FRA2", "121500", ["198.51.100.20", "2001:db8:20::20"]),
+            new("backup-vps", "VPS S (2 vCPU, 4 GB)", "Amsterdam AMS1", "121501", ["198.51.100.33"]),
+        ]),
+        new("marie.dubois@example.fr", "Marie Dubois", null, "FR", "en", "Europe/Paris", null,
+        [
+            new("Blog", "VPS M (4 vCPU, 8 GB)", "Paris PAR1", "133042", ["203.0.113.5"]),
+        ]),
+        new("emma@clarke.example", "Emma Clarke", "Clarke Dev LLC", "US", "en", "America/New_York", null,
+        [
+            new("api-prod", "Dedicated Xeon Gold 6326", "Miami MIA1", "140918", ["203.0.113.77", "2001:db8:40::77"]),
+        ]),
+    ];
+
+    private static readonly (string Email, string Name, string[] Departments, string Language)[] Agents =
+    [
+        ("marco.bianchi@sportello.local", "Marco Bianchi", [Departments.Technical], "it"),
+        ("sara.conti@sportello.local", "Sara Conti", [Departments.Financial], "it"),
+        ("daniel.weber@sportello.local", "Daniel Weber", [Departments.Technical, Departments.Financial], "en"),
+    ];
+
+    public static async Task SeedAsync(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<SportelloOptions>>().Value;
+        if (!options.Demo)
+        {
+            return;
+        }
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        var db = provider.GetRequiredService<SportelloDb>();
+        if (!await db.Users.AnyAsync(u => u.Email == Customers[0].Email))
+        {
+            if (!await db.Users.AnyAsync(u => u.Email == AdminEmail))
+            {
+                await Bootstrap.CreateAdminAsync(provider, AdminEmail, "Demo Admin", Password);
+            }
+            foreach (var (email, name, departments, language) in Agents)
+            {
+                await provider.GetRequiredService<CreateAgent>().HandleAsync(
+                    new CreateAgentRequest(email, name, Password, [.. departments], language, "Europe/Rome"));
+            }
+            foreach (var c in Customers)
+            {
+                var customer = await provider.GetRequiredService<CreateCustomer>().HandleAsync(
+                    new CreateCustomerRequest(c.Email, c.Name, Password, c.Country, c.Language, c.TimeZone, c.Company, c.VatId));
+                foreach (var s in c.Services)
+                {
+                    await provider.GetRequiredService<AddService>().HandleAsync(customer.Value!.Id,
+                        new AddServiceRequest(s.Name, s.Product, s.Location, s.OrderNumber, [.. s.Ips]));
+                }
+            }
+        }
+        PrintSignIns(options.PublicUrl!);
+    }
+
+    private static void PrintSignIns(string url)
+    {
+        var lines = new List<string>
+        {
+            "",
+            "  Sportello demo: " + url,
+            $"  Every demo account's password: {Password}",
+            $"    admin     {AdminEmail,-34} {url}/admin",
+        };
+        lines.AddRange(Agents.Select(a => $"    agent     {a.Email,-34} {url}/desk  ({string.Join(", ", a.Departments)})"));
+        lines.AddRange(Customers.Select(c => $"    customer  {c.Email,-34} {url}/  ({c.Country}, {c.Language})"));
+        lines.Add("");
+        // Straight to the console: demo sign-ins must never reach log files.
+        Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}

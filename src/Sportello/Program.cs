@@ -1,0 +1,35 @@
+using Sportello;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Demo;
+using Sportello.Features.Operations;
+using Sportello.Features.Services;
+using Sportello.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSportelloOptions();
+builder.AddDatabase();
+builder.AddAccounts();
+builder.AddServices();
+builder.AddWeb();
+builder.AddOperations();
+
+var app = builder.Build();
+if (!await app.PrepareDatabaseAsync() || !await Bootstrap.CreateFirstAdminAsync(app.Services))
+{
+    return 1;
+}
+await DemoData.SeedAsync(app.Services);
+
+app.UseWeb();
+app.MapOperations();
+app.MapGroup("/api/v1")
+    .MapAccountsApi()
+    .MapServicesApi();
+app.MapRazorPages();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using OtpNet;
+using Sportello.Tests.Infrastructure;
+
+namespace Sportello.Tests.Features.Accounts;
+
+[Trait("Category", "Data")]
+public sealed partial class TokenTests(SportelloApp app) : IClassFixture<SportelloApp>
+{
+    [Fact]
+    public async Task Token_WrongPassword_Returns401()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("wrongpw@example.com");
+        var response = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "wrongpw@example.com", password = "not the password" });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var unknown = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "nobody@example.com", password = "whatever it is" });
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_MissingFields_Returns400NamingThem()
+    {
+        var response = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "someone@example.com" });
+        await response.AssertNamesFieldAsync("password");
+    }
+
+    [Fact]
+    public async Task Token_AfterItsLifetime_Returns401()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("expiring@example.com");
+        var body = await (await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token",
+            new { email = "expiring@example.com", password = "customer-password-1" })).JsonAsync(HttpStatusCode.OK);
+        var token = body.GetProperty("token").GetString()!;
+        var expiresAt = body.GetProperty("expiresAt").GetDateTime();
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime.AddDays(30), expiresAt);
+        Assert.Equal(HttpStatusCode.OK, (await app.WithToken(token).GetAsync("/api/v1/me")).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.WithToken(token).GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_Revoked_Returns401()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("revoking@example.com");
+        var client = await app.SignInAsync("revoking@example.com", "customer-password-1");
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/auth/token")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_RevokedFromAccountPage_Returns401()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("pagerevoke@example.com");
+        var api = await app.SignInAsync("pagerevoke@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("pagerevoke@example.com", "customer-password-1");
+        var html = await web.GetPageAsync("/account");
+        var tokenId = RevokeForm().Match(html).Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(tokenId), "The account page should list the token with a revoke button.");
+        var revoked = await web.SubmitAsync("/account", $"/account?handler=RevokeToken&tokenId={tokenId}", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_RepeatedFailures_LockTheAccountEvenForTheRightPassword()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("locked@example.com");
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "locked@example.com", password = $"wrong guess {i}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        var right = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "locked@example.com", password = "customer-password-1" });
+        var problem = await right.JsonAsync(HttpStatusCode.Unauthorized);
+        Assert.True(problem.GetProperty("lockedOut").GetBoolean());
+    }
+
+    [Fact]
+    public async Task PasswordChange_RevokesTokensAndEndsOtherSessions()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("changer@example.com");
+        var api = await app.SignInAsync("changer@example.com", "customer-password-1");
+        var otherBrowser = await app.SignInWebAsync("changer@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("changer@example.com", "customer-password-1");
+        var changed = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
+        {
+            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.NewPassword"] = "a brand new passphrase",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/me")).StatusCode);
+        var stale = await otherBrowser.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, stale.StatusCode);
+        Assert.Equal("/signin", stale.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.OK, (await web.GetAsync("/account")).StatusCode);
+        await app.SignInAsync("changer@example.com", "a brand new passphrase");
+    }
+
+    [Fact]
+    public async Task TwoFactor_TurnedOnFromAccountPage_TokenNeedsTheCode_AndACodeWorksOnce()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("totp@example.com");
+        var web = await app.SignInWebAsync("totp@example.com", "customer-password-1");
+        var setup = await web.GetPageAsync("/account/two-factor");
+        var key = KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal);
+        var totp = new Totp(Base32Encoding.ToBytes(key));
+        var enabled = await web.PostAsync("/account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Code"] = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime),
+            ["__RequestVerificationToken"] = WebForms.AntiforgeryToken(setup),
+        }));
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        Assert.Contains("Recovery codes", await enabled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var noCode = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer-password-1" });
+        Assert.True((await noCode.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("totpRequired").GetBoolean());
+
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        var code = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime);
+        var first = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer-password-1", totpCode = code });
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var replay = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer-password-1", totpCode = code });
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+    }
+
+    [GeneratedRegex("tokenId=([0-9a-f-]{36})")]
+    private static partial Regex RevokeForm();
+
+    [GeneratedRegex("id=\"authenticator-key\">([A-Z2-7 ]+)<")]
+    private static partial Regex KeyOnPage();
+}
+
+public sealed class ThrottledApp : SportelloApp
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Sportello:RateLimits:SignIn:PermitLimit"] = "3",
+    };
+}
+
+[Trait("Category", "Data")]
+public sealed class SignInThrottleTests(ThrottledApp app) : IClassFixture<ThrottledApp>
+{
+    [Fact]
+    public async Task Token_TooManyAttempts_Returns429WithRetryAfter()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            var attempt = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "target@example.com", password = $"guess number {i}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, attempt.StatusCode);
+        }
+        var blocked = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "target@example.com", password = "guess number 4" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.True(blocked.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+}

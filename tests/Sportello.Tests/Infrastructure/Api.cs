@@ -1,0 +1,47 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Sportello.Tests.Infrastructure;
+
+/// <summary>Small helpers for talking to the JSON API the way an integrator would.</summary>
+public static class Api
+{
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Asserts a 400 problem whose <c>errors</c> name <paramref name="field"/>.</summary>
+    public static async Task AssertNamesFieldAsync(this HttpResponseMessage response, string field)
+    {
+        var problem = await response.JsonAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"errors should name '{field}': {errors}");
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsJsonAsync(url, body);
+
+    public static async Task<JsonElement> CreateCustomerAsync(this HttpClient admin, string email, string country = "IT",
+        string password = "customer-password-1")
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/customers", new
+        {
+            email, name = "Customer " + email.Split('@')[0], password, country, language = "en", timeZone = "Europe/Rome",
+        });
+        return await response.JsonAsync(HttpStatusCode.Created);
+    }
+
+    public static async Task<JsonElement> AddServiceAsync(this HttpClient admin, string customerId, string orderNumber, params string[] ips)
+    {
+        var response = await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customerId}/services", new
+        {
+            name = "Server " + orderNumber, product = "VPS M", location = "Milan MIL1", orderNumber, ipAddresses = ips,
+        });
+        return await response.JsonAsync(HttpStatusCode.Created);
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Sportello.Tests.Infrastructure;
+
+namespace Sportello.Tests.Web;
+
+public sealed partial class TranslationsTests
+{
+    [Fact]
+    public void EveryTextInThePages_HasAnItalianTranslation()
+    {
+        var src = Path.Combine(SportelloProcess.RepoRoot, "src", "Sportello");
+        var italian = XDocument.Load(Path.Combine(src, "Web", "Text.it.resx")).Root!.Elements("data")
+            .Select(d => (string)d.Attribute("name")!).ToHashSet(StringComparer.Ordinal);
+        var used = Directory.EnumerateFiles(src, "*.cshtml", SearchOption.AllDirectories)
+            .SelectMany(f => Localized().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetFileName(f), Key: m.Groups[1].Value)))
+            .ToList();
+        Assert.NotEmpty(used);
+        var missing = used.Where(u => !italian.Contains(u.Key)).Select(u => $"{u.File}: {u.Key}").Distinct().ToList();
+        Assert.True(missing.Count == 0, "Missing Italian for:\n" + string.Join("\n", missing));
+    }
+
+    [GeneratedRegex("T\\[\"([^\"]+)\"")]
+    private static partial Regex Localized();
+}
