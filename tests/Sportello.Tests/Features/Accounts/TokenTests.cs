@@ -1,7 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OtpNet;
+using Sportello.Data;
+using Sportello.Features.Accounts;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Accounts;
@@ -125,6 +131,65 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
         var replay = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer-password-1", totpCode = code });
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
     }
+
+    [Fact]
+    public async Task SignIn_PasswordHashedWithFewerIterations_IsRehashedWithTheConfiguredCount()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("oldhash@example.com");
+        using (var scope = app.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var user = (await users.FindByEmailAsync("oldhash@example.com"))!;
+            var weak = new PasswordHasher<User>(Options.Create(new PasswordHasherOptions { IterationCount = 10 }));
+            user.PasswordHash = weak.HashPassword(user, "customer-password-1");
+            await users.UpdateAsync(user);
+            Assert.Equal(10, IterationsOf(user.PasswordHash));
+        }
+        await app.SignInAsync("oldhash@example.com", "customer-password-1");
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            var hash = await db.Users.Where(u => u.Email == "oldhash@example.com").Select(u => u.PasswordHash).SingleAsync();
+            Assert.Equal(1000, IterationsOf(hash!));
+        }
+    }
+
+    [Fact]
+    public async Task WebSignIn_WithTwoFactor_AsksForTheCodeThenSignsIn()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("web2fa@example.com");
+        var setupClient = await app.SignInWebAsync("web2fa@example.com", "customer-password-1");
+        var setup = await setupClient.GetPageAsync("/account/two-factor");
+        var totp = new Totp(Base32Encoding.ToBytes(KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal)));
+        await setupClient.PostAsync("/account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Code"] = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime),
+            ["__RequestVerificationToken"] = WebForms.AntiforgeryToken(setup),
+        }));
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+
+        var browser = app.Anonymous();
+        var password = await browser.SubmitAsync("/signin", "/signin", new Dictionary<string, string>
+        {
+            ["Input.Email"] = "web2fa@example.com", ["Input.Password"] = "customer-password-1",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
+        Assert.StartsWith("/signin/code", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/account")).StatusCode);
+
+        var wrong = await browser.SubmitAsync("/signin/code", "/signin/code", new Dictionary<string, string> { ["Code"] = "000000" });
+        Assert.Contains("not valid", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var right = await browser.SubmitAsync("/signin/code", "/signin/code", new Dictionary<string, string>
+        {
+            ["Code"] = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime),
+        });
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account")).StatusCode);
+    }
+
+    // ASP.NET Identity v3 hash: 0x01, PRF (4 bytes), iteration count (4 bytes, big-endian), ...
+    private static int IterationsOf(string hash) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(Convert.FromBase64String(hash).AsSpan(5, 4));
 
     [GeneratedRegex("tokenId=([0-9a-f-]{36})")]
     private static partial Regex RevokeForm();
