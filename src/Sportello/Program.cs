@@ -4,6 +4,7 @@ using Sportello.Features.Accounts;
 using Sportello.Features.Demo;
 using Sportello.Features.Operations;
 using Sportello.Features.Services;
+using Sportello.Features.Tickets;
 using Sportello.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,7 +12,9 @@ builder.AddSportelloOptions();
 builder.AddDatabase();
 builder.AddAccounts();
 builder.AddServices();
+builder.AddTickets();
 builder.AddWeb();
+builder.AddRateLimits();
 builder.AddOperations();
 
 var app = builder.Build();
@@ -25,7 +28,9 @@ app.UseWeb();
 app.MapOperations();
 app.MapGroup("/api/v1")
     .MapAccountsApi()
-    .MapServicesApi();
+    .MapServicesApi()
+    .MapTicketsAndDeskApi();
+app.MapTickets();
 app.MapRazorPages();
 
 await app.RunAsync();

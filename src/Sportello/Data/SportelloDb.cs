@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Features.Accounts;
 using Sportello.Features.Services;
+using Sportello.Features.Sla;
+using Sportello.Features.Tickets;
 
 namespace Sportello.Data;
 
@@ -15,6 +17,12 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<AgentDepartment> AgentDepartments => Set<AgentDepartment>();
     public DbSet<Service> Services => Set<Service>();
     public DbSet<ServiceAddress> ServiceAddresses => Set<ServiceAddress>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketMessage> TicketMessages => Set<TicketMessage>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<AttachmentContent> AttachmentContents => Set<AttachmentContent>();
+    public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
+    public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -63,6 +63,7 @@ public static class WebFeature
         app.UseAuthentication();
         app.UseRequestLocalization();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 

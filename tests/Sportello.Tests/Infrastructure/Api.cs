@@ -45,3 +45,49 @@ public static class Api
         return await response.JsonAsync(HttpStatusCode.Created);
     }
 }
+
+public static class TicketApi
+{
+    public static async Task<JsonElement> OpenTicketAsync(this HttpClient customer, object body)
+    {
+        var response = await customer.PostAsJsonAsync("/api/v1/tickets", body);
+        return await response.JsonAsync(HttpStatusCode.Created);
+    }
+
+    /// <summary>A customer with one service, signed in: the usual start of a ticket test.</summary>
+    public static async Task<(HttpClient Customer, string ServiceId)> CustomerWithServiceAsync(
+        this SportelloApp app, string email, string orderNumber, string ip)
+    {
+        var admin = await app.AdminAsync();
+        var id = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
+        var service = await admin.AddServiceAsync(id, orderNumber, ip);
+        return (await app.SignInAsync(email, "customer-password-1"), service.GetProperty("id").GetString()!);
+    }
+
+    public static async Task<HttpClient> AgentAsync(this SportelloApp app, string email, params string[] departments)
+    {
+        var admin = await app.AdminAsync();
+        var response = await admin.PostAsJsonAsync("/api/v1/admin/agents", new
+        {
+            email, name = "Agent " + email.Split('@')[0], password = "agent passphrase 2026",
+            departments = departments.Length > 0 ? departments : ["technical", "financial"],
+        });
+        await response.JsonAsync(HttpStatusCode.Created);
+        return await app.SignInAsync(email, "agent passphrase 2026");
+    }
+}
+
+/// <summary>Values unique within a test run, for tests that need fresh order numbers, addresses or emails.</summary>
+public static class Unique
+{
+    private static int next;
+
+    public static int Next() => Interlocked.Increment(ref next);
+
+    /// <summary>A fresh customer with one service: (email, order number, IP address).</summary>
+    public static (string Email, string OrderNumber, string Ip) Customer(string prefix)
+    {
+        var n = Next();
+        return ($"{prefix}-{n}@example.com", (700000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture), $"100.64.{n / 250}.{n % 250 + 1}");
+    }
+}

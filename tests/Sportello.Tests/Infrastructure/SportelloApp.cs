@@ -39,6 +39,8 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Sportello:Demo"] = "false",
             ["Sportello:RateLimits:SignIn:PermitLimit"] = "10000",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Sportello:Sla:Monitor"] = "false",
+            ["Sportello:RateLimits:TicketCreation:PermitLimit"] = "10000",
         };
         foreach (var (key, value) in Settings)
         {

@@ -29,3 +29,16 @@ public static class PrincipalExtensions
     public static string DisplayName(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(SportelloClaims.DisplayName) ?? principal.Identity?.Name ?? "";
 }
+
+public static class CurrentUser
+{
+    /// <summary>The signed-in user's row; the principal was authenticated moments ago, so it exists.</summary>
+    public static async Task<User> MeAsync(this Data.SportelloDb db, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
+    {
+        var id = principal.UserId();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Users, u => u.Id == id, cancellationToken)
+            ?? throw new InvalidOperationException("The signed-in user no longer exists.");
+    }
+
+    public static bool IsAgentOrAdmin(this ClaimsPrincipal principal) => principal.IsInRole(Roles.Agent) || principal.IsInRole(Roles.Admin);
+}

@@ -34,7 +34,7 @@ public sealed class ServicesApiTests(SportelloApp app) : IClassFixture<Sportello
     public async Task AddService_BadIp_Returns400NamingTheAddress(string ip, string field)
     {
         var admin = await app.AdminAsync();
-        var customer = (await admin.CreateCustomerAsync($"ip{Math.Abs(ip.GetHashCode(StringComparison.Ordinal))}@example.com")).GetProperty("id").GetString()!;
+        var customer = (await admin.CreateCustomerAsync(Unique.Customer("ip").Email)).GetProperty("id").GetString()!;
         var response = await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customer}/services", new
         {
             name = "Box", product = "VPS", location = "Milan", orderNumber = "300001", ipAddresses = new[] { ip },

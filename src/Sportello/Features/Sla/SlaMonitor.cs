@@ -1,0 +1,80 @@
+using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.Sla;
+
+/// <summary>
+/// Marks tickets at risk (80 % of the running target) and breached, each once per target, records the event in the
+/// audit trail, counts it, and tells the Desk. Safe with several nodes: each mark is a conditional update, so only
+/// one node wins it.
+/// </summary>
+public sealed class SlaMonitor(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SlaMonitor> logger, IMeterFactory meters)
+    : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private readonly Counter<long> atRisk = meters.Create("Sportello").CreateCounter<long>("sportello.sla.at_risk", description: "Tickets that reached 80 % of a response target");
+    private readonly Counter<long> breached = meters.Create("Sportello").CreateCounter<long>("sportello.sla.breached", description: "Tickets that missed a response target");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "SLA sweep failed; retrying at the next interval");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass over the tickets whose running target has crossed a mark. Returns the marks made.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+        var signals = scope.ServiceProvider.GetRequiredService<TicketSignals>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.Tickets.AsNoTracking()
+            .Where(t => t.DueAt != null && TicketStatus.WaitingOnSupport.Contains(t.Status)
+                && ((t.BreachedAt == null && t.DueAt <= now) || (t.AtRiskAt == null && t.AtRiskDueAt <= now)))
+            .OrderBy(t => t.DueAt).Take(500).ToListAsync(cancellationToken);
+        var marks = 0;
+        foreach (var ticket in due)
+        {
+            var kind = ticket.DueAt <= now ? TicketEventKinds.SlaBreached : TicketEventKinds.SlaAtRisk;
+            var won = kind == TicketEventKinds.SlaBreached
+                ? await db.Tickets.Where(t => t.Id == ticket.Id && t.BreachedAt == null && t.DueAt == ticket.DueAt)
+                    .ExecuteUpdateAsync(t => t
+                        .SetProperty(x => x.BreachedAt, now)
+                        .SetProperty(x => x.AtRiskAt, x => x.AtRiskAt ?? now)
+                        .SetProperty(x => x.FirstResponseBreached, x => x.FirstResponseBreached || x.FirstRespondedAt == null), cancellationToken)
+                : await db.Tickets.Where(t => t.Id == ticket.Id && t.AtRiskAt == null && t.DueAt == ticket.DueAt)
+                    .ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskAt, now), cancellationToken);
+            if (won == 0)
+            {
+                continue;
+            }
+            TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
+            await db.SaveChangesAsync(cancellationToken);
+            (kind == TicketEventKinds.SlaBreached ? breached : atRisk).Add(1,
+                new KeyValuePair<string, object?>("department", ticket.Department),
+                new KeyValuePair<string, object?>("priority", ticket.Priority),
+                new KeyValuePair<string, object?>("channel", ticket.Channel));
+            if (kind == TicketEventKinds.SlaBreached)
+            {
+                logger.LogWarning("Ticket {Number} ({Department}, {Priority}) missed its response target due {DueAt:O}",
+                    ticket.Number, ticket.Department, ticket.Priority, ticket.DueAt);
+            }
+            signals.Changed(ticket, kind, customerMaySee: false);
+            marks++;
+        }
+        return marks;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Web;
+
+namespace Sportello.Features.Tickets;
+
+public sealed class TicketOptions
+{
+    public long MaxAttachmentBytes { get; set; } = 20 * 1024 * 1024;
+    public long MaxMessageAttachmentBytes { get; set; } = 30 * 1024 * 1024;
+    public int MaxFilesPerUpload { get; set; } = 10;
+}
+
+/// <summary>Files (logs, screenshots) join the uploader's latest message on a ticket; they change no status.</summary>
+public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<TicketOptions> options, TicketSignals signals)
+{
+    public sealed record Upload(string FileName, string? ContentType, long Length, Func<Stream> Open);
+
+    public sealed record Result(List<Attachment>? Attachments, ValidationErrors Errors, bool TooLarge);
+
+    /// <summary>Null when the user may not see the ticket.</summary>
+    public async Task<Result?> HandleAsync(User user, bool asAgent, Guid ticketId, IReadOnlyList<Upload> files, CancellationToken cancellationToken = default)
+    {
+        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId && (asAgent || t.CustomerId == user.Id), cancellationToken);
+        if (ticket is null)
+        {
+            return null;
+        }
+        var limits = options.Value;
+        var errors = new ValidationErrors();
+        var message = await db.TicketMessages.Where(m => m.TicketId == ticketId && m.AuthorId == user.Id)
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).FirstOrDefaultAsync(cancellationToken);
+        if (message is null)
+        {
+            errors.Add("files", "Attachments join your latest message on this ticket: write a message first.");
+        }
+        if (files.Count == 0)
+        {
+            errors.Add("files", "Send one or more files in form parts named 'files'.");
+        }
+        else if (files.Count > limits.MaxFilesPerUpload)
+        {
+            errors.Add("files", $"At most {limits.MaxFilesPerUpload} files at a time.");
+        }
+        var tooLarge = false;
+        foreach (var file in files.Where(f => f.Length > limits.MaxAttachmentBytes))
+        {
+            errors.Add("files", $"{FileNames.Normalize(file.FileName)} is {Megabytes(file.Length)}; each file may be at most {Megabytes(limits.MaxAttachmentBytes)}.");
+            tooLarge = true;
+        }
+        if (message is not null && !tooLarge)
+        {
+            var already = await db.Attachments.Where(a => a.MessageId == message.Id).SumAsync(a => (long?)a.Size, cancellationToken) ?? 0;
+            if (already + files.Sum(f => f.Length) > limits.MaxMessageAttachmentBytes)
+            {
+                errors.Add("files", $"Together the files on one message may be at most {Megabytes(limits.MaxMessageAttachmentBytes)}.");
+                tooLarge = true;
+            }
+        }
+        if (errors.Any)
+        {
+            return new Result(null, errors, tooLarge);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var added = new List<Attachment>();
+        foreach (var file in files)
+        {
+            var bytes = await ReadAsync(file, cancellationToken);
+            var attachment = new Attachment
+            {
+                Id = Guid.CreateVersion7(),
+                TicketId = ticket.Id,
+                MessageId = message!.Id,
+                FileName = FileNames.Normalize(file.FileName),
+                ContentType = ContentTypes.Clean(file.ContentType),
+                Size = bytes.Length,
+                Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+                CreatedAt = now,
+            };
+            db.Attachments.Add(attachment);
+            db.AttachmentContents.Add(new AttachmentContent { AttachmentId = attachment.Id, Bytes = bytes });
+            added.Add(attachment);
+        }
+        ticket.UpdatedAt = now;
+        TicketAudit.Record(db, ticket.Id, user.Id, TicketEventKinds.AttachmentsAdded, string.Join(", ", added.Select(a => a.FileName)), now);
+        await db.SaveChangesAsync(cancellationToken);
+        signals.Changed(ticket, TicketEventKinds.AttachmentsAdded, customerMaySee: !message!.Internal);
+        return new Result(added, errors, false);
+    }
+
+    private static async Task<byte[]> ReadAsync(Upload file, CancellationToken cancellationToken)
+    {
+        await using var stream = file.Open();
+        using var buffer = new MemoryStream(capacity: (int)Math.Min(file.Length, int.MaxValue));
+        await stream.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    private static string Megabytes(long bytes) =>
+        bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024.0):0.#} MB" : $"{Math.Max(1, bytes / 1024)} KB";
+}
+
+public static class ContentTypes
+{
+    /// <summary>A declared type kept for information only (files are always served as downloads); junk becomes octet-stream.</summary>
+    public static string Clean(string? declared)
+    {
+        var type = declared?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
+        var slash = type.IndexOf('/', StringComparison.Ordinal);
+        var ok = type.Length is > 2 and <= 100 && slash > 0 && slash < type.Length - 1
+            && type.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '+' or '.' or '_');
+        return ok ? type : "application/octet-stream";
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Sla;
+using Sportello.Web;
+
+namespace Sportello.Features.Tickets;
+
+/// <summary>What agents change on a ticket besides writing: status, priority, department, assignee.</summary>
+public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSignals signals)
+{
+    /// <summary>Null when there is no such ticket (or, for a customer, not theirs).</summary>
+    public async Task<Outcome<Ticket>?> StatusAsync(User actor, Guid ticketId, string? status, bool asAgent, CancellationToken cancellationToken = default)
+    {
+        var ticket = await FindAsync(actor, ticketId, asAgent, cancellationToken);
+        if (ticket is null)
+        {
+            return null;
+        }
+        var errors = new ValidationErrors();
+        var allowed = asAgent ? TicketStatus.All : [TicketStatus.Closed];
+        if (status is null || !allowed.Contains(status))
+        {
+            errors.Add("status", asAgent ? "status must be one of: open, answered, customer-reply, closed." : "A customer may only set 'closed'; reply to reopen.");
+            return Outcome<Ticket>.Invalid(errors);
+        }
+        if (ticket.Status == status)
+        {
+            return Outcome<Ticket>.Ok(ticket);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var before = ticket.Status;
+        ticket.Status = status;
+        ticket.ClosedAt = status == TicketStatus.Closed ? now : null;
+        if (SlaClock.WaitsOnSupport(status))
+        {
+            SlaClock.CustomerReplied(ticket, await PolicyAsync(ticket, ticket.Priority, cancellationToken), now);
+        }
+        else
+        {
+            SlaClock.Stop(ticket);
+        }
+        return await SaveAsync(ticket, actor, TicketEventKinds.StatusChanged, $"{before} → {status}", now, cancellationToken);
+    }
+
+    public async Task<Outcome<Ticket>?> PriorityAsync(User agent, Guid ticketId, string? priority, CancellationToken cancellationToken = default)
+    {
+        var ticket = await FindAsync(agent, ticketId, asAgent: true, cancellationToken);
+        if (ticket is null)
+        {
+            return null;
+        }
+        if (priority is null || !Priorities.All.Contains(priority))
+        {
+            return Outcome<Ticket>.Invalid(new ValidationErrors().Add("priority", "priority must be 'normal' or 'high'."));
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var before = ticket.Priority;
+        ticket.Priority = priority;
+        SlaClock.Retarget(ticket, await PolicyAsync(ticket, priority, cancellationToken), now);
+        return await SaveAsync(ticket, agent, TicketEventKinds.PriorityChanged, $"{before} → {priority}", now, cancellationToken);
+    }
+
+    public async Task<Outcome<Ticket>?> DepartmentAsync(User agent, Guid ticketId, string? department, CancellationToken cancellationToken = default)
+    {
+        var ticket = await FindAsync(agent, ticketId, asAgent: true, cancellationToken);
+        if (ticket is null)
+        {
+            return null;
+        }
+        if (department is null || !Departments.All.Contains(department))
+        {
+            return Outcome<Ticket>.Invalid(new ValidationErrors().Add("department", "department must be 'technical' or 'financial'."));
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var before = ticket.Department;
+        ticket.Department = department;
+        return await SaveAsync(ticket, agent, TicketEventKinds.DepartmentChanged, $"{before} → {department}", now, cancellationToken);
+    }
+
+    /// <summary>Assigns the ticket to an agent (or to nobody with null).</summary>
+    public async Task<Outcome<Ticket>?> AssignAsync(User agent, Guid ticketId, Guid? assigneeId, CancellationToken cancellationToken = default)
+    {
+        var ticket = await FindAsync(agent, ticketId, asAgent: true, cancellationToken);
+        if (ticket is null)
+        {
+            return null;
+        }
+        string detail = "nobody";
+        if (assigneeId is { } id)
+        {
+            var assignee = await db.Users.Where(u => u.Id == id && db.AgentDepartments.Any(d => d.UserId == u.Id))
+                .Select(u => u.Name).FirstOrDefaultAsync(cancellationToken);
+            if (assignee is null)
+            {
+                return Outcome<Ticket>.Invalid(new ValidationErrors().Add("assigneeId", "assigneeId is not an agent."));
+            }
+            detail = assignee;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        ticket.AssigneeId = assigneeId;
+        return await SaveAsync(ticket, agent, TicketEventKinds.Assigned, detail, now, cancellationToken);
+    }
+
+    private Task<Ticket?> FindAsync(User actor, Guid ticketId, bool asAgent, CancellationToken cancellationToken) =>
+        db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId && (asAgent || t.CustomerId == actor.Id), cancellationToken);
+
+    private Task<SlaPolicy> PolicyAsync(Ticket ticket, string priority, CancellationToken cancellationToken) =>
+        db.SlaPolicies.SingleAsync(p => p.Channel == ticket.Channel && p.Priority == priority, cancellationToken);
+
+    private async Task<Outcome<Ticket>?> SaveAsync(Ticket ticket, User actor, string kind, string detail, DateTime now, CancellationToken cancellationToken)
+    {
+        ticket.UpdatedAt = now;
+        TicketAudit.Record(db, ticket.Id, actor.Id, kind, detail, now);
+        await db.SaveChangesAsync(cancellationToken);
+        signals.Changed(ticket, kind);
+        return Outcome<Ticket>.Ok(ticket);
+    }
+}

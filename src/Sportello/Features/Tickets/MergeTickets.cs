@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Web;
+
+namespace Sportello.Features.Tickets;
+
+/// <summary>Folds a duplicate ticket into another of the same customer: messages and files move, the duplicate closes.</summary>
+public sealed class MergeTickets(SportelloDb db, TimeProvider clock, TicketSignals signals)
+{
+    /// <summary>Null when the duplicate does not exist.</summary>
+    public async Task<Outcome<Ticket>?> HandleAsync(User agent, Guid duplicateId, string? into, CancellationToken cancellationToken = default)
+    {
+        var duplicate = await db.Tickets.FirstOrDefaultAsync(t => t.Id == duplicateId, cancellationToken);
+        if (duplicate is null)
+        {
+            return null;
+        }
+        var number = (into ?? "").Trim().TrimStart('#').ToUpperInvariant();
+        var target = Guid.TryParse(into, out var targetId)
+            ? await db.Tickets.FirstOrDefaultAsync(t => t.Id == targetId, cancellationToken)
+            : await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
+        var errors = new ValidationErrors();
+        if (target is null)
+        {
+            errors.Add("into", "into must name an existing ticket, by id or number.");
+        }
+        else if (target.Id == duplicate.Id)
+        {
+            errors.Add("into", "A ticket cannot be merged into itself.");
+        }
+        else if (target.CustomerId != duplicate.CustomerId)
+        {
+            errors.Add("into", "Only tickets of the same customer can be merged.");
+        }
+        else if (target.MergedIntoId is not null || duplicate.MergedIntoId is not null)
+        {
+            errors.Add("into", "One of these tickets was already merged.");
+        }
+        if (errors.Any)
+        {
+            return Outcome<Ticket>.Invalid(errors);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.TicketMessages.Where(m => m.TicketId == duplicate.Id)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.TicketId, target!.Id), cancellationToken);
+        await db.Attachments.Where(a => a.TicketId == duplicate.Id)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.TicketId, target!.Id), cancellationToken);
+        duplicate.MergedIntoId = target!.Id;
+        duplicate.Status = TicketStatus.Closed;
+        duplicate.ClosedAt = now;
+        duplicate.UpdatedAt = now;
+        Sla.SlaClock.Stop(duplicate);
+        target.UpdatedAt = now;
+        TicketAudit.Record(db, duplicate.Id, agent.Id, TicketEventKinds.MergedInto, target.Number, now);
+        TicketAudit.Record(db, target.Id, agent.Id, TicketEventKinds.Merged, duplicate.Number, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signals.Changed(duplicate, TicketEventKinds.MergedInto);
+        signals.Changed(target, TicketEventKinds.Merged);
+        return Outcome<Ticket>.Ok(target);
+    }
+}

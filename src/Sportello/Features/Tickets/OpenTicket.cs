@@ -1,0 +1,162 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Services;
+using Sportello.Features.Sla;
+using Sportello.Web;
+
+namespace Sportello.Features.Tickets;
+
+public sealed record OpenTicketRequest(
+    string? Department, string? Priority, string? Subject, string? Description,
+    Guid? ServiceId = null, string? ServiceReference = null,
+    string? ProblemStartedAt = null, string? ProblemTimeZone = null, string? Diagnostics = null);
+
+/// <summary>
+/// A customer opens a ticket (Client Area → Tickets → Add ticket). A High ticket is a critical incident: it must name
+/// one of the customer's own services and when the problem started, so support can act on the right server at once.
+/// </summary>
+public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals signals)
+{
+    public const int MaxSubject = 200;
+    public const int MaxBody = 50_000;
+
+    public async Task<Outcome<Ticket>> HandleAsync(User customer, OpenTicketRequest request, string channel, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var errors = new ValidationErrors();
+        var department = request.Department?.Trim().ToLowerInvariant();
+        if (department is null || !Departments.All.Contains(department))
+        {
+            errors.Add("department", "department must be 'technical' or 'financial'.");
+        }
+        var priority = request.Priority?.Trim().ToLowerInvariant();
+        if (priority is null || !Priorities.All.Contains(priority))
+        {
+            errors.Add("priority", "priority must be 'normal' or 'high'.");
+        }
+        Text(errors, "subject", request.Subject, MaxSubject, required: true);
+        Text(errors, "description", request.Description, MaxBody, required: true);
+        Text(errors, "diagnostics", request.Diagnostics, MaxBody, required: false);
+
+        var service = await ResolveServiceAsync(customer.Id, request, errors, cancellationToken);
+        if (priority == Priorities.High && service is null && !errors.Has("serviceId") && !errors.Has("serviceReference"))
+        {
+            const string Needed = "A high-priority ticket (critical incident) must name one of your services: pick it, or give its IP address or order number (#123456).";
+            errors.Add("serviceReference", Needed).Add("serviceId", Needed);
+        }
+        ProblemStart.Result? start = null;
+        if (priority == Priorities.High || !string.IsNullOrWhiteSpace(request.ProblemStartedAt))
+        {
+            start = ProblemStart.Resolve(request.ProblemStartedAt, request.ProblemTimeZone, customer.TimeZone, Instant.FromDateTimeUtc(now));
+            if (start.Error is not null)
+            {
+                errors.Add(start.Field!, start.Error);
+            }
+        }
+        if (errors.Any)
+        {
+            return Outcome<Ticket>.Invalid(errors);
+        }
+
+        var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == channel && p.Priority == priority, cancellationToken);
+        var ticket = new Ticket
+        {
+            Id = Guid.CreateVersion7(),
+            Number = TicketNumbers.New(),
+            CustomerId = customer.Id,
+            Department = department!,
+            Priority = priority!,
+            Status = TicketStatus.Open,
+            Channel = channel,
+            Subject = request.Subject!.Trim(),
+            CreatedAt = now,
+            UpdatedAt = now,
+            ServiceId = service?.Id,
+            ServiceName = service?.Name,
+            ProblemStartedAtUtc = start?.Utc,
+            ProblemTimeZone = start?.Zone,
+            Diagnostics = string.IsNullOrWhiteSpace(request.Diagnostics) ? null : request.Diagnostics,
+        };
+        SlaClock.Open(ticket, policy, now);
+        ticket.Messages.Add(new TicketMessage
+        {
+            Id = Guid.CreateVersion7(),
+            TicketId = ticket.Id,
+            AuthorId = customer.Id,
+            AuthorKind = AuthorKinds.Customer,
+            AuthorName = customer.Name,
+            Body = request.Description!,
+            CreatedAt = now,
+        });
+        db.Tickets.Add(ticket);
+        TicketAudit.Record(db, ticket.Id, customer.Id, TicketEventKinds.Created, $"{ticket.Department}, {ticket.Priority}, {channel}", now);
+        await SaveWithUniqueNumberAsync(ticket, cancellationToken);
+        signals.Changed(ticket, TicketEventKinds.Created);
+        return Outcome<Ticket>.Ok(ticket);
+    }
+
+    private async Task<Service?> ResolveServiceAsync(Guid customerId, OpenTicketRequest request, ValidationErrors errors, CancellationToken cancellationToken)
+    {
+        Service? service = null;
+        if (request.ServiceId is { } serviceId)
+        {
+            service = await ServiceLookup.FindOwnAsync(db, customerId, serviceId, cancellationToken);
+            if (service is null)
+            {
+                errors.Add("serviceId", "serviceId is not one of your services.");
+            }
+        }
+        if (!string.IsNullOrWhiteSpace(request.ServiceReference))
+        {
+            var byReference = await ServiceLookup.FindOwnAsync(db, customerId, request.ServiceReference, cancellationToken);
+            if (byReference is null)
+            {
+                errors.Add("serviceReference", "None of your services has this IP address or order number.");
+            }
+            else if (service is not null && service.Id != byReference.Id)
+            {
+                errors.Add("serviceReference", "serviceReference names a different service than serviceId.");
+            }
+            service ??= byReference;
+        }
+        return service;
+    }
+
+    private async Task SaveWithUniqueNumberAsync(Ticket ticket, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                // Only a clash of random numbers is worth another try; anything else is a real failure.
+                if (!await db.Tickets.AsNoTracking().AnyAsync(t => t.Number == ticket.Number, cancellationToken))
+                {
+                    throw;
+                }
+                ticket.Number = TicketNumbers.New();
+            }
+        }
+    }
+
+    internal static void Text(ValidationErrors errors, string field, string? value, int max, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                errors.Add(field, $"{field} is required.");
+            }
+        }
+        else if (value.Length > max)
+        {
+            errors.Add(field, $"{field} is at most {max} characters.");
+        }
+    }
+}

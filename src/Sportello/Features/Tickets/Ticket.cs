@@ -1,0 +1,119 @@
+namespace Sportello.Features.Tickets;
+
+public static class TicketStatus
+{
+    public const string Open = "open";
+    public const string Answered = "answered";
+    public const string CustomerReply = "customer-reply";
+    public const string Closed = "closed";
+    public static readonly string[] All = [Open, Answered, CustomerReply, Closed];
+    /// <summary>The statuses in which the ticket waits on support, and so an SLA clock runs.</summary>
+    public static readonly string[] WaitingOnSupport = [Open, CustomerReply];
+}
+
+public static class Priorities
+{
+    public const string Normal = "normal";
+    public const string High = "high";
+    public static readonly string[] All = [Normal, High];
+}
+
+public static class Channels
+{
+    public const string Web = "web";
+    public const string Email = "email";
+    public const string Chat = "chat";
+    public static readonly string[] All = [Web, Email, Chat];
+}
+
+public static class AuthorKinds
+{
+    public const string Customer = "customer";
+    public const string Agent = "agent";
+    public const string System = "system";
+}
+
+/// <summary>A support request: who asked, about what service, how urgent, and where its SLA clock stands.</summary>
+public sealed class Ticket
+{
+    public Guid Id { get; set; }
+    /// <summary>Public reference, e.g. KQF-482913: random, never reused.</summary>
+    public string Number { get; set; } = "";
+    public Guid CustomerId { get; set; }
+    public string Department { get; set; } = "";
+    public string Priority { get; set; } = Priorities.Normal;
+    public string Status { get; set; } = TicketStatus.Open;
+    public string Channel { get; set; } = Channels.Web;
+    public string Subject { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? ClosedAt { get; set; }
+
+    public Guid? ServiceId { get; set; }
+    /// <summary>The service's name as shown in the Client Area when the ticket was opened.</summary>
+    public string? ServiceName { get; set; }
+    public DateTime? ProblemStartedAtUtc { get; set; }
+    /// <summary>The zone the customer stated the start in (IANA id, or CET/CEST as given).</summary>
+    public string? ProblemTimeZone { get; set; }
+    public string? Diagnostics { get; set; }
+
+    public Guid? AssigneeId { get; set; }
+    public Guid? MergedIntoId { get; set; }
+
+    // SLA: the first-response target is fixed at creation; the running target is the one the clock counts now.
+    public DateTime FirstResponseDueAt { get; set; }
+    public DateTime? FirstRespondedAt { get; set; }
+    public DateTime? DueAt { get; set; }
+    public DateTime? DueStartedAt { get; set; }
+    /// <summary>80 % of the running target: when the ticket turns at risk.</summary>
+    public DateTime? AtRiskDueAt { get; set; }
+    public DateTime? AtRiskAt { get; set; }
+    public DateTime? BreachedAt { get; set; }
+    public bool FirstResponseBreached { get; set; }
+
+    public List<TicketMessage> Messages { get; set; } = [];
+}
+
+public sealed class TicketMessage
+{
+    public Guid Id { get; set; }
+    public Guid TicketId { get; set; }
+    public Guid? AuthorId { get; set; }
+    public string AuthorKind { get; set; } = AuthorKinds.Customer;
+    public string AuthorName { get; set; } = "";
+    public string Body { get; set; } = "";
+    /// <summary>An agents-only note: never shown to the customer.</summary>
+    public bool Internal { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public List<Attachment> Attachments { get; set; } = [];
+}
+
+/// <summary>A file on a message; its bytes live in <see cref="AttachmentContent"/> so listings never load them.</summary>
+public sealed class Attachment
+{
+    public Guid Id { get; set; }
+    public Guid TicketId { get; set; }
+    public Guid MessageId { get; set; }
+    public string FileName { get; set; } = "";
+    public string ContentType { get; set; } = "application/octet-stream";
+    public long Size { get; set; }
+    public string Sha256 { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class AttachmentContent
+{
+    public Guid AttachmentId { get; set; }
+    public byte[] Bytes { get; set; } = [];
+}
+
+/// <summary>The audit trail: who did what to a ticket, and when.</summary>
+public sealed class TicketEvent
+{
+    public Guid Id { get; set; }
+    public Guid TicketId { get; set; }
+    public Guid? ActorId { get; set; }
+    public string Kind { get; set; } = "";
+    public string? Detail { get; set; }
+    public DateTime At { get; set; }
+}

@@ -1,0 +1,83 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sportello.Features.Accounts;
+using Sportello.Features.Services;
+
+namespace Sportello.Features.Tickets;
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> ticket)
+    {
+        ticket.ToTable("Tickets");
+        ticket.HasKey(t => t.Id);
+        ticket.Property(t => t.Number).HasMaxLength(10).IsRequired();
+        ticket.HasIndex(t => t.Number).IsUnique();
+        ticket.Property(t => t.Department).HasMaxLength(20).IsRequired();
+        ticket.Property(t => t.Priority).HasMaxLength(10).IsRequired();
+        ticket.Property(t => t.Status).HasMaxLength(20).IsRequired();
+        ticket.Property(t => t.Channel).HasMaxLength(10).IsRequired();
+        ticket.Property(t => t.Subject).HasMaxLength(200).IsRequired();
+        ticket.Property(t => t.ServiceName).HasMaxLength(200);
+        ticket.Property(t => t.ProblemTimeZone).HasMaxLength(64);
+        ticket.HasIndex(t => new { t.CustomerId, t.CreatedAt });
+        ticket.HasIndex(t => new { t.Status, t.Priority, t.DueAt });
+        ticket.HasOne<User>().WithMany().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        ticket.HasOne<User>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+        ticket.HasOne<Service>().WithMany().HasForeignKey(t => t.ServiceId).OnDelete(DeleteBehavior.SetNull);
+        ticket.HasOne<Ticket>().WithMany().HasForeignKey(t => t.MergedIntoId).OnDelete(DeleteBehavior.Restrict);
+        ticket.HasMany(t => t.Messages).WithOne().HasForeignKey(m => m.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TicketMessageConfiguration : IEntityTypeConfiguration<TicketMessage>
+{
+    public void Configure(EntityTypeBuilder<TicketMessage> message)
+    {
+        message.ToTable("TicketMessages");
+        message.HasKey(m => m.Id);
+        message.Property(m => m.AuthorKind).HasMaxLength(10).IsRequired();
+        message.Property(m => m.AuthorName).HasMaxLength(200).IsRequired();
+        message.Property(m => m.Body).IsRequired();
+        message.HasIndex(m => new { m.TicketId, m.CreatedAt });
+        message.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AttachmentConfiguration : IEntityTypeConfiguration<Attachment>
+{
+    public void Configure(EntityTypeBuilder<Attachment> attachment)
+    {
+        attachment.ToTable("Attachments");
+        attachment.HasKey(a => a.Id);
+        attachment.Property(a => a.FileName).HasMaxLength(255).IsRequired();
+        attachment.Property(a => a.ContentType).HasMaxLength(100).IsRequired();
+        attachment.Property(a => a.Sha256).HasMaxLength(64).IsRequired();
+        attachment.HasIndex(a => a.TicketId);
+        attachment.HasOne<Ticket>().WithMany().HasForeignKey(a => a.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AttachmentContentConfiguration : IEntityTypeConfiguration<AttachmentContent>
+{
+    public void Configure(EntityTypeBuilder<AttachmentContent> content)
+    {
+        content.ToTable("AttachmentContents");
+        content.HasKey(c => c.AttachmentId);
+        content.Property(c => c.Bytes).IsRequired();
+        content.HasOne<Attachment>().WithOne().HasForeignKey<AttachmentContent>(c => c.AttachmentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TicketEventConfiguration : IEntityTypeConfiguration<TicketEvent>
+{
+    public void Configure(EntityTypeBuilder<TicketEvent> ticketEvent)
+    {
+        ticketEvent.ToTable("TicketEvents");
+        ticketEvent.HasKey(e => e.Id);
+        ticketEvent.Property(e => e.Kind).HasMaxLength(40).IsRequired();
+        ticketEvent.Property(e => e.Detail).HasMaxLength(1000);
+        ticketEvent.HasIndex(e => new { e.TicketId, e.At });
+        ticketEvent.HasOne<Ticket>().WithMany().HasForeignKey(e => e.TicketId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

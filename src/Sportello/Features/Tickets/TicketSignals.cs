@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.SignalR;
+using Sportello.Features.Sla;
+
+namespace Sportello.Features.Tickets;
+
+/// <summary>Tells the people watching that a ticket changed, after the change is committed.</summary>
+public sealed class TicketSignals(IHubContext<TicketsHub> hub, TimeProvider clock, ILogger<TicketSignals> logger)
+{
+    public sealed record TicketChanged(Guid Id, string Number, string Kind, string Status, string Priority, string Department, string SlaState, DateTime? DueAt);
+
+    /// <summary>Fire and forget: a lost push costs a stale screen until the next one, never data.</summary>
+    public void Changed(Ticket ticket, string kind, bool customerMaySee = true)
+    {
+        var message = new TicketChanged(ticket.Id, ticket.Number, kind, ticket.Status, ticket.Priority, ticket.Department,
+            SlaClock.StateOf(ticket, clock.GetUtcNow().UtcDateTime), ticket.DueAt);
+        _ = SendAsync(message, ticket.CustomerId, customerMaySee);
+    }
+
+    private async Task SendAsync(TicketChanged message, Guid customerId, bool customerMaySee)
+    {
+        try
+        {
+            // Every agent is in the Desk group and every customer in their own, so these two reach every watcher once.
+            await hub.Clients.Group(TicketsHub.Desk).SendAsync("ticketChanged", message);
+            if (customerMaySee)
+            {
+                await hub.Clients.Group(TicketsHub.Customer(customerId)).SendAsync("ticketChanged", message);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not push the change of ticket {Number}", message.Number);
+        }
+    }
+}

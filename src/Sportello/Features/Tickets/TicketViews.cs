@@ -1,0 +1,36 @@
+using Sportello.Features.Sla;
+
+namespace Sportello.Features.Tickets;
+
+public sealed record ServiceRef(Guid Id, string Name);
+
+public sealed record TicketResponse(
+    Guid Id, string Number, string Status, string Department, string Priority, string Channel, string Subject,
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime FirstResponseDueAt, DateTime? FirstRespondedAt,
+    ServiceRef? Service, DateTime? ProblemStartedAtUtc, string? ProblemTimeZone, string? Diagnostics,
+    string SlaState, DateTime? DueAt, Guid? AssigneeId, Guid? MergedIntoId)
+{
+    /// <summary>Present on a single ticket's view, absent from lists.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<MessageView>? Messages { get; init; }
+
+    /// <summary>The audit trail, on the Desk's view of a single ticket.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<EventView>? Events { get; init; }
+
+    public static TicketResponse From(Ticket t, DateTime now) => new(
+        t.Id, t.Number, t.Status, t.Department, t.Priority, t.Channel, t.Subject, t.CreatedAt, t.UpdatedAt,
+        t.FirstResponseDueAt, t.FirstRespondedAt,
+        t.ServiceId is { } id ? new ServiceRef(id, t.ServiceName ?? "") : null,
+        t.ProblemStartedAtUtc, t.ProblemTimeZone, t.Diagnostics, SlaClock.StateOf(t, now), t.DueAt, t.AssigneeId, t.MergedIntoId);
+}
+
+public sealed record AuthorView(string Kind, string Name);
+
+public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size, string Sha256);
+
+public sealed record MessageView(Guid Id, AuthorView Author, string Body, DateTime CreatedAt, bool Internal, IReadOnlyList<AttachmentView> Attachments)
+{
+    public static MessageView From(TicketMessage m) => new(m.Id, new AuthorView(m.AuthorKind, m.AuthorName), m.Body, m.CreatedAt,
+        m.Internal, m.Attachments.OrderBy(a => a.CreatedAt).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256)).ToList());
+}

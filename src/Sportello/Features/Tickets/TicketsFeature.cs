@@ -1,0 +1,36 @@
+using Sportello.Features.Sla;
+
+namespace Sportello.Features.Tickets;
+
+public static class TicketsFeature
+{
+    public static WebApplicationBuilder AddTickets(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<TicketOptions>(builder.Configuration.GetSection("Sportello:Tickets"));
+        builder.Services.AddScoped<OpenTicket>();
+        builder.Services.AddScoped<ReplyToTicket>();
+        builder.Services.AddScoped<AddAttachments>();
+        builder.Services.AddScoped<ChangeTicket>();
+        builder.Services.AddScoped<MergeTickets>();
+        builder.Services.AddSingleton<TicketSignals>();
+        builder.Services.AddSingleton<SlaMonitor>();
+        if (builder.Configuration.GetValue("Sportello:Sla:Monitor", true))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaMonitor>());
+        }
+        var signalR = builder.Services.AddSignalR();
+        if (builder.Configuration["Sportello:Redis"] is { Length: > 0 } redis)
+        {
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("sportello"));
+        }
+        return builder;
+    }
+
+    public static WebApplication MapTickets(this WebApplication app)
+    {
+        app.MapHub<TicketsHub>(TicketsHub.Path);
+        return app;
+    }
+
+    public static RouteGroupBuilder MapTicketsAndDeskApi(this RouteGroupBuilder api) => api.MapTicketsApi().MapDeskApi();
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+
+namespace Sportello.Features.Tickets;
+
+/// <summary>
+/// Live updates: agents hear of every ticket change on the Desk; customers of their own tickets (never of internal
+/// notes); everyone on a ticket's page hears of changes to it, and agents see who else is replying.
+/// </summary>
+[Authorize]
+public sealed class TicketsHub(SportelloDb db) : Hub
+{
+    public const string Path = "/hubs/tickets";
+
+    public static string Desk => "desk";
+    public static string Customer(Guid id) => $"customer:{id:N}";
+    public static string TicketForAgents(Guid id) => $"ticket:{id:N}:desk";
+    public static string TicketForCustomer(Guid id) => $"ticket:{id:N}:customer";
+
+    public override async Task OnConnectedAsync()
+    {
+        var user = Context.User!;
+        if (IsAgent(user))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Desk);
+        }
+        else if (user.IsInRole(Roles.Customer))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Customer(user.UserId()));
+        }
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Follow one ticket's page. Someone else's ticket is refused exactly like a missing one.</summary>
+    public async Task<bool> WatchTicket(Guid ticketId)
+    {
+        var user = Context.User!;
+        if (IsAgent(user))
+        {
+            if (!await db.Tickets.AnyAsync(t => t.Id == ticketId))
+            {
+                return false;
+            }
+            await Groups.AddToGroupAsync(Context.ConnectionId, TicketForAgents(ticketId));
+            return true;
+        }
+        var me = user.UserId();
+        if (!await db.Tickets.AnyAsync(t => t.Id == ticketId && t.CustomerId == me))
+        {
+            return false;
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, TicketForCustomer(ticketId));
+        return true;
+    }
+
+    /// <summary>An agent is typing a reply: the other agents on the ticket get a collision warning.</summary>
+    public async Task Replying(Guid ticketId)
+    {
+        if (!IsAgent(Context.User!))
+        {
+            return;
+        }
+        await Clients.OthersInGroup(TicketForAgents(ticketId)).SendAsync("agentReplying", new
+        {
+            ticketId,
+            agentId = Context.User!.UserId(),
+            agentName = Context.User!.DisplayName(),
+        });
+    }
+
+    private static bool IsAgent(System.Security.Claims.ClaimsPrincipal user) => user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Admin);
+}
