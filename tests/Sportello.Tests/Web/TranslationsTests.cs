@@ -20,6 +20,20 @@ public sealed partial class TranslationsTests
         Assert.True(missing.Count == 0, "Missing Italian for:\n" + string.Join("\n", missing));
     }
 
+    [Fact]
+    public void EveryLabelOfAKey_HasAnItalianTranslation()
+    {
+        var src = Path.Combine(SportelloProcess.RepoRoot, "src", "Sportello");
+        var italian = XDocument.Load(Path.Combine(src, "Web", "Text.it.resx")).Root!.Elements("data")
+            .Select(d => (string)d.Attribute("name")!).ToHashSet(StringComparer.Ordinal);
+        var labels = Sportello.Features.Tickets.TicketStatus.All.Select(Sportello.Features.Tickets.Labels.Status)
+            .Concat(Sportello.Features.Tickets.Priorities.All.Select(Sportello.Features.Tickets.Labels.Priority))
+            .Concat(Sportello.Features.Accounts.Departments.All.Select(Sportello.Features.Tickets.Labels.Department))
+            .Concat(Sportello.Features.Tickets.Channels.All.Select(Sportello.Features.Tickets.Labels.Channel))
+            .Concat(new[] { "ok", "at-risk", "breached" }.Select(Sportello.Features.Tickets.Labels.SlaState));
+        Assert.DoesNotContain(labels, l => !italian.Contains(l));
+    }
+
     [GeneratedRegex("T\\[\"([^\"]+)\"")]
     private static partial Regex Localized();
 }

@@ -10,12 +10,14 @@ internal sealed class SportelloClaims(UserManager<User> users, RoleManager<Role>
 {
     public const string DisplayName = "sportello:name";
     public const string Language = "sportello:lang";
+    public const string TimeZone = "sportello:tz";
 
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(User user)
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(DisplayName, user.Name));
         identity.AddClaim(new Claim(Language, user.Language));
+        identity.AddClaim(new Claim(TimeZone, user.TimeZone));
         return identity;
     }
 }
@@ -28,6 +30,9 @@ public static class PrincipalExtensions
 
     public static string DisplayName(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(SportelloClaims.DisplayName) ?? principal.Identity?.Name ?? "";
+
+    /// <summary>The zone the user reads times in (their profile's), UTC when unknown.</summary>
+    public static string TimeZone(this ClaimsPrincipal principal) => principal.FindFirstValue(SportelloClaims.TimeZone) ?? "UTC";
 }
 
 public static class CurrentUser

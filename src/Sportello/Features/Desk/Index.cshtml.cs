@@ -1,20 +1,39 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Desk;
 
-public sealed class IndexModel(SportelloDb db) : PageModel
+public sealed class IndexModel(SportelloDb db, TimeProvider clock) : PageModel
 {
-    public List<string> Departments { get; private set; } = [];
+    [BindProperty(SupportsGet = true)]
+    public string? Department { get; set; }
 
-    public string DepartmentName(string key) => key == Accounts.Departments.Financial ? "Financial" : "Technical";
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
 
-    public async Task OnGetAsync()
+    [BindProperty(SupportsGet = true)]
+    public string? Assignee { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Cursor { get; set; }
+
+    public List<TicketResponse> Tickets { get; private set; } = [];
+    public string? NextCursor { get; private set; }
+    public DateTime Now { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
     {
-        var me = User.UserId();
-        Departments = await db.AgentDepartments.Where(d => d.UserId == me).Select(d => d.Department).OrderBy(d => d)
-            .ToListAsync(HttpContext.RequestAborted);
+        Now = clock.GetUtcNow().UtcDateTime;
+        var result = await DeskQueue.ReadAsync(db, new DeskQueue.Query(Department, Status, Assignee, null, Cursor), User.UserId(), Now, HttpContext.RequestAborted);
+        if (result.Errors.Any)
+        {
+            return BadRequest();
+        }
+        Tickets = result.Tickets;
+        NextCursor = result.NextCursor;
+        return Page();
     }
 }

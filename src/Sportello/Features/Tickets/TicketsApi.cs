@@ -110,7 +110,7 @@ public static class TicketsApi
         : outcome.Value is { } ticket ? TypedResults.Ok(TicketResponse.From(ticket, clock.GetUtcNow().UtcDateTime))
         : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
 
-    private static async Task<IResult> DownloadAsync(Guid attachmentId, HttpContext http, SportelloDb db, bool? inline)
+    internal static async Task<IResult> DownloadAsync(Guid attachmentId, HttpContext http, SportelloDb db, bool? inline)
     {
         var customerId = http.User.IsAgentOrAdmin() ? (Guid?)null : http.User.UserId();
         var file = await TicketQueries.AttachmentAsync(db, attachmentId, customerId, http.RequestAborted);

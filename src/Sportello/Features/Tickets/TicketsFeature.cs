@@ -29,6 +29,8 @@ public static class TicketsFeature
     public static WebApplication MapTickets(this WebApplication app)
     {
         app.MapHub<TicketsHub>(TicketsHub.Path);
+        // The pages' own download route (cookie session); the API has /api/v1/attachments/{id}.
+        app.MapGet("/files/{attachmentId:guid}", TicketsApi.DownloadAsync).RequireAuthorization().ExcludeFromDescription();
         return app;
     }
 

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Services;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.ClientArea;
+
+public sealed class NewTicketModel(SportelloDb db, OpenTicket openTicket, AddAttachments addAttachments) : PageModel
+{
+    public sealed class InputModel
+    {
+        public string Department { get; set; } = Accounts.Departments.Technical;
+        public string Priority { get; set; } = Priorities.Normal;
+        public string? Subject { get; set; }
+        public string? Description { get; set; }
+        public Guid? ServiceId { get; set; }
+        public string? ServiceReference { get; set; }
+        public string? ProblemStartedAt { get; set; }
+        public string? ProblemTimeZone { get; set; }
+        public string? Diagnostics { get; set; }
+    }
+
+    [BindProperty]
+    public InputModel Input { get; set; } = new();
+
+    [BindProperty]
+    public List<IFormFile> Files { get; set; } = [];
+
+    public List<SelectListItem> ServiceChoices { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid? serviceId)
+    {
+        if (!User.IsInRole(Roles.Customer))
+        {
+            return Redirect("/desk");
+        }
+        Input.ProblemTimeZone = User.TimeZone();
+        Input.ServiceId = serviceId;
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!User.IsInRole(Roles.Customer))
+        {
+            return Forbid();
+        }
+        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var outcome = await openTicket.HandleAsync(me, new OpenTicketRequest(
+            Input.Department, Input.Priority, Input.Subject, Input.Description, Input.ServiceId, Input.ServiceReference,
+            Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, HttpContext.RequestAborted);
+        if (outcome.Value is not { } ticket)
+        {
+            outcome.Errors.CopyTo(ModelState, "Input.");
+            await LoadAsync();
+            return Page();
+        }
+        if (Files.Count > 0)
+        {
+            var uploads = Files.Select(f => new AddAttachments.Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
+            var result = await addAttachments.HandleAsync(me, asAgent: false, ticket.Id, uploads, HttpContext.RequestAborted);
+            if (result?.Attachments is null)
+            {
+                // The ticket stands; the customer sees why the files were refused and can attach them there.
+                TempData["Notice"] = string.Join(" ", result?.Errors.For("files") ?? []);
+            }
+        }
+        return Redirect($"/tickets/{ticket.Id}");
+    }
+
+    private async Task LoadAsync()
+    {
+        var services = await ServicesFeature.OfCustomerAsync(db, User.UserId(), HttpContext.RequestAborted);
+        ServiceChoices = services.Select(s => new SelectListItem(
+            $"{s.Name} — #{s.OrderNumber} ({string.Join(", ", s.Addresses.Select(a => a.Address))})", s.Id.ToString())).ToList();
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.ClientArea;
+
+public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, AddAttachments addAttachments, ChangeTicket change, TimeProvider clock)
+    : PageModel
+{
+    public TicketResponse Ticket { get; private set; } = null!;
+
+    [BindProperty]
+    public string? Body { get; set; }
+
+    [BindProperty]
+    public List<IFormFile> Files { get; set; } = [];
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid ticketId) => await LoadAsync(ticketId) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
+    {
+        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var outcome = await reply.AsCustomerAsync(me, ticketId, Body, HttpContext.RequestAborted);
+        if (outcome is null)
+        {
+            return NotFound();
+        }
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(ModelState);
+            return await LoadAsync(ticketId) ? Page() : NotFound();
+        }
+        if (Files.Count > 0)
+        {
+            var uploads = Files.Select(f => new AddAttachments.Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
+            var result = await addAttachments.HandleAsync(me, asAgent: false, ticketId, uploads, HttpContext.RequestAborted);
+            if (result?.Attachments is null)
+            {
+                Notice = string.Join(" ", result?.Errors.For("files") ?? []);
+            }
+        }
+        return Redirect($"/tickets/{ticketId}");
+    }
+
+    public async Task<IActionResult> OnPostCloseAsync(Guid ticketId)
+    {
+        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var outcome = await change.StatusAsync(me, ticketId, TicketStatus.Closed, asAgent: false, HttpContext.RequestAborted);
+        return outcome is null ? NotFound() : Redirect($"/tickets/{ticketId}");
+    }
+
+    private async Task<bool> LoadAsync(Guid ticketId)
+    {
+        if (!User.IsInRole(Roles.Customer))
+        {
+            return false;
+        }
+        var detail = await TicketQueries.DetailAsync(db, ticketId, User.UserId(), clock.GetUtcNow().UtcDateTime, HttpContext.RequestAborted);
+        if (detail is null)
+        {
+            return false;
+        }
+        Ticket = detail;
+        return true;
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Services;
+using Sportello.Features.Tickets;
+using Sportello.Web;
+
+namespace Sportello.Features.Desk;
+
+public sealed class TicketModel(
+    SportelloDb db, ReplyToTicket reply, AddAttachments addAttachments, ChangeTicket change, MergeTickets merge, TimeProvider clock)
+    : PageModel
+{
+    public sealed record Person(Guid Id, string Name);
+
+    public TicketResponse Ticket { get; private set; } = null!;
+    public User Customer { get; private set; } = null!;
+    public List<Service> Services { get; private set; } = [];
+    public List<Ticket> OtherTickets { get; private set; } = [];
+    public List<Person> Agents { get; private set; } = [];
+    public string? AssigneeName { get; private set; }
+
+    [BindProperty]
+    public string? Body { get; set; }
+
+    [BindProperty]
+    public bool Internal { get; set; }
+
+    [BindProperty]
+    public List<IFormFile> Files { get; set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid ticketId) => await LoadAsync(ticketId) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
+    {
+        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var outcome = await reply.AsAgentAsync(me, ticketId, Body, Internal, HttpContext.RequestAborted);
+        if (outcome is null)
+        {
+            return NotFound();
+        }
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(ModelState);
+            return await LoadAsync(ticketId) ? Page() : NotFound();
+        }
+        if (Files.Count > 0)
+        {
+            var uploads = Files.Select(f => new AddAttachments.Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
+            var result = await addAttachments.HandleAsync(me, asAgent: true, ticketId, uploads, HttpContext.RequestAborted);
+            if (result?.Attachments is null)
+            {
+                result?.Errors.CopyTo(ModelState);
+                return await LoadAsync(ticketId) ? Page() : NotFound();
+            }
+        }
+        return Redirect($"/desk/tickets/{ticketId}");
+    }
+
+    public async Task<IActionResult> OnPostTakeAsync(Guid ticketId) =>
+        await ApplyAsync(ticketId, me => change.AssignAsync(me, ticketId, me.Id, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostAssignAsync(Guid ticketId, Guid? value) =>
+        await ApplyAsync(ticketId, me => change.AssignAsync(me, ticketId, value, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostStatusAsync(Guid ticketId, string? value) =>
+        await ApplyAsync(ticketId, me => change.StatusAsync(me, ticketId, value, asAgent: true, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostPriorityAsync(Guid ticketId, string? value) =>
+        await ApplyAsync(ticketId, me => change.PriorityAsync(me, ticketId, value, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostDepartmentAsync(Guid ticketId, string? value) =>
+        await ApplyAsync(ticketId, me => change.DepartmentAsync(me, ticketId, value, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostMergeAsync(Guid ticketId, string? value) =>
+        await ApplyAsync(ticketId, me => merge.HandleAsync(me, ticketId, value, HttpContext.RequestAborted));
+
+    private async Task<IActionResult> ApplyAsync(Guid ticketId, Func<User, Task<Outcome<Ticket>?>> action)
+    {
+        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var outcome = await action(me);
+        if (outcome is null)
+        {
+            return NotFound();
+        }
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(ModelState);
+            return await LoadAsync(ticketId) ? Page() : NotFound();
+        }
+        return Redirect($"/desk/tickets/{outcome.Value.Id}");
+    }
+
+    private async Task<bool> LoadAsync(Guid ticketId)
+    {
+        var ct = HttpContext.RequestAborted;
+        var detail = await TicketQueries.DetailAsync(db, ticketId, customerId: null, clock.GetUtcNow().UtcDateTime, ct);
+        if (detail is null)
+        {
+            return false;
+        }
+        Ticket = detail;
+        var ticket = await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == ticketId, ct);
+        Customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == ticket.CustomerId, ct);
+        Services = await ServicesFeature.OfCustomerAsync(db, ticket.CustomerId, ct);
+        OtherTickets = await db.Tickets.AsNoTracking().Where(t => t.CustomerId == ticket.CustomerId && t.Id != ticketId)
+            .OrderByDescending(t => t.Id).Take(20).ToListAsync(ct);
+        var agentIds = db.AgentDepartments.Select(d => d.UserId);
+        Agents = await db.Users.AsNoTracking().Where(u => agentIds.Contains(u.Id)).OrderBy(u => u.Name)
+            .Select(u => new Person(u.Id, u.Name)).ToListAsync(ct);
+        AssigneeName = Agents.FirstOrDefault(a => a.Id == ticket.AssigneeId)?.Name;
+        return true;
+    }
+}
