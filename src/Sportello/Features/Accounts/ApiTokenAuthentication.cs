@@ -25,11 +25,20 @@ internal sealed class ApiTokenAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string secret;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            secret = header["Bearer ".Length..].Trim();
+        }
+        else if (Request.Path.StartsWithSegments("/hubs") && Request.Query["access_token"] is [{ Length: > 0 } fromQuery])
+        {
+            // Browsers cannot set headers on WebSockets, so SignalR clients send the token in the query string.
+            secret = fromQuery;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
-        var secret = header["Bearer ".Length..].Trim();
         var token = await tokens.FindActiveAsync(secret, Context.RequestAborted);
         if (token is null)
         {

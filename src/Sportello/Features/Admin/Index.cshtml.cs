@@ -5,11 +5,12 @@ using Sportello.Features.Accounts;
 
 namespace Sportello.Features.Admin;
 
-public sealed class IndexModel(SportelloDb db) : PageModel
+public sealed class IndexModel(SportelloDb db, TimeProvider clock) : PageModel
 {
     public int Customers { get; private set; }
     public int Services { get; private set; }
     public int Agents { get; private set; }
+    public double? WithinTarget { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -17,5 +18,7 @@ public sealed class IndexModel(SportelloDb db) : PageModel
         Customers = await AccountsApi.CustomersQuery(db).CountAsync(ct);
         Services = await db.Services.CountAsync(ct);
         Agents = await db.AgentDepartments.Select(d => d.UserId).Distinct().CountAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        WithinTarget = (await Sla.SlaReport.ReadAsync(db, now.AddDays(-30), now, now, ct)).Overall.ShareWithinTarget;
     }
 }

@@ -34,5 +34,5 @@ public static class TicketsFeature
         return app;
     }
 
-    public static RouteGroupBuilder MapTicketsAndDeskApi(this RouteGroupBuilder api) => api.MapTicketsApi().MapDeskApi();
+    public static RouteGroupBuilder MapTicketsAndDeskApi(this RouteGroupBuilder api) => api.MapTicketsApi().MapDeskApi().MapSlaApi();
 }

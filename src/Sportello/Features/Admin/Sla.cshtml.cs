@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NodaTime;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Sla;
+
+namespace Sportello.Features.Admin;
+
+public sealed class SlaModel(SportelloDb db, TimeProvider clock) : PageModel
+{
+    public List<SlaPolicyView> Policies { get; private set; } = [];
+    public SlaReport.Report Report { get; private set; } = null!;
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly From { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly To { get; set; }
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostPolicyAsync(string channel, string priority, int? firstResponseMinutes, int? nextResponseMinutes)
+    {
+        var outcome = await SlaApi.UpdatePolicyAsync(db, channel, priority, new SlaPolicyRequest(firstResponseMinutes, nextResponseMinutes), HttpContext.RequestAborted);
+        if (outcome is null)
+        {
+            return NotFound();
+        }
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(ModelState);
+            await LoadAsync();
+            return Page();
+        }
+        return RedirectToPage();
+    }
+
+    private async Task LoadAsync()
+    {
+        // The period is whole days in the admin's own zone.
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(User.TimeZone()) ?? DateTimeZone.Utc;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = Instant.FromDateTimeUtc(now).InZone(zone).Date;
+        if (To == default)
+        {
+            To = today.ToDateOnly();
+        }
+        if (From == default || From > To)
+        {
+            From = To.AddDays(-29);
+        }
+        var start = LocalDate.FromDateOnly(From).AtStartOfDayInZone(zone).ToDateTimeUtc();
+        var end = LocalDate.FromDateOnly(To).PlusDays(1).AtStartOfDayInZone(zone).ToDateTimeUtc();
+        Policies = await SlaApi.PoliciesAsync(db, HttpContext.RequestAborted);
+        Report = await SlaReport.ReadAsync(db, start, end, now, HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.Sla;
+
+/// <summary>How first responses measured up against their targets, by department, priority and channel.</summary>
+public static class SlaReport
+{
+    public sealed record Group(
+        string? Department, string? Priority, string? Channel, int Tickets, int Responded, int WithinTarget, int Missed, int Waiting,
+        double? ShareWithinTarget, double? P50Minutes, double? P95Minutes);
+
+    public sealed record Report(DateTime From, DateTime To, Group Overall, IReadOnlyList<Group> Groups);
+
+    public sealed record Row(string Department, string Priority, string Channel, DateTime CreatedAt, DateTime FirstResponseDueAt, DateTime? FirstRespondedAt);
+
+    public static async Task<Report> ReadAsync(SportelloDb db, DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken)
+    {
+        var rows = await db.Tickets.AsNoTracking()
+            .Where(t => t.CreatedAt >= from && t.CreatedAt < to && t.MergedIntoId == null)
+            .Select(t => new Row(t.Department, t.Priority, t.Channel, t.CreatedAt, t.FirstResponseDueAt, t.FirstRespondedAt))
+            .ToListAsync(cancellationToken);
+        return Build(from, to, rows, now);
+    }
+
+    public static Report Build(DateTime from, DateTime to, IReadOnlyList<Row> rows, DateTime now)
+    {
+        var groups = rows.GroupBy(r => (r.Department, r.Priority, r.Channel))
+            .OrderBy(g => g.Key.Department, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Priority == Priorities.High ? 0 : 1)
+            .ThenBy(g => g.Key.Channel, StringComparer.Ordinal)
+            .Select(g => Summarize(g.Key.Department, g.Key.Priority, g.Key.Channel, g.ToList(), now))
+            .ToList();
+        return new Report(from, to, Summarize(null, null, null, rows, now), groups);
+    }
+
+    private static Group Summarize(string? department, string? priority, string? channel, IReadOnlyList<Row> rows, DateTime now)
+    {
+        var responded = rows.Where(r => r.FirstRespondedAt is not null).ToList();
+        var within = responded.Count(r => r.FirstRespondedAt <= r.FirstResponseDueAt);
+        // A ticket still unanswered after its target has missed it already; one still in time is not counted yet.
+        var overdue = rows.Count(r => r.FirstRespondedAt is null && now > r.FirstResponseDueAt);
+        var waiting = rows.Count(r => r.FirstRespondedAt is null && now <= r.FirstResponseDueAt);
+        var decided = responded.Count + overdue;
+        var minutes = responded.Select(r => (r.FirstRespondedAt!.Value - r.CreatedAt).TotalMinutes).Order().ToList();
+        return new Group(department, priority, channel, rows.Count, responded.Count, within, responded.Count - within + overdue, waiting,
+            decided == 0 ? null : Math.Round((double)within / decided, 4),
+            Percentile(minutes, 0.50), Percentile(minutes, 0.95));
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values, rounded to a tenth of a minute.</summary>
+    public static double? Percentile(IReadOnlyList<double> sorted, double p)
+    {
+        if (sorted.Count == 0)
+        {
+            return null;
+        }
+        var rank = (int)Math.Ceiling(p * sorted.Count);
+        return Math.Round(sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)], 1);
+    }
+}
