@@ -30,6 +30,31 @@ public abstract class SportelloDb(DbContextOptions options)
         builder.ApplyConfigurationsFromAssembly(typeof(SportelloDb).Assembly);
     }
 
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        KeepQueueRanks();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        KeepQueueRanks();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    // Status, priority and merges change in several use cases; the queue position follows them here, once.
+    private void KeepQueueRanks()
+    {
+        foreach (var entry in ChangeTracker.Entries<Ticket>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified)
+            {
+                var ticket = entry.Entity;
+                ticket.QueueRank = Ticket.RankOf(ticket.Status, ticket.Priority, ticket.MergedIntoId);
+            }
+        }
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Instants are UTC everywhere; SQLite forgets the kind, so it is restored on read.

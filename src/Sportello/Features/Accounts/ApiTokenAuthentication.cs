@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,8 +14,6 @@ internal sealed class ApiTokenAuthentication(
     ILoggerFactory logger,
     UrlEncoder encoder,
     SportelloDb db,
-    ApiTokens tokens,
-    IUserClaimsPrincipalFactory<User> principals,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -39,16 +36,20 @@ internal sealed class ApiTokenAuthentication(
         {
             return AuthenticateResult.NoResult();
         }
-        var token = await tokens.FindActiveAsync(secret, Context.RequestAborted);
-        if (token is null)
+        var hash = ApiTokens.Hash(secret);
+        var now = clock.GetUtcNow();
+        var found = await db.ApiTokens
+            .Where(t => t.Hash == hash && t.RevokedAt == null && t.ExpiresAt > now.UtcDateTime)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (found is null)
         {
             return AuthenticateResult.Fail("Unknown, expired or revoked token.");
         }
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == token.UserId, Context.RequestAborted);
-        var now = clock.GetUtcNow();
-        if (user is null || user.LockoutEnd > now)
+        var (token, user) = (found.Token, found.User);
+        if (user.LockoutEnd > now)
         {
-            return AuthenticateResult.Fail("The token's account is locked or gone.");
+            return AuthenticateResult.Fail("The token's account is locked.");
         }
         // Recording use is informative only, so it is written at most every few minutes.
         if (token.LastUsedAt is null || token.LastUsedAt < now.UtcDateTime.AddMinutes(-5))
@@ -56,8 +57,14 @@ internal sealed class ApiTokenAuthentication(
             await db.ApiTokens.Where(t => t.Id == token.Id)
                 .ExecuteUpdateAsync(t => t.SetProperty(x => x.LastUsedAt, now.UtcDateTime), Context.RequestAborted);
         }
-        var principal = await principals.CreateAsync(user);
-        var identity = new ClaimsIdentity(principal.Claims, SchemeName);
+        // One query for the roles; the rest of the principal comes from the row already read.
+        var roles = await db.UserRoles.Where(ur => ur.UserId == user.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
+            .ToListAsync(Context.RequestAborted);
+        var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()));
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName ?? ""));
+        identity.AddClaims(roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        SportelloClaims.AddProfile(identity, user);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

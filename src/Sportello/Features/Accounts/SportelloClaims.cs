@@ -15,10 +15,15 @@ internal sealed class SportelloClaims(UserManager<User> users, RoleManager<Role>
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(User user)
     {
         var identity = await base.GenerateClaimsAsync(user);
+        AddProfile(identity, user);
+        return identity;
+    }
+
+    public static void AddProfile(ClaimsIdentity identity, User user)
+    {
         identity.AddClaim(new Claim(DisplayName, user.Name));
         identity.AddClaim(new Claim(Language, user.Language));
         identity.AddClaim(new Claim(TimeZone, user.TimeZone));
-        return identity;
     }
 }
 
@@ -40,8 +45,8 @@ public static class CurrentUser
     /// <summary>The signed-in user's row; the principal was authenticated moments ago, so it exists.</summary>
     public static async Task<User> MeAsync(this Data.SportelloDb db, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
-        var id = principal.UserId();
-        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Users, u => u.Id == id, cancellationToken)
+        // FindAsync looks in the context first: the API token handler tracked the row moments ago in this same request.
+        return await db.Users.FindAsync([principal.UserId()], cancellationToken)
             ?? throw new InvalidOperationException("The signed-in user no longer exists.");
     }
 

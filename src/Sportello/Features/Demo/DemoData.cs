@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Services;
+using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Demo;
 
@@ -80,8 +81,35 @@ public static class DemoData
                         new AddServiceRequest(s.Name, s.Product, s.Location, s.OrderNumber, [.. s.Ips]));
                 }
             }
+            await SeedTicketsAsync(provider, db);
         }
         PrintSignIns(options.PublicUrl!);
+    }
+
+    // A few conversations so the Desk and the Client Area have something to show.
+    private static async Task SeedTicketsAsync(IServiceProvider provider, SportelloDb db)
+    {
+        var open = provider.GetRequiredService<OpenTicket>();
+        var reply = provider.GetRequiredService<ReplyToTicket>();
+        var giulia = await db.Users.SingleAsync(u => u.Email == Customers[0].Email);
+        var lukas = await db.Users.SingleAsync(u => u.Email == Customers[1].Email);
+        var marie = await db.Users.SingleAsync(u => u.Email == Customers[2].Email);
+        var marco = await db.Users.SingleAsync(u => u.Email == Agents[0].Email);
+        var sara = await db.Users.SingleAsync(u => u.Email == Agents[1].Email);
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb["Europe/Rome"];
+        var startedAt = NodaTime.Instant.FromDateTimeUtc(DateTime.UtcNow.AddMinutes(-20)).InZone(zone).LocalDateTime
+            .ToString("uuuu'-'MM'-'dd'T'HH':'mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        await open.HandleAsync(giulia, new OpenTicketRequest("technical", "high", "Il sito del negozio non risponde",
+            "Da circa venti minuti il sito restituisce un timeout. Il server non risponde al ping.",
+            ServiceReference: "#104233", ProblemStartedAt: startedAt, ProblemTimeZone: "CET",
+            Diagnostics: "ping 192.0.2.11: 100% packet loss\nmtr: loss from hop 9"), Channels.Web);
+        var invoice = await open.HandleAsync(lukas, new OpenTicketRequest("financial", "normal", "VAT on invoice 2026-0412",
+            "Our invoice shows 22% VAT but we are a German company with a valid VAT id. Should this be reverse charge?"), Channels.Web);
+        await reply.AsAgentAsync(sara, invoice.Value!.Id, "Thank you, Lukas. You are right: with a valid VAT id the invoice is reverse charge. We are issuing a corrected one.", isInternal: false);
+        var dns = await open.HandleAsync(marie, new OpenTicketRequest("technical", "normal", "Reverse DNS for my blog",
+            "How can I set the PTR record of 203.0.113.5 to blog.example.fr?", ServiceReference: "203.0.113.5"), Channels.Web);
+        await reply.AsAgentAsync(marco, dns.Value!.Id, "Customer owns the IP; rDNS can be set from the panel.", isInternal: true);
     }
 
     private static void PrintSignIns(string url)

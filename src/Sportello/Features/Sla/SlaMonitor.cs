@@ -10,7 +10,8 @@ namespace Sportello.Features.Sla;
 /// audit trail, counts it, and tells the Desk. Safe with several nodes: each mark is a conditional update, so only
 /// one node wins it.
 /// </summary>
-public sealed class SlaMonitor(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SlaMonitor> logger, IMeterFactory meters)
+public sealed class SlaMonitor(
+    IServiceScopeFactory scopes, TimeProvider clock, ILogger<SlaMonitor> logger, IMeterFactory meters, IConfiguration configuration)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -32,6 +33,18 @@ public sealed class SlaMonitor(IServiceScopeFactory scopes, TimeProvider clock, 
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    // The on-call contact is an agent named by Sportello:Sla:OnCallEmail (mail to them comes with the email feature).
+    private async Task<Guid?> OnCallAsync(SportelloDb db, CancellationToken cancellationToken)
+    {
+        var email = configuration["Sportello:Sla:OnCallEmail"];
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return null;
+        }
+        var normalized = email.Trim().ToUpperInvariant();
+        return await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>One pass over the tickets whose running target has crossed a mark. Returns the marks made.</summary>
@@ -73,6 +86,10 @@ public sealed class SlaMonitor(IServiceScopeFactory scopes, TimeProvider clock, 
                     ticket.Number, ticket.Department, ticket.Priority, ticket.DueAt);
             }
             signals.Changed(ticket, kind, customerMaySee: false);
+            if (kind == TicketEventKinds.SlaBreached)
+            {
+                signals.Escalated(ticket, await OnCallAsync(db, cancellationToken));
+            }
             marks++;
         }
         return marks;

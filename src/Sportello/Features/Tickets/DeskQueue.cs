@@ -57,7 +57,7 @@ public static class DeskQueue
             return new Result([], errors, null, limit);
         }
 
-        var tickets = db.Tickets.AsNoTracking().Where(t => TicketStatus.WaitingOnSupport.Contains(t.Status) && t.MergedIntoId == null);
+        var tickets = db.Tickets.AsNoTracking().Where(t => t.QueueRank != null);
         if (department is not null)
         {
             tickets = tickets.Where(t => t.Department == department);
@@ -74,8 +74,7 @@ public static class DeskQueue
             _ => tickets,
         };
         var rows = await tickets
-            .OrderBy(t => t.Priority == Priorities.High ? 0 : 1)
-            .ThenBy(t => t.DueAt == null)
+            .OrderBy(t => t.QueueRank)
             .ThenBy(t => t.DueAt)
             .ThenBy(t => t.CreatedAt)
             .ThenBy(t => t.Id)

@@ -71,6 +71,15 @@ public sealed class Ticket
     public DateTime? BreachedAt { get; set; }
     public bool FirstResponseBreached { get; set; }
 
+    /// <summary>
+    /// The ticket's place in the Desk queue: 0 for High and 1 for Normal while it waits on support, null otherwise.
+    /// Kept by the context on every save, so the queue reads an index in working order instead of sorting.
+    /// </summary>
+    public int? QueueRank { get; set; }
+
+    public static int? RankOf(string status, string priority, Guid? mergedIntoId) =>
+        mergedIntoId is null && TicketStatus.WaitingOnSupport.Contains(status) ? (priority == Priorities.High ? 0 : 1) : null;
+
     public List<TicketMessage> Messages { get; set; } = [];
 }
 

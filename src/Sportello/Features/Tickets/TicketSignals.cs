@@ -16,6 +16,32 @@ public sealed class TicketSignals(IHubContext<TicketsHub> hub, TimeProvider cloc
         _ = SendAsync(message, ticket.CustomerId, customerMaySee);
     }
 
+    public sealed record Escalation(Guid Id, string Number, string Subject, string Department, string Priority, DateTime? DueAt);
+
+    /// <summary>A missed target: the department's agents and the on-call contact are alerted on the Desk.</summary>
+    public void Escalated(Ticket ticket, Guid? onCallUserId)
+    {
+        var message = new Escalation(ticket.Id, ticket.Number, ticket.Subject, ticket.Department, ticket.Priority, ticket.DueAt);
+        var groups = new List<string> { TicketsHub.Department(ticket.Department) };
+        if (onCallUserId is { } onCall)
+        {
+            groups.Add(TicketsHub.User(onCall));
+        }
+        _ = SendEscalationAsync(message, groups);
+    }
+
+    private async Task SendEscalationAsync(Escalation message, IReadOnlyList<string> groups)
+    {
+        try
+        {
+            await hub.Clients.Groups(groups).SendAsync("slaEscalation", message);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not push the escalation of ticket {Number}", message.Number);
+        }
+    }
+
     private async Task SendAsync(TicketChanged message, Guid customerId, bool customerMaySee)
     {
         try

@@ -18,6 +18,8 @@ public sealed class TicketsHub(SportelloDb db) : Hub
     private const string HubSchemes = "Identity.Application," + ApiTokenAuthentication.SchemeName;
 
     public static string Desk => "desk";
+    public static string Department(string department) => $"desk:{department}";
+    public static string User(Guid id) => $"user:{id:N}";
     public static string Customer(Guid id) => $"customer:{id:N}";
     public static string TicketForAgents(Guid id) => $"ticket:{id:N}:desk";
 
@@ -27,6 +29,12 @@ public sealed class TicketsHub(SportelloDb db) : Hub
         if (IsAgent(user))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, Desk);
+            var me = user.UserId();
+            await Groups.AddToGroupAsync(Context.ConnectionId, User(me));
+            foreach (var department in await db.AgentDepartments.Where(d => d.UserId == me).Select(d => d.Department).ToListAsync())
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, Department(department));
+            }
         }
         else if (user.IsInRole(Roles.Customer))
         {

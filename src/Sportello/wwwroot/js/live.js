@@ -67,6 +67,22 @@
     collisionTimer = setTimeout(() => { collision.hidden = true; }, 15000);
   });
 
+  // A missed response target in one of my departments (or while I am on call): say so at the top of the page.
+  connection.on('slaEscalation', (ticket) => {
+    const main = document.querySelector('main');
+    if (!main) {
+      return;
+    }
+    const alert = document.createElement('div');
+    alert.className = 'alert error escalation';
+    alert.setAttribute('role', 'alert');
+    const link = document.createElement('a');
+    link.href = '/desk/tickets/' + ticket.id;
+    link.textContent = '#' + ticket.number + ' ' + ticket.subject;
+    alert.append(document.documentElement.lang === 'it' ? 'Tempo di risposta superato: ' : 'Response target missed: ', link);
+    main.prepend(alert);
+  });
+
   const replyBox = document.querySelector('[data-replying]');
   let lastTyping = 0;
   if (replyBox && ticketId) {

@@ -607,6 +607,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int?>("QueueRank")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("ServiceId")
                         .HasColumnType("uuid");
 
@@ -640,7 +643,7 @@ namespace Sportello.Data.Migrations.Postgres
 
                     b.HasIndex("CustomerId", "CreatedAt");
 
-                    b.HasIndex("Status", "Priority", "DueAt");
+                    b.HasIndex("QueueRank", "DueAt", "CreatedAt");
 
                     b.ToTable("Tickets", (string)null);
                 });

@@ -596,6 +596,9 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("QueueRank")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("ServiceId")
                         .HasColumnType("TEXT");
 
@@ -629,7 +632,7 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId", "CreatedAt");
 
-                    b.HasIndex("Status", "Priority", "DueAt");
+                    b.HasIndex("QueueRank", "DueAt", "CreatedAt");
 
                     b.ToTable("Tickets", (string)null);
                 });

@@ -1,0 +1,231 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Sportello.Data;
+using Sportello.Features.Sla;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Bench;
+
+/// <summary>Sportello on Kestrel over a fresh database, configured as for production but with rate limits off.</summary>
+public sealed class BenchHost : WebApplicationFactory<Program>
+{
+    private const string AdminEmail = "bench-admin@example.com";
+    private const string Password = "bench passphrase 2026";
+    private readonly string dataDir = Directory.CreateTempSubdirectory("sportello-bench-").FullName;
+    private string provider = "Sqlite";
+    private string connectionString = "";
+    private string? postgresDatabase;
+    private Uri baseAddress = null!;
+
+    public static async Task<BenchHost> StartAsync(string provider)
+    {
+        var host = new BenchHost();
+        if (provider.Equals("postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var server = Environment.GetEnvironmentVariable("SPORTELLO_BENCH_POSTGRES")
+                ?? throw new InvalidOperationException("Set SPORTELLO_BENCH_POSTGRES to a PostgreSQL connection string.");
+            host.provider = "Postgres";
+            host.postgresDatabase = "sportello_bench_" + Guid.NewGuid().ToString("N")[..8];
+            await using (var admin = new NpgsqlConnection(server))
+            {
+                await admin.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{host.postgresDatabase}\"", admin);
+                await create.ExecuteNonQueryAsync();
+            }
+            host.connectionString = new NpgsqlConnectionStringBuilder(server) { Database = host.postgresDatabase, MaxPoolSize = 100 }.ConnectionString;
+        }
+        else
+        {
+            host.connectionString = $"Data Source={Path.Combine(host.dataDir, "sportello.db")}";
+        }
+        host.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        host.StartServer();
+        host.baseAddress = new Uri(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return host;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Sportello.slnx")))
+        {
+            root = root.Parent;
+        }
+        builder.UseContentRoot(Path.Combine(root?.FullName ?? ".", "src", "Sportello"));
+        foreach (var (key, value) in new Dictionary<string, string>
+        {
+            ["Sportello:DataDir"] = dataDir,
+            ["Sportello:Database:Provider"] = provider,
+            ["ConnectionStrings:Sportello"] = connectionString,
+            ["Sportello:Bootstrap:AdminEmail"] = AdminEmail,
+            ["Sportello:Bootstrap:AdminPassword"] = Password,
+            ["Sportello:RateLimits:Enabled"] = "false",
+            ["Sportello:Sla:Monitor"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        })
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient Client() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = baseAddress };
+
+    private async Task<HttpClient> SignInAsync(string email)
+    {
+        var client = Client();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = Password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<HttpClient> CustomerAsync(string email, string orderNumber, string ip)
+    {
+        using var admin = await SignInAsync(AdminEmail);
+        var created = await admin.PostAsJsonAsync("/api/v1/admin/customers", new
+        {
+            email, name = "Bench " + email, password = Password, country = "IT", language = "en", timeZone = "Europe/Rome",
+        });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<IdBody>())!.Id;
+        (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{id}/services", new
+        {
+            name = "Bench server", product = "VPS", location = "Milan", orderNumber, ipAddresses = new[] { ip },
+        })).EnsureSuccessStatusCode();
+        return await SignInAsync(email);
+    }
+
+    public async Task<HttpClient> AgentAsync()
+    {
+        using var admin = await SignInAsync(AdminEmail);
+        (await admin.PostAsJsonAsync("/api/v1/admin/agents", new
+        {
+            email = "bench-agent@example.com", name = "Bench Agent", password = Password, departments = new[] { "technical", "financial" },
+        })).EnsureSuccessStatusCode();
+        return await SignInAsync("bench-agent@example.com");
+    }
+
+    /// <summary>The rows a ticket creation writes (ticket, first message, audit entry), straight through EF.</summary>
+    public async Task<HttpResponseMessage> BareInsertAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+        var customerId = await CustomerIdAsync(db);
+        var now = DateTime.UtcNow;
+        var ticket = NewTicket(customerId, now, TicketStatus.Open, Priorities.Normal);
+        db.Tickets.Add(ticket);
+        TicketAudit.Record(db, ticket.Id, customerId, TicketEventKinds.Created, "bench", now);
+        await db.SaveChangesAsync();
+        return new HttpResponseMessage(HttpStatusCode.Created);
+    }
+
+    private Guid? customer;
+
+    private async Task<Guid> CustomerIdAsync(SportelloDb db) =>
+        customer ??= await db.Users.Where(u => u.Email == "bench0@example.com").Select(u => u.Id).SingleAsync();
+
+    /// <summary>Fills the database like a few years of a busy desk: mostly closed tickets, a tenth waiting on support.</summary>
+    public async Task SeedTicketsAsync(int count)
+    {
+        var random = new Random(42);
+        const int Batch = 5000;
+        for (var done = 0; done < count; done += Batch)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var customerId = await CustomerIdAsync(db);
+            for (var i = 0; i < Math.Min(Batch, count - done); i++)
+            {
+                var n = done + i;
+                var created = DateTime.UtcNow.AddMinutes(-random.Next(0, 60 * 24 * 365 * 2));
+                var waiting = random.Next(10) == 0;
+                var status = waiting ? (random.Next(2) == 0 ? TicketStatus.Open : TicketStatus.CustomerReply) : TicketStatus.Closed;
+                var ticket = NewTicket(customerId, created, status, random.Next(5) == 0 ? Priorities.High : Priorities.Normal);
+                // Seeded numbers are sequential under a prefix of their own, so a large seed never collides.
+                ticket.Number = $"Z{(char)('A' + n / 26_000_000 % 26)}{(char)('A' + n / 1_000_000 % 26)}-{n % 1_000_000:D6}";
+                db.Tickets.Add(ticket);
+            }
+            await db.SaveChangesAsync();
+        }
+    }
+
+    private static Ticket NewTicket(Guid customerId, DateTime created, string status, string priority)
+    {
+        var ticket = new Ticket
+        {
+            Id = Guid.CreateVersion7(),
+            Number = TicketNumbers.New(),
+            CustomerId = customerId,
+            Department = "technical",
+            Priority = priority,
+            Status = status,
+            Channel = Channels.Web,
+            Subject = "Benchmark ticket",
+            CreatedAt = created,
+            UpdatedAt = created,
+        };
+        SlaClock.Open(ticket, new SlaPolicy { FirstResponseMinutes = 10, NextResponseMinutes = 120 }, created);
+        if (status == TicketStatus.Closed)
+        {
+            SlaClock.AgentReplied(ticket, created.AddMinutes(5));
+        }
+        ticket.Messages.Add(new TicketMessage
+        {
+            Id = Guid.CreateVersion7(),
+            TicketId = ticket.Id,
+            AuthorId = customerId,
+            AuthorKind = AuthorKinds.Customer,
+            AuthorName = "Bench",
+            Body = "The server answers slowly since this morning; load average is 12.",
+            CreatedAt = created,
+        });
+        return ticket;
+    }
+
+    public async Task<int> CountTicketsAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SportelloDb>().Tickets.CountAsync();
+    }
+
+    public async Task<int> CountWaitingAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SportelloDb>().Tickets
+            .CountAsync(t => TicketStatus.WaitingOnSupport.Contains(t.Status));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(Environment.GetEnvironmentVariable("SPORTELLO_BENCH_POSTGRES"));
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{postgresDatabase}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private sealed record TokenBody(string Token);
+    private sealed record IdBody(Guid Id);
+}

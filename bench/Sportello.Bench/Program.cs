@@ -1,0 +1,87 @@
+// Sportello load driver: ticket creation and queue reads over real HTTP (Kestrel on loopback), next to baselines
+// run in the same process: the same HTTP pipeline answering a static response, and a bare EF insert of the same rows.
+// Usage: dotnet run -c Release --project bench/Sportello.Bench -- [sqlite|postgres] [seconds] [concurrency] [queueTickets]
+// PostgreSQL needs SPORTELLO_BENCH_POSTGRES, a connection string to a server where the bench may create a database.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+
+namespace Sportello.Bench;
+
+internal static class BenchMain
+{
+    private sealed record IdOnly(Guid Id);
+
+    public static async Task Main(string[] args)
+    {
+        var provider = args.ElementAtOrDefault(0) ?? "sqlite";
+        var seconds = int.Parse(args.ElementAtOrDefault(1) ?? "10", CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(args.ElementAtOrDefault(2) ?? "16", CultureInfo.InvariantCulture);
+        var queueTickets = int.Parse(args.ElementAtOrDefault(3) ?? "100000", CultureInfo.InvariantCulture);
+        var duration = TimeSpan.FromSeconds(seconds);
+
+        await using var host = await BenchHost.StartAsync(provider);
+        Console.WriteLine($"# Sportello bench: {provider}, {concurrency} concurrent clients, {seconds} s per scenario, {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+
+        using var http = host.Client();
+        var customers = new List<HttpClient>();
+        for (var i = 0; i < concurrency; i++)
+        {
+            customers.Add(await host.CustomerAsync($"bench{i}@example.com", $"{200000 + i}", $"100.70.{i / 250}.{i % 250 + 1}"));
+        }
+        var agent = await host.AgentAsync();
+        var attachment = new byte[100 * 1024];
+        Random.Shared.NextBytes(attachment);
+
+        var results = new List<Load.Result>
+        {
+            await Load.RunAsync("baseline: static response, same HTTP pipeline", concurrency, duration,
+                worker => http.GetAsync("/health/live")),
+            await Load.RunAsync("baseline: bare EF insert of the same rows (no HTTP)", concurrency, duration,
+                _ => host.BareInsertAsync()),
+            await Load.RunAsync("POST /tickets", concurrency, duration,
+                worker => customers[worker].PostAsJsonAsync("/api/v1/tickets", Body())),
+            await Load.RunAsync("POST /tickets + 100 KB attachment", concurrency, duration, async worker =>
+            {
+                var client = customers[worker];
+                var created = await client.PostAsJsonAsync("/api/v1/tickets", Body());
+                var id = (await created.Content.ReadFromJsonAsync<IdOnly>())!.Id;
+                using var form = new MultipartFormDataContent();
+                var part = new ByteArrayContent(attachment);
+                part.Headers.ContentType = MediaTypeHeaderValue.Parse("application/octet-stream");
+                form.Add(part, "files", "dump.bin");
+                return await client.PostAsync($"/api/v1/tickets/{id}/attachments", form);
+            }),
+        };
+
+        var stored = await host.CountTicketsAsync();
+        if (stored < queueTickets)
+        {
+            var watch = Stopwatch.StartNew();
+            await host.SeedTicketsAsync(queueTickets - stored);
+            Console.WriteLine($"# seeded {queueTickets - stored} tickets in {watch.Elapsed.TotalSeconds:0.0} s");
+        }
+        var waiting = await host.CountWaitingAsync();
+        var queueName = $"GET /desk/queue (first page of {waiting} waiting, {await host.CountTicketsAsync()} stored)";
+        results.Add(await Load.RunAsync(queueName, concurrency, duration, _ => agent.GetAsync("/api/v1/desk/queue")));
+        results.Add(await Load.RunAsync(queueName + ", one client", 1, duration, _ => agent.GetAsync("/api/v1/desk/queue")));
+
+        Console.WriteLine();
+        Console.WriteLine("| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"| {r.Name} | {r.PerSecond:0} | {r.P50:0.0} | {r.P95:0.0} | {r.P99:0.0} | {r.Errors} |");
+        }
+        var baseline = results[0].PerSecond;
+        Console.WriteLine();
+        Console.WriteLine($"ratios to the static baseline: {string.Join(", ", results.Skip(1).Select(r => $"{r.Name}: {r.PerSecond / baseline:0.000}"))}");
+    }
+
+    private static object Body() => new
+    {
+        department = "technical", priority = "normal", subject = "Benchmark ticket",
+        description = "The server answers slowly since this morning; load average is 12.",
+    };
+}
