@@ -14,7 +14,6 @@ builder.AddAccounts();
 builder.AddServices();
 builder.AddTickets();
 builder.AddWeb();
-builder.AddRateLimits();
 builder.AddOperations();
 
 var app = builder.Build();

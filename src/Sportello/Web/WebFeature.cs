@@ -63,7 +63,6 @@ public static class WebFeature
         app.UseAuthentication();
         app.UseRequestLocalization();
         app.UseAuthorization();
-        app.UseRateLimiter();
         return app;
     }
 

@@ -5,10 +5,13 @@ using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Services;
 using Sportello.Features.Tickets;
+using Sportello.Web;
 
 namespace Sportello.Features.ClientArea;
 
-public sealed class NewTicketModel(SportelloDb db, OpenTicket openTicket, AddAttachments addAttachments) : PageModel
+public sealed class NewTicketModel(
+    SportelloDb db, OpenTicket openTicket, AddAttachments addAttachments, [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
+    : PageModel
 {
     public sealed class InputModel
     {
@@ -49,6 +52,22 @@ public sealed class NewTicketModel(SportelloDb db, OpenTicket openTicket, AddAtt
         {
             return Forbid();
         }
+        if (throttle.TryAcquire(User.UserId().ToString()) is not null)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            ModelState.AddModelError(string.Empty, "Too many attempts. Wait a minute and try again.");
+            await LoadAsync();
+            return Page();
+        }
+        var uploads = AddAttachments.From(Files);
+        var fileErrors = new ValidationErrors();
+        if (uploads.Count > 0 && addAttachments.Check(uploads, 0, fileErrors))
+        {
+            // Refuse the files before the ticket is written, so sending again never opens it twice.
+            fileErrors.CopyTo(ModelState);
+            await LoadAsync();
+            return Page();
+        }
         var me = await db.MeAsync(User, HttpContext.RequestAborted);
         var outcome = await openTicket.HandleAsync(me, new OpenTicketRequest(
             Input.Department, Input.Priority, Input.Subject, Input.Description, Input.ServiceId, Input.ServiceReference,
@@ -59,9 +78,8 @@ public sealed class NewTicketModel(SportelloDb db, OpenTicket openTicket, AddAtt
             await LoadAsync();
             return Page();
         }
-        if (Files.Count > 0)
+        if (uploads.Count > 0)
         {
-            var uploads = Files.Select(f => new AddAttachments.Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
             var result = await addAttachments.HandleAsync(me, asAgent: false, ticket.Id, uploads, HttpContext.RequestAborted);
             if (result?.Attachments is null)
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Tickets;
+using Sportello.Web;
 
 namespace Sportello.Features.ClientArea;
 
@@ -24,6 +25,14 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, AddAttachme
 
     public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
     {
+        var uploads = AddAttachments.From(Files);
+        var fileErrors = new ValidationErrors();
+        if (uploads.Count > 0 && addAttachments.Check(uploads, 0, fileErrors))
+        {
+            // Refuse the files before the message is written, so sending again never duplicates it.
+            fileErrors.CopyTo(ModelState);
+            return await LoadAsync(ticketId) ? Page() : NotFound();
+        }
         var me = await db.MeAsync(User, HttpContext.RequestAborted);
         var outcome = await reply.AsCustomerAsync(me, ticketId, Body, HttpContext.RequestAborted);
         if (outcome is null)
@@ -37,7 +46,6 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, AddAttachme
         }
         if (Files.Count > 0)
         {
-            var uploads = Files.Select(f => new AddAttachments.Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
             var result = await addAttachments.HandleAsync(me, asAgent: false, ticketId, uploads, HttpContext.RequestAborted);
             if (result?.Attachments is null)
             {

@@ -35,6 +35,14 @@ public sealed class TicketModel(
 
     public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
     {
+        var uploads = AddAttachments.From(Files);
+        var fileErrors = new ValidationErrors();
+        if (uploads.Count > 0 && addAttachments.Check(uploads, 0, fileErrors))
+        {
+            // Refuse the files before the message is written, so sending again never duplicates it.
+            fileErrors.CopyTo(ModelState);
+            return await LoadAsync(ticketId) ? Page() : NotFound();
+        }
         var me = await db.MeAsync(User, HttpContext.RequestAborted);
         var outcome = await reply.AsAgentAsync(me, ticketId, Body, Internal, HttpContext.RequestAborted);
         if (outcome is null)
@@ -48,7 +56,6 @@ public sealed class TicketModel(
         }
         if (Files.Count > 0)
         {
-            var uploads = Files.Select(f => new AddAttachments.Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
             var result = await addAttachments.HandleAsync(me, asAgent: true, ticketId, uploads, HttpContext.RequestAborted);
             if (result?.Attachments is null)
             {

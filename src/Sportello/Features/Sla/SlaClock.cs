@@ -51,10 +51,21 @@ public static class SlaClock
         Stop(ticket);
     }
 
-    /// <summary>The customer wrote: support owes an answer again (the first-response clock, if still running, goes on).</summary>
+    /// <summary>
+    /// The ticket waits on support again (a customer reply, a reopen). A running clock goes on; a stopped one resumes
+    /// the first-response target if there never was a first response, else starts a next-response target.
+    /// </summary>
     public static void CustomerReplied(Ticket ticket, SlaPolicy policy, DateTime now)
     {
-        if (ticket.DueAt is null)
+        if (ticket.DueAt is not null)
+        {
+            return;
+        }
+        if (ticket.FirstRespondedAt is null)
+        {
+            Run(ticket, ticket.CreatedAt, ticket.FirstResponseDueAt);
+        }
+        else
         {
             Run(ticket, now, now.AddMinutes(policy.NextResponseMinutes));
         }
@@ -81,16 +92,9 @@ public static class SlaClock
             return;
         }
         var due = ticket.FirstRespondedAt is null ? ticket.FirstResponseDueAt : started.AddMinutes(policy.NextResponseMinutes);
+        // Marks already made stay: a wait that was late does not become on time, nor fire twice, by a new priority.
         ticket.DueAt = due;
         ticket.AtRiskDueAt = AtRiskMoment(started, due);
-        if (now < ticket.AtRiskDueAt)
-        {
-            ticket.AtRiskAt = null;
-        }
-        if (now < due)
-        {
-            ticket.BreachedAt = null;
-        }
     }
 
     public static bool WaitsOnSupport(string status) => TicketStatus.WaitingOnSupport.Contains(status);

@@ -62,6 +62,8 @@ public sealed class SlaMonitor(
         foreach (var ticket in due)
         {
             var kind = ticket.DueAt <= now ? TicketEventKinds.SlaBreached : TicketEventKinds.SlaAtRisk;
+            // The mark and its audit entry commit together, so an event is never lost between them.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var won = kind == TicketEventKinds.SlaBreached
                 ? await db.Tickets.Where(t => t.Id == ticket.Id && t.BreachedAt == null && t.DueAt == ticket.DueAt)
                     .ExecuteUpdateAsync(t => t
@@ -76,6 +78,7 @@ public sealed class SlaMonitor(
             }
             TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             (kind == TicketEventKinds.SlaBreached ? breached : atRisk).Add(1,
                 new KeyValuePair<string, object?>("department", ticket.Department),
                 new KeyValuePair<string, object?>("priority", ticket.Priority),

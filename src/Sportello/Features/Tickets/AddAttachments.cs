@@ -29,7 +29,6 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
         {
             return null;
         }
-        var limits = options.Value;
         var errors = new ValidationErrors();
         var message = await db.TicketMessages.Where(m => m.TicketId == ticketId && m.AuthorId == user.Id)
             .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).FirstOrDefaultAsync(cancellationToken);
@@ -37,29 +36,9 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
         {
             errors.Add("files", "Attachments join your latest message on this ticket: write a message first.");
         }
-        if (files.Count == 0)
-        {
-            errors.Add("files", "Send one or more files in form parts named 'files'.");
-        }
-        else if (files.Count > limits.MaxFilesPerUpload)
-        {
-            errors.Add("files", $"At most {limits.MaxFilesPerUpload} files at a time.");
-        }
-        var tooLarge = false;
-        foreach (var file in files.Where(f => f.Length > limits.MaxAttachmentBytes))
-        {
-            errors.Add("files", $"{FileNames.Normalize(file.FileName)} is {Megabytes(file.Length)}; each file may be at most {Megabytes(limits.MaxAttachmentBytes)}.");
-            tooLarge = true;
-        }
-        if (message is not null && !tooLarge)
-        {
-            var already = await db.Attachments.Where(a => a.MessageId == message.Id).SumAsync(a => (long?)a.Size, cancellationToken) ?? 0;
-            if (already + files.Sum(f => f.Length) > limits.MaxMessageAttachmentBytes)
-            {
-                errors.Add("files", $"Together the files on one message may be at most {Megabytes(limits.MaxMessageAttachmentBytes)}.");
-                tooLarge = true;
-            }
-        }
+        var already = message is null ? 0
+            : await db.Attachments.Where(a => a.MessageId == message.Id).SumAsync(a => (long?)a.Size, cancellationToken) ?? 0;
+        var tooLarge = Check(files, already, errors);
         if (errors.Any)
         {
             return new Result(null, errors, tooLarge);
@@ -91,6 +70,38 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
         signals.Changed(ticket, TicketEventKinds.AttachmentsAdded, customerMaySee: !message!.Internal);
         return new Result(added, errors, false);
     }
+
+    /// <summary>
+    /// The limits on count and size, checked before anything is written, so a page can refuse the files without
+    /// saving the message they came with. True when the refusal is about size.
+    /// </summary>
+    public bool Check(IReadOnlyList<Upload> files, long alreadyOnMessage, ValidationErrors errors)
+    {
+        var limits = options.Value;
+        if (files.Count == 0)
+        {
+            errors.Add("files", "Send one or more files in form parts named 'files'.");
+        }
+        else if (files.Count > limits.MaxFilesPerUpload)
+        {
+            errors.Add("files", $"At most {limits.MaxFilesPerUpload} files at a time.");
+        }
+        var tooLarge = false;
+        foreach (var file in files.Where(f => f.Length > limits.MaxAttachmentBytes))
+        {
+            errors.Add("files", $"{FileNames.Normalize(file.FileName)} is {Megabytes(file.Length)}; each file may be at most {Megabytes(limits.MaxAttachmentBytes)}.");
+            tooLarge = true;
+        }
+        if (!tooLarge && alreadyOnMessage + files.Sum(f => f.Length) > limits.MaxMessageAttachmentBytes)
+        {
+            errors.Add("files", $"Together the files on one message may be at most {Megabytes(limits.MaxMessageAttachmentBytes)}.");
+            tooLarge = true;
+        }
+        return tooLarge;
+    }
+
+    public static List<Upload> From(IEnumerable<IFormFile> files) =>
+        files.Select(f => new Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
 
     private static async Task<byte[]> ReadAsync(Upload file, CancellationToken cancellationToken)
     {

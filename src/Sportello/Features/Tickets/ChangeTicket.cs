@@ -18,6 +18,10 @@ public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSigna
             return null;
         }
         var errors = new ValidationErrors();
+        if (ticket.MergedIntoId is not null)
+        {
+            return Outcome<Ticket>.Invalid(errors.Add("status", "This ticket was merged into another one; change that one instead."));
+        }
         var allowed = asAgent ? TicketStatus.All : [TicketStatus.Closed];
         if (status is null || !allowed.Contains(status))
         {

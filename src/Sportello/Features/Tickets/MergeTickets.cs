@@ -47,6 +47,14 @@ public sealed class MergeTickets(SportelloDb db, TimeProvider clock, TicketSigna
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.TicketId, target!.Id), cancellationToken);
         await db.Attachments.Where(a => a.TicketId == duplicate.Id)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.TicketId, target!.Id), cancellationToken);
+        // A question still waiting on support keeps waiting, now on the ticket it joined.
+        if (Sla.SlaClock.WaitsOnSupport(duplicate.Status) && !Sla.SlaClock.WaitsOnSupport(target!.Status))
+        {
+            target.Status = TicketStatus.CustomerReply;
+            target.ClosedAt = null;
+            var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == target.Channel && p.Priority == target.Priority, cancellationToken);
+            Sla.SlaClock.CustomerReplied(target, policy, now);
+        }
         duplicate.MergedIntoId = target!.Id;
         duplicate.Status = TicketStatus.Closed;
         duplicate.ClosedAt = now;

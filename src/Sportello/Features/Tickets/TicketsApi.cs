@@ -15,7 +15,7 @@ public static class TicketsApi
     public static RouteGroupBuilder MapTicketsApi(this RouteGroupBuilder api)
     {
         var tickets = api.MapGroup("/tickets").RequireAuthorization(Policies.ApiCustomer).WithTags("Tickets");
-        tickets.MapPost("/", OpenAsync).RequireRateLimiting(RateLimits.TicketCreation);
+        tickets.MapPost("/", OpenAsync);
         tickets.MapGet("/", ListAsync);
         tickets.MapGet("/{ticketId:guid}", GetAsync);
         tickets.MapPost("/{ticketId:guid}/messages", ReplyAsync);
@@ -25,9 +25,14 @@ public static class TicketsApi
         return api;
     }
 
-    private static async Task<Results<Created<TicketResponse>, ValidationProblem>> OpenAsync(
-        OpenTicketRequest request, HttpContext http, SportelloDb db, OpenTicket openTicket, TimeProvider clock)
+    private static async Task<IResult> OpenAsync(
+        OpenTicketRequest request, HttpContext http, SportelloDb db, OpenTicket openTicket, TimeProvider clock,
+        [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
     {
+        if (throttle.TryAcquire(http.User.UserId().ToString()) is { } wait)
+        {
+            return Throttle.TooMany(http.Response, wait);
+        }
         var me = await db.MeAsync(http.User, http.RequestAborted);
         var outcome = await openTicket.HandleAsync(me, request, Channels.Web, http.RequestAborted);
         return outcome.Value is { } ticket
@@ -80,8 +85,7 @@ public static class TicketsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["files"] = ["Send the files as multipart/form-data parts named 'files'."] });
         }
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        var uploads = form.Files.GetFiles("files")
-            .Select(f => new AddAttachments.Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
+        var uploads = AddAttachments.From(form.Files.GetFiles("files"));
         var me = await db.MeAsync(http.User, http.RequestAborted);
         var result = await addAttachments.HandleAsync(me, asAgent, ticketId, uploads, http.RequestAborted);
         if (result is null)

@@ -1,4 +1,5 @@
 using Sportello.Features.Sla;
+using Sportello.Web;
 
 namespace Sportello.Features.Tickets;
 
@@ -13,6 +14,8 @@ public static class TicketsFeature
         builder.Services.AddScoped<ChangeTicket>();
         builder.Services.AddScoped<MergeTickets>();
         builder.Services.AddSingleton<TicketSignals>();
+        builder.Services.AddKeyedSingleton(Throttle.TicketCreation,
+            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), Throttle.TicketCreation, 30));
         builder.Services.AddSingleton<SlaMonitor>();
         if (builder.Configuration.GetValue("Sportello:Sla:Monitor", true))
         {

@@ -110,7 +110,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     {
         await (await app.AdminAsync()).CreateCustomerAsync("totp@example.com");
         var web = await app.SignInWebAsync("totp@example.com", "customer-password-1");
-        var setup = await web.GetPageAsync("/account/two-factor");
+        var setup = await StartTwoFactorAsync(web);
         var key = KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal);
         var totp = new Totp(Base32Encoding.ToBytes(key));
         var enabled = await web.PostAsync("/account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -159,7 +159,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     {
         await (await app.AdminAsync()).CreateCustomerAsync("web2fa@example.com");
         var setupClient = await app.SignInWebAsync("web2fa@example.com", "customer-password-1");
-        var setup = await setupClient.GetPageAsync("/account/two-factor");
+        var setup = await StartTwoFactorAsync(setupClient);
         var totp = new Totp(Base32Encoding.ToBytes(KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal)));
         await setupClient.PostAsync("/account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -185,6 +185,15 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
         });
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account")).StatusCode);
+    }
+
+    private static async Task<string> StartTwoFactorAsync(HttpClient web)
+    {
+        var page = await web.GetPageAsync("/account/two-factor");
+        Assert.DoesNotContain("authenticator-key", page, StringComparison.Ordinal);
+        var started = await web.SubmitAsync("/account/two-factor", "/account/two-factor?handler=Start", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        return await started.Content.ReadAsStringAsync();
     }
 
     // ASP.NET Identity v3 hash: 0x01, PRF (4 bytes), iteration count (4 bytes, big-endian), ...

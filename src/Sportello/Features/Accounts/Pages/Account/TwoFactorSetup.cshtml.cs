@@ -15,14 +15,18 @@ public sealed class TwoFactorSetupModel(UserManager<User> users, SignInManager<U
     public string? Message { get; private set; }
     public IReadOnlyList<string>? RecoveryCodes { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync()
+    public bool Started { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync() => (await MeAsync()).TwoFactorEnabled ? Redirect("/account") : Page();
+
+    /// <summary>Makes a fresh key (a POST: it changes the account, so a link can never do it).</summary>
+    public async Task<IActionResult> OnPostStartAsync()
     {
         var me = await MeAsync();
         if (me.TwoFactorEnabled)
         {
             return Redirect("/account");
         }
-        // A fresh key each visit until a code confirms it: an abandoned key is never left enabled.
         var key = await twoFactor.ResetKeyAsync(me);
         // A new key renews the security stamp, which would end this very session.
         await signInManager.RefreshSignInAsync(me);
@@ -54,6 +58,7 @@ public sealed class TwoFactorSetupModel(UserManager<User> users, SignInManager<U
 
     private Task ShowAsync(User me, string key)
     {
+        Started = true;
         Key = string.Join(' ', key.Chunk(4).Select(c => new string(c)));
         using var data = QRCodeGenerator.GenerateQrCode(TwoFactor.OtpAuthUri(key, me.Email!), QRCodeGenerator.ECCLevel.M);
         QrDataUri = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace Sportello.Web;
+
+/// <summary>
+/// A named fixed-window limit per key (an IP, an account, a customer), configured under
+/// Sportello:RateLimits:{Name}:PermitLimit and :WindowSeconds; Sportello:RateLimits:Enabled=false turns all off.
+/// Use cases call it themselves, so the API and the pages share one limit.
+/// </summary>
+public sealed class Throttle : IDisposable
+{
+    public const string TicketCreation = "TicketCreation";
+    public const string SignIn = "SignIn";
+
+    private readonly PartitionedRateLimiter<string>? limiter;
+    private readonly TimeSpan window;
+
+    public Throttle(IConfiguration configuration, string name, int defaultPermits, int defaultWindowSeconds = 60)
+    {
+        var section = configuration.GetSection("Sportello:RateLimits");
+        window = TimeSpan.FromSeconds(section.GetValue($"{name}:WindowSeconds", defaultWindowSeconds));
+        if (!section.GetValue("Enabled", true))
+        {
+            return;
+        }
+        var permits = section.GetValue($"{name}:PermitLimit", defaultPermits);
+        limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 }));
+    }
+
+    /// <summary>Null when the attempt may go ahead, else how long to wait.</summary>
+    public TimeSpan? TryAcquire(string key)
+    {
+        if (limiter is null)
+        {
+            return null;
+        }
+        using var lease = limiter.AttemptAcquire(key);
+        return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : window;
+    }
+
+    /// <summary>429 with Retry-After, as problem+json.</summary>
+    public static IResult TooMany(HttpResponse response, TimeSpan wait)
+    {
+        response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            detail: "Wait before trying again.");
+    }
+
+    public void Dispose() => limiter?.Dispose();
+}
