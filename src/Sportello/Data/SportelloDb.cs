@@ -32,18 +32,18 @@ public abstract class SportelloDb(DbContextOptions options)
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        KeepQueueRanks();
+        KeepTicketsConsistent();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        KeepQueueRanks();
+        KeepTicketsConsistent();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    // Status, priority and merges change in several use cases; the queue position follows them here, once.
-    private void KeepQueueRanks()
+    // Status, priority and merges change in several use cases; the queue position and the version follow here, once.
+    private void KeepTicketsConsistent()
     {
         foreach (var entry in ChangeTracker.Entries<Ticket>())
         {
@@ -51,6 +51,7 @@ public abstract class SportelloDb(DbContextOptions options)
             {
                 var ticket = entry.Entity;
                 ticket.QueueRank = Ticket.RankOf(ticket.Status, ticket.Priority, ticket.MergedIntoId);
+                ticket.Version = Guid.NewGuid();
             }
         }
     }

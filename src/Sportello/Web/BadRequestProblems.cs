@@ -9,6 +9,12 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException && httpContext.Request.Path.StartsWithSegments("/api"))
+        {
+            await TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed meanwhile",
+                detail: "Someone changed this at the same moment. Read it again and retry.").ExecuteAsync(httpContext);
+            return true;
+        }
         if (exception is not BadHttpRequestException bad)
         {
             return false;

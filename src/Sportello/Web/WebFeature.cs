@@ -55,7 +55,11 @@ public static class WebFeature
         });
         app.UseWhen(c => !IsApi(c), web =>
         {
-            web.UseExceptionHandler("/error");
+            web.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error",
+                StatusCodeSelector = ex => ex is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError,
+            });
             web.UseStatusCodePagesWithReExecute("/error/{0}");
         });
         app.UseStaticFiles();

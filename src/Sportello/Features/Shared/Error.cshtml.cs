@@ -17,15 +17,17 @@ public sealed class ErrorModel : PageModel
 
     private void Describe(int? code)
     {
+        code ??= Response.StatusCode;
         (Title, Explanation) = code switch
         {
             404 => ("Page not found", "There is nothing at this address, or you may not see it."),
             403 => ("Not allowed", "Your account may not open this page."),
             429 => ("Too many requests", "Wait a minute and try again."),
             400 => ("Bad request", "The request could not be understood."),
+            409 => ("Changed meanwhile", "Someone changed this at the same moment. Go back, reload and try again."),
             _ => (Title, Explanation),
         };
-        if (code is >= 400 and < 600)
+        if (code is >= 400 and < 600 && code != 500)
         {
             Response.StatusCode = code.Value;
         }

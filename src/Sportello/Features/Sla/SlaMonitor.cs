@@ -67,11 +67,12 @@ public sealed class SlaMonitor(
             var won = kind == TicketEventKinds.SlaBreached
                 ? await db.Tickets.Where(t => t.Id == ticket.Id && t.BreachedAt == null && t.DueAt == ticket.DueAt)
                     .ExecuteUpdateAsync(t => t
+                        .SetProperty(x => x.Version, Guid.NewGuid())
                         .SetProperty(x => x.BreachedAt, now)
                         .SetProperty(x => x.AtRiskAt, x => x.AtRiskAt ?? now)
                         .SetProperty(x => x.FirstResponseBreached, x => x.FirstResponseBreached || x.FirstRespondedAt == null), cancellationToken)
                 : await db.Tickets.Where(t => t.Id == ticket.Id && t.AtRiskAt == null && t.DueAt == ticket.DueAt)
-                    .ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskAt, now), cancellationToken);
+                    .ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskAt, now).SetProperty(x => x.Version, Guid.NewGuid()), cancellationToken);
             if (won == 0)
             {
                 continue;

@@ -77,6 +77,9 @@ public sealed class Ticket
     /// </summary>
     public int? QueueRank { get; set; }
 
+    /// <summary>Renewed on every save: a change made from a stale copy fails instead of overwriting a newer one.</summary>
+    public Guid Version { get; set; }
+
     public static int? RankOf(string status, string priority, Guid? mergedIntoId) =>
         mergedIntoId is null && TicketStatus.WaitingOnSupport.Contains(status) ? (priority == Priorities.High ? 0 : 1) : null;
 

@@ -22,6 +22,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         ticket.Property(t => t.ProblemTimeZone).HasMaxLength(64);
         ticket.HasIndex(t => new { t.CustomerId, t.CreatedAt });
         ticket.HasIndex(t => new { t.QueueRank, t.DueAt, t.CreatedAt });
+        ticket.Property(t => t.Version).IsConcurrencyToken();
         ticket.HasOne<User>().WithMany().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Restrict);
         ticket.HasOne<User>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.SetNull);
         ticket.HasOne<Service>().WithMany().HasForeignKey(t => t.ServiceId).OnDelete(DeleteBehavior.SetNull);

@@ -175,6 +175,39 @@ public sealed class ConversationTests(SportelloApp app) : IClassFixture<Sportell
         await refused.AssertNamesFieldAsync("into");
     }
 
+    [Fact]
+    public async Task Reopening_WithoutAFirstResponse_ResumesTheFirstResponseTarget()
+    {
+        var (email, order, ip) = Unique.Customer("resume");
+        var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        var agent = await app.AgentAsync("resume-agent@sportello.example");
+        var ticket = await customer.OpenTicketAsync(Question);
+        var id = ticket.GetProperty("id").GetString();
+        var closed = await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{id}/status", new { status = "closed" })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(JsonNull, closed.GetProperty("dueAt").ValueKind);
+        var reopened = await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{id}/status", new { status = "open" })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(ticket.GetProperty("firstResponseDueAt").GetDateTime(), reopened.GetProperty("dueAt").GetDateTime());
+    }
+
+    [Fact]
+    public async Task Merge_OfAWaitingQuestionIntoAnAnsweredTicket_PutsItBackInTheQueue()
+    {
+        var (email, order, ip) = Unique.Customer("requeue");
+        var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        var agent = await app.AgentAsync("requeue-agent@sportello.example");
+        var answered = (await customer.OpenTicketAsync(Question)).GetProperty("id").GetString();
+        await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{answered}/messages", new { body = "Done." })).JsonAsync(HttpStatusCode.Created);
+        var waiting = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Follow-up", description = "And PTR for IPv6?" });
+        var target = await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{waiting.GetProperty("id").GetString()}/merge", new { into = answered }))
+            .JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("customer-reply", target.GetProperty("status").GetString());
+        var queue = await (await agent.GetAsync("/api/v1/desk/queue?limit=200")).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(queue.EnumerateArray(), t => t.GetProperty("id").GetString() == answered);
+        Assert.DoesNotContain(queue.EnumerateArray(), t => t.GetProperty("id").GetString() == waiting.GetProperty("id").GetString());
+        await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{waiting.GetProperty("id").GetString()}/status", new { status = "open" }))
+            .AssertNamesFieldAsync("status");
+    }
+
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
 
     private static MultipartFormDataContent Files(params (string Name, string Type, byte[] Bytes)[] files)
