@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Sportello.Features.Sla;
@@ -24,18 +23,8 @@ public sealed class EscalationTests(OnCallApp app) : IClassFixture<OnCallApp>
 
     private async Task<(HubConnection Hub, Channel<Escalation> Alerts)> ListenAsync(HttpClient client)
     {
-        var token = client.DefaultRequestHeaders.Authorization!.Parameter;
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/tickets"), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult(token);
-            })
-            .Build();
         var alerts = Channel.CreateUnbounded<Escalation>();
-        hub.On<Escalation>("slaEscalation", e => alerts.Writer.TryWrite(e));
-        await hub.StartAsync(TestContext.Current.CancellationToken);
+        var hub = await Hubs.ConnectAsync(app, client, c => c.On<Escalation>("slaEscalation", e => alerts.Writer.TryWrite(e)));
         return (hub, alerts);
     }
 

@@ -12,19 +12,13 @@ public sealed class SlaMonitorTests(SportelloApp app) : IClassFixture<SportelloA
 {
     private Task<int> SweepAsync() => app.Services.GetRequiredService<SlaMonitor>().SweepAsync();
 
-    private static object Ticket(string department, string priority, string subject, string? reference = null) => new
-    {
-        department, priority, subject, description = "Details of " + subject,
-        serviceReference = reference, problemStartedAt = priority == "high" ? "2026-01-10T10:00" : null,
-    };
-
     [Fact]
     public async Task Monitor_AtRiskAndBreach_FireOnceAtTheRightMoment_AndAReplyStopsTheClock()
     {
         var (customer, _) = await app.CustomerWithServiceAsync("sla@example.com", "920001", "192.0.2.201");
         var agent = await app.AgentAsync("sla-agent@sportello.example");
-        var late = (await customer.OpenTicketAsync(Ticket("financial", "normal", "late one"))).GetProperty("id").GetString();
-        var answered = (await customer.OpenTicketAsync(Ticket("financial", "normal", "answered one"))).GetProperty("id").GetString();
+        var late = (await customer.OpenTicketAsync(SlaTickets.Body("financial", "normal", "late one"))).GetProperty("id").GetString();
+        var answered = (await customer.OpenTicketAsync(SlaTickets.Body("financial", "normal", "answered one"))).GetProperty("id").GetString();
 
         app.Clock.Advance(TimeSpan.FromMinutes(8) - TimeSpan.FromSeconds(1));
         Assert.Equal(0, await SweepAsync());
@@ -64,21 +58,15 @@ public sealed class SlaMonitorTests(SportelloApp app) : IClassFixture<SportelloA
 [Trait("Category", "Data")]
 public sealed class DeskQueueTests(SportelloApp app) : IClassFixture<SportelloApp>
 {
-    private static object Ticket(string department, string priority, string subject, string? reference = null) => new
-    {
-        department, priority, subject, description = "Details of " + subject,
-        serviceReference = reference, problemStartedAt = priority == "high" ? "2026-01-10T10:00" : null,
-    };
-
     [Fact]
     public async Task Queue_HighFirst_ThenByDueTime_AndNextResponseAfterACustomerReply()
     {
         var (customer, _) = await app.CustomerWithServiceAsync("queue@example.com", "920002", "192.0.2.202");
         var agent = await app.AgentAsync("queue-agent@sportello.example", "technical");
-        var a = (await customer.OpenTicketAsync(Ticket("technical", "normal", "A normal"))).GetProperty("id").GetString();
+        var a = (await customer.OpenTicketAsync(SlaTickets.Body("technical", "normal", "A normal"))).GetProperty("id").GetString();
         app.Clock.Advance(TimeSpan.FromMinutes(1));
-        var b = (await customer.OpenTicketAsync(Ticket("technical", "high", "B high", "920002"))).GetProperty("id").GetString();
-        var c = (await customer.OpenTicketAsync(Ticket("technical", "normal", "C normal"))).GetProperty("id").GetString();
+        var b = (await customer.OpenTicketAsync(SlaTickets.Body("technical", "high", "B high", "920002"))).GetProperty("id").GetString();
+        var c = (await customer.OpenTicketAsync(SlaTickets.Body("technical", "normal", "C normal"))).GetProperty("id").GetString();
         Assert.Equal([b, a, c], await QueueAsync(agent));
 
         await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{a}/messages", new { body = "Answer" })).JsonAsync(HttpStatusCode.Created);
@@ -103,4 +91,13 @@ public sealed class DeskQueueTests(SportelloApp app) : IClassFixture<SportelloAp
     private static async Task<List<string?>> QueueAsync(HttpClient agent) =>
         (await (await agent.GetAsync("/api/v1/desk/queue?department=technical")).JsonAsync(HttpStatusCode.OK))
             .EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList();
+}
+
+internal static class SlaTickets
+{
+    public static object Body(string department, string priority, string subject, string? reference = null) => new
+    {
+        department, priority, subject, description = "Details of " + subject,
+        serviceReference = reference, problemStartedAt = priority == "high" ? "2026-01-10T10:00" : null,
+    };
 }

@@ -16,20 +16,13 @@ public sealed class LiveUpdatesTests(SportelloApp app) : IClassFixture<Sportello
 
     private async Task<(HubConnection Connection, Channel<Change> Changes, Channel<Replying> Replies)> ConnectAsync(HttpClient client)
     {
-        var token = client.DefaultRequestHeaders.Authorization!.Parameter;
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/tickets"), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult(token);
-            })
-            .Build();
         var changes = Channel.CreateUnbounded<Change>();
         var replies = Channel.CreateUnbounded<Replying>();
-        connection.On<Change>("ticketChanged", c => changes.Writer.TryWrite(c));
-        connection.On<Replying>("agentReplying", r => replies.Writer.TryWrite(r));
-        await connection.StartAsync(TestContext.Current.CancellationToken);
+        var connection = await Hubs.ConnectAsync(app, client, c =>
+        {
+            c.On<Change>("ticketChanged", change => changes.Writer.TryWrite(change));
+            c.On<Replying>("agentReplying", reply => replies.Writer.TryWrite(reply));
+        });
         return (connection, changes, replies);
     }
 
