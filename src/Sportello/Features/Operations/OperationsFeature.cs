@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Sportello.Data;
 
 namespace Sportello.Features.Operations;
@@ -14,6 +16,14 @@ public static class OperationsFeature
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
         builder.Services.AddHealthChecks().AddDbContextCheck<SportelloDb>("database", tags: [Ready]);
+        // Metrics for Prometheus at /metrics: HTTP, runtime, and Sportello's own (SLA marks, ...).
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("sportello"))
+            .WithMetrics(metrics => metrics
+                .AddMeter("Sportello")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -23,6 +33,7 @@ public static class OperationsFeature
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) });
         app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 }

@@ -42,6 +42,10 @@ public sealed class SlaMonitorTests(SportelloApp app) : IClassFixture<SportelloA
         Assert.Equal(1, lateEvents.Count(k => k == "sla-breached"));
         Assert.DoesNotContain(await EventsAsync(agent, answered), k => k.StartsWith("sla-", StringComparison.Ordinal));
 
+        var metrics = await app.Anonymous().GetStringAsync("/metrics");
+        Assert.Contains("sportello_sla_breached_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("department=\"financial\"", metrics, StringComparison.Ordinal);
+
         var customerView = await (await customer.GetAsync($"/api/v1/tickets/{answered}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("ok", customerView.GetProperty("slaState").GetString());
         Assert.Equal(JsonValueKind.Null, customerView.GetProperty("dueAt").ValueKind);
