@@ -88,6 +88,6 @@ public static class Unique
     public static (string Email, string OrderNumber, string Ip) Customer(string prefix)
     {
         var n = Next();
-        return ($"{prefix}-{n}@example.com", (700000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture), $"100.64.{n / 250}.{n % 250 + 1}");
+        return ($"{prefix}-{n}@example.com", (950000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture), $"100.64.{n / 250}.{n % 250 + 1}");
     }
 }

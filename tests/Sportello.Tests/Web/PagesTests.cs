@@ -46,6 +46,28 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
     }
 
     [Fact]
+    public async Task NewTicketForm_WithAnOversizeFile_OpensNoTicket()
+    {
+        var (email, order, ip) = Unique.Customer("bignew");
+        var (api, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        var web = await app.SignInWebAsync(email, "customer-password-1");
+        var page = await web.GetPageAsync("/tickets/new");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent("technical"), "Input.Department" },
+            { new StringContent("normal"), "Input.Priority" },
+            { new StringContent("With a huge log"), "Input.Subject" },
+            { new StringContent("See the file"), "Input.Description" },
+            { new ByteArrayContent(new byte[20 * 1024 * 1024 + 1]), "Files", "huge.log" },
+        };
+        var response = await web.PostAsync("/tickets/new", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("huge.log is 20 MB", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, (await (await api.GetAsync("/api/v1/tickets")).JsonAsync(HttpStatusCode.OK)).GetArrayLength());
+    }
+
+    [Fact]
     public async Task Customer_OpeningAdminPage_IsForbidden()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("web-nosy@example.com");

@@ -10,7 +10,7 @@ using Sportello.Web;
 namespace Sportello.Features.ClientArea;
 
 public sealed class NewTicketModel(
-    SportelloDb db, OpenTicket openTicket, AddAttachments addAttachments, [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
+    SportelloDb db, OpenTicket openTicket, [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
     : PageModel
 {
     public sealed class InputModel
@@ -59,33 +59,15 @@ public sealed class NewTicketModel(
             await LoadAsync();
             return Page();
         }
-        var uploads = AddAttachments.From(Files);
-        var fileErrors = new ValidationErrors();
-        if (uploads.Count > 0 && addAttachments.Check(uploads, 0, fileErrors))
-        {
-            // Refuse the files before the ticket is written, so sending again never opens it twice.
-            fileErrors.CopyTo(ModelState);
-            await LoadAsync();
-            return Page();
-        }
         var me = await db.MeAsync(User, HttpContext.RequestAborted);
         var outcome = await openTicket.HandleAsync(me, new OpenTicketRequest(
             Input.Department, Input.Priority, Input.Subject, Input.Description, Input.ServiceId, Input.ServiceReference,
-            Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, HttpContext.RequestAborted);
+            Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, AddAttachments.From(Files), HttpContext.RequestAborted);
         if (outcome.Value is not { } ticket)
         {
             outcome.Errors.CopyTo(ModelState, "Input.");
             await LoadAsync();
             return Page();
-        }
-        if (uploads.Count > 0)
-        {
-            var result = await addAttachments.HandleAsync(me, asAgent: false, ticket.Id, uploads, HttpContext.RequestAborted);
-            if (result?.Attachments is null)
-            {
-                // The ticket stands; the customer sees why the files were refused and can attach them there.
-                TempData["Notice"] = string.Join(" ", result?.Errors.For("files") ?? []);
-            }
         }
         return Redirect($"/tickets/{ticket.Id}");
     }

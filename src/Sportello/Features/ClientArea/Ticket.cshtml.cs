@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Tickets;
-using Sportello.Web;
 
 namespace Sportello.Features.ClientArea;
 
-public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, AddAttachments addAttachments, ChangeTicket change, TimeProvider clock)
+public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, ChangeTicket change, TimeProvider clock)
     : PageModel
 {
     public TicketResponse Ticket { get; private set; } = null!;
@@ -18,23 +17,13 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, AddAttachme
     [BindProperty]
     public List<IFormFile> Files { get; set; } = [];
 
-    [TempData]
-    public string? Notice { get; set; }
 
     public async Task<IActionResult> OnGetAsync(Guid ticketId) => await LoadAsync(ticketId) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
     {
-        var uploads = AddAttachments.From(Files);
-        var fileErrors = new ValidationErrors();
-        if (uploads.Count > 0 && addAttachments.Check(uploads, 0, fileErrors))
-        {
-            // Refuse the files before the message is written, so sending again never duplicates it.
-            fileErrors.CopyTo(ModelState);
-            return await LoadAsync(ticketId) ? Page() : NotFound();
-        }
         var me = await db.MeAsync(User, HttpContext.RequestAborted);
-        var outcome = await reply.AsCustomerAsync(me, ticketId, Body, HttpContext.RequestAborted);
+        var outcome = await reply.AsCustomerAsync(me, ticketId, Body, AddAttachments.From(Files), HttpContext.RequestAborted);
         if (outcome is null)
         {
             return NotFound();
@@ -43,14 +32,6 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, AddAttachme
         {
             outcome.Errors.CopyTo(ModelState);
             return await LoadAsync(ticketId) ? Page() : NotFound();
-        }
-        if (Files.Count > 0)
-        {
-            var result = await addAttachments.HandleAsync(me, asAgent: false, ticketId, uploads, HttpContext.RequestAborted);
-            if (result?.Attachments is null)
-            {
-                Notice = string.Join(" ", result?.Errors.For("files") ?? []);
-            }
         }
         return Redirect($"/tickets/{ticketId}");
     }

@@ -10,7 +10,7 @@ using Sportello.Web;
 namespace Sportello.Features.Desk;
 
 public sealed class TicketModel(
-    SportelloDb db, ReplyToTicket reply, AddAttachments addAttachments, ChangeTicket change, MergeTickets merge, TimeProvider clock)
+    SportelloDb db, ReplyToTicket reply, ChangeTicket change, MergeTickets merge, TimeProvider clock)
     : PageModel
 {
     public sealed record Person(Guid Id, string Name);
@@ -35,16 +35,8 @@ public sealed class TicketModel(
 
     public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
     {
-        var uploads = AddAttachments.From(Files);
-        var fileErrors = new ValidationErrors();
-        if (uploads.Count > 0 && addAttachments.Check(uploads, 0, fileErrors))
-        {
-            // Refuse the files before the message is written, so sending again never duplicates it.
-            fileErrors.CopyTo(ModelState);
-            return await LoadAsync(ticketId) ? Page() : NotFound();
-        }
         var me = await db.MeAsync(User, HttpContext.RequestAborted);
-        var outcome = await reply.AsAgentAsync(me, ticketId, Body, Internal, HttpContext.RequestAborted);
+        var outcome = await reply.AsAgentAsync(me, ticketId, Body, Internal, AddAttachments.From(Files), HttpContext.RequestAborted);
         if (outcome is null)
         {
             return NotFound();
@@ -53,15 +45,6 @@ public sealed class TicketModel(
         {
             outcome.Errors.CopyTo(ModelState);
             return await LoadAsync(ticketId) ? Page() : NotFound();
-        }
-        if (Files.Count > 0)
-        {
-            var result = await addAttachments.HandleAsync(me, asAgent: true, ticketId, uploads, HttpContext.RequestAborted);
-            if (result?.Attachments is null)
-            {
-                result?.Errors.CopyTo(ModelState);
-                return await LoadAsync(ticketId) ? Page() : NotFound();
-            }
         }
         return Redirect($"/desk/tickets/{ticketId}");
     }

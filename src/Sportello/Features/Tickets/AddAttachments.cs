@@ -45,6 +45,15 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
+        var added = await StageAsync(ticket, message!, files, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        signals.Changed(ticket, TicketEventKinds.AttachmentsAdded, customerMaySee: !message!.Internal);
+        return new Result(added, errors, false);
+    }
+
+    /// <summary>Adds the files to a message in the unit of work (the caller saves), with the ticket's audit entry.</summary>
+    public async Task<List<Attachment>> StageAsync(Ticket ticket, TicketMessage message, IReadOnlyList<Upload> files, DateTime now, CancellationToken cancellationToken)
+    {
         var added = new List<Attachment>();
         foreach (var file in files)
         {
@@ -53,7 +62,7 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
             {
                 Id = Guid.CreateVersion7(),
                 TicketId = ticket.Id,
-                MessageId = message!.Id,
+                MessageId = message.Id,
                 FileName = FileNames.Normalize(file.FileName),
                 ContentType = ContentTypes.Clean(file.ContentType),
                 Size = bytes.Length,
@@ -65,15 +74,12 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
             added.Add(attachment);
         }
         ticket.UpdatedAt = now;
-        TicketAudit.Record(db, ticket.Id, user.Id, TicketEventKinds.AttachmentsAdded, string.Join(", ", added.Select(a => a.FileName)), now);
-        await db.SaveChangesAsync(cancellationToken);
-        signals.Changed(ticket, TicketEventKinds.AttachmentsAdded, customerMaySee: !message!.Internal);
-        return new Result(added, errors, false);
+        TicketAudit.Record(db, ticket.Id, message.AuthorId, TicketEventKinds.AttachmentsAdded, string.Join(", ", added.Select(a => a.FileName)), now);
+        return added;
     }
 
     /// <summary>
-    /// The limits on count and size, checked before anything is written, so a page can refuse the files without
-    /// saving the message they came with. True when the refusal is about size.
+    /// The limits on count and size, checked before anything is written. True when the refusal is about size.
     /// </summary>
     public bool Check(IReadOnlyList<Upload> files, long alreadyOnMessage, ValidationErrors errors)
     {

@@ -60,7 +60,7 @@ public static class DeskApi
         Guid ticketId, AgentMessageRequest request, HttpContext http, SportelloDb db, ReplyToTicket reply)
     {
         var me = await db.MeAsync(http.User, http.RequestAborted);
-        return TicketsApi.Respond(ticketId, await reply.AsAgentAsync(me, ticketId, request.Body, request.Internal == true, http.RequestAborted));
+        return TicketsApi.Respond(ticketId, await reply.AsAgentAsync(me, ticketId, request.Body, request.Internal == true, cancellationToken: http.RequestAborted));
     }
 
     private static Task<IResult> UploadAsync(Guid ticketId, HttpContext http, SportelloDb db, AddAttachments addAttachments) =>

@@ -17,12 +17,14 @@ public sealed record OpenTicketRequest(
 /// A customer opens a ticket (Client Area → Tickets → Add ticket). A High ticket is a critical incident: it must name
 /// one of the customer's own services and when the problem started, so support can act on the right server at once.
 /// </summary>
-public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals signals)
+public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments)
 {
     public const int MaxSubject = 200;
     public const int MaxBody = 50_000;
 
-    public async Task<Outcome<Ticket>> HandleAsync(User customer, OpenTicketRequest request, string channel, CancellationToken cancellationToken = default)
+    /// <summary>Opens the ticket, with <paramref name="files"/> on its first message, in one unit of work.</summary>
+    public async Task<Outcome<Ticket>> HandleAsync(
+        User customer, OpenTicketRequest request, string channel, IReadOnlyList<AddAttachments.Upload>? files = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var errors = new ValidationErrors();
@@ -55,6 +57,10 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
                 errors.Add(start.Field!, start.Error);
             }
         }
+        if (files is { Count: > 0 })
+        {
+            attachments.Check(files, alreadyOnMessage: 0, errors);
+        }
         if (errors.Any)
         {
             return Outcome<Ticket>.Invalid(errors);
@@ -80,7 +86,7 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
             Diagnostics = string.IsNullOrWhiteSpace(request.Diagnostics) ? null : request.Diagnostics,
         };
         SlaClock.Open(ticket, policy, now);
-        ticket.Messages.Add(new TicketMessage
+        var first = new TicketMessage
         {
             Id = Guid.CreateVersion7(),
             TicketId = ticket.Id,
@@ -89,9 +95,14 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
             AuthorName = customer.Name,
             Body = request.Description!,
             CreatedAt = now,
-        });
+        };
+        ticket.Messages.Add(first);
         db.Tickets.Add(ticket);
         TicketAudit.Record(db, ticket.Id, customer.Id, TicketEventKinds.Created, $"{ticket.Department}, {ticket.Priority}, {channel}", now);
+        if (files is { Count: > 0 })
+        {
+            first.Attachments.AddRange(await attachments.StageAsync(ticket, first, files, now, cancellationToken));
+        }
         await SaveWithUniqueNumberAsync(ticket, cancellationToken);
         signals.Changed(ticket, TicketEventKinds.Created);
         return Outcome<Ticket>.Ok(ticket);

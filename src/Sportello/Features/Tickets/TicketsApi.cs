@@ -34,7 +34,7 @@ public static class TicketsApi
             return Throttle.TooMany(http.Response, wait);
         }
         var me = await db.MeAsync(http.User, http.RequestAborted);
-        var outcome = await openTicket.HandleAsync(me, request, Channels.Web, http.RequestAborted);
+        var outcome = await openTicket.HandleAsync(me, request, Channels.Web, cancellationToken: http.RequestAborted);
         return outcome.Value is { } ticket
             ? TypedResults.Created($"/api/v1/tickets/{ticket.Id}", TicketResponse.From(ticket, clock.GetUtcNow().UtcDateTime))
             : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
@@ -67,7 +67,7 @@ public static class TicketsApi
         Guid ticketId, MessageRequest request, HttpContext http, SportelloDb db, ReplyToTicket reply)
     {
         var me = await db.MeAsync(http.User, http.RequestAborted);
-        return Respond(ticketId, await reply.AsCustomerAsync(me, ticketId, request.Body, http.RequestAborted));
+        return Respond(ticketId, await reply.AsCustomerAsync(me, ticketId, request.Body, cancellationToken: http.RequestAborted));
     }
 
     internal static Results<Created<MessageView>, ValidationProblem, NotFound> Respond(Guid ticketId, Outcome<TicketMessage>? outcome) =>
