@@ -30,7 +30,8 @@ public sealed partial class TranslationsTests
             .Concat(Sportello.Features.Tickets.Priorities.All.Select(Sportello.Features.Tickets.Labels.Priority))
             .Concat(Sportello.Features.Accounts.Departments.All.Select(Sportello.Features.Tickets.Labels.Department))
             .Concat(Sportello.Features.Tickets.Channels.All.Select(Sportello.Features.Tickets.Labels.Channel))
-            .Concat(new[] { "ok", "at-risk", "breached" }.Select(Sportello.Features.Tickets.Labels.SlaState));
+            .Concat(new[] { "ok", "at-risk", "breached" }.Select(Sportello.Features.Tickets.Labels.SlaState))
+            .Concat(Sportello.Features.Tickets.Labels.EventKinds.Select(Sportello.Features.Tickets.Labels.Event));
         Assert.DoesNotContain(labels, l => !italian.Contains(l));
     }
 

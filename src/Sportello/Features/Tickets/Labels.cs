@@ -22,6 +22,32 @@ public static class Labels
         _ => "Open",
     };
 
+    public static readonly string[] EventKinds =
+    [
+        TicketEventKinds.Created, TicketEventKinds.CustomerReplied, TicketEventKinds.AgentReplied, TicketEventKinds.NoteAdded,
+        TicketEventKinds.AttachmentsAdded, TicketEventKinds.StatusChanged, TicketEventKinds.PriorityChanged,
+        TicketEventKinds.DepartmentChanged, TicketEventKinds.Assigned, TicketEventKinds.Merged, TicketEventKinds.MergedInto,
+        TicketEventKinds.SlaAtRisk, TicketEventKinds.SlaBreached,
+    ];
+
+    public static string Event(string kind) => kind switch
+    {
+        TicketEventKinds.Created => "Opened",
+        TicketEventKinds.CustomerReplied => "Customer replied",
+        TicketEventKinds.AgentReplied => "Support replied",
+        TicketEventKinds.NoteAdded => "Internal note added",
+        TicketEventKinds.AttachmentsAdded => "Files attached",
+        TicketEventKinds.StatusChanged => "Status changed",
+        TicketEventKinds.PriorityChanged => "Priority changed",
+        TicketEventKinds.DepartmentChanged => "Department changed",
+        TicketEventKinds.Assigned => "Assigned",
+        TicketEventKinds.Merged => "Merged a duplicate",
+        TicketEventKinds.MergedInto => "Merged into another ticket",
+        TicketEventKinds.SlaAtRisk => "Response target at risk",
+        TicketEventKinds.SlaBreached => "Response target missed",
+        _ => kind,
+    };
+
     public static string SlaState(string key) => key switch
     {
         Sla.SlaStates.AtRisk => "At risk",
