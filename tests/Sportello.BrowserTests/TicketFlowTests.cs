@@ -71,6 +71,28 @@ public sealed class TicketFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task TwoAgentsOnOneTicket_SeeACollisionWarning()
+    {
+        var (email, order, ip) = Unique.Customer("collision-ui");
+        var (api, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        var id = (await api.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Both of us", description = "x" }))
+            .GetProperty("id").GetString();
+        await app.AgentAsync("anna.collision@sportello.example");
+        await app.AgentAsync("bruno.collision@sportello.example");
+        var anna = await SignedInAsync("anna.collision@sportello.example", "agent passphrase 2026");
+        var bruno = await SignedInAsync("bruno.collision@sportello.example", "agent passphrase 2026");
+        await anna.GotoAsync($"/desk/tickets/{id}");
+        await bruno.GotoAsync($"/desk/tickets/{id}");
+        await anna.Locator("[data-live-connected='true']").WaitForAsync();
+        await bruno.Locator("[data-live-connected='true']").WaitForAsync();
+
+        await bruno.GetByLabel("Message").PressSequentiallyAsync("Let me check");
+        var warning = anna.GetByRole(AriaRole.Status).Filter(new() { HasText = "is replying" });
+        await Expect(warning).ToContainTextAsync("Agent bruno.collision is replying to this ticket.");
+        await Expect(bruno.GetByRole(AriaRole.Status).Filter(new() { HasText = "is replying" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task HostileSubjectAndBody_DisplayAsText()
     {
         var (email, order, ip) = Unique.Customer("xss");

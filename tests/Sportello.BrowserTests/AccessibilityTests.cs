@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Sportello.BrowserTests.Pages;
+using Sportello.Tests.Infrastructure;
+
+namespace Sportello.BrowserTests;
+
+/// <summary>axe-core (WCAG 2 A and AA rules) on every screen, as each role sees it, in both languages.</summary>
+public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    private static string AxePath
+    {
+        get
+        {
+            var path = Path.Combine(SportelloProcess.RepoRoot, "tests", "Sportello.BrowserTests", "node_modules", "axe-core", "axe.min.js");
+            return File.Exists(path) ? path
+                : throw new FileNotFoundException("axe-core is missing: run scripts/test, or npm ci --prefix tests/Sportello.BrowserTests", path);
+        }
+    }
+
+    private async Task<IPage> SignedInAsync(string email, string password, string locale)
+    {
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseUrl,
+            Locale = locale,
+            // axe is injected as a script; the pages' own CSP would (rightly) refuse it.
+            BypassCSP = true,
+        });
+        var page = await context.NewPageAsync();
+        var signIn = new SignInPage(page, italian: locale.StartsWith("it", StringComparison.Ordinal));
+        await signIn.OpenAsync();
+        await signIn.SignInAsync(email, password);
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        return page;
+    }
+
+    private static async Task<List<string>> ViolationsAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
+        var violations = await page.EvaluateAsync<JsonElement>(
+            "async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })).violations" +
+            ".map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))");
+        return violations.EnumerateArray()
+            .Select(v => $"{path}: {v.GetProperty("id").GetString()} ({v.GetProperty("impact").GetString()}) {v.GetProperty("help").GetString()} at {string.Join(" | ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()))}")
+            .ToList();
+    }
+
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("it-IT")]
+    public async Task EveryScreen_PassesTheWcagAaRules(string locale)
+    {
+        var (email, order, ip) = Unique.Customer("a11y-" + locale);
+        var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "high", subject = "Down", description = "No ping",
+            serviceReference = order, problemStartedAt = "2026-11-24T10:00" });
+        var id = ticket.GetProperty("id").GetString();
+        var agentEmail = $"a11y-agent-{locale}@sportello.example";
+        await app.AgentAsync(agentEmail);
+
+        var problems = new List<string>();
+        var anonymous = await (await app.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, Locale = locale, BypassCSP = true })).NewPageAsync();
+        problems.AddRange(await ViolationsAsync(anonymous, "/signin"));
+        // The engine really ran: it found rules that apply and pass (labels, contrast, landmarks...).
+        Assert.True(await anonymous.EvaluateAsync<int>("async () => (await axe.run()).passes.length") > 10);
+        await anonymous.SetContentAsync("<html lang='en'><body><main><input id='q'></main></body></html>");
+        await anonymous.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
+        Assert.Contains("label", await anonymous.EvaluateAsync<string>("async () => (await axe.run()).violations.map(v => v.id).join(',')"), StringComparison.Ordinal);
+
+        var asCustomer = await SignedInAsync(email, "customer-password-1", locale);
+        foreach (var path in new[] { "/", "/tickets", "/tickets/new", $"/tickets/{id}", "/account", "/account/two-factor" })
+        {
+            problems.AddRange(await ViolationsAsync(asCustomer, path));
+        }
+        var asAgent = await SignedInAsync(agentEmail, "agent passphrase 2026", locale);
+        foreach (var path in new[] { "/desk", $"/desk/tickets/{id}" })
+        {
+            problems.AddRange(await ViolationsAsync(asAgent, path));
+        }
+        var asAdmin = await SignedInAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword, locale);
+        foreach (var path in new[] { "/admin", "/admin/customers", "/admin/agents", "/admin/sla" })
+        {
+            problems.AddRange(await ViolationsAsync(asAdmin, path));
+        }
+        Assert.True(problems.Count == 0, "Accessibility violations:\n" + string.Join("\n", problems));
+    }
+}
