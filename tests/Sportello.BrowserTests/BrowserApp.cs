@@ -21,6 +21,8 @@ public sealed class BrowserApp : SportelloApp
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         ClientOptions.BaseAddress = new Uri(BaseUrl);
+        // Live updates cross a SignalR push and a page fetch: give a busy 2-core CI machine room.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
