@@ -32,12 +32,21 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         await signIn.OpenAsync();
         await signIn.SignInAsync(email, password);
         await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        if (locale.StartsWith("it", StringComparison.Ordinal) && await page.EvaluateAsync<string>("document.documentElement.lang") != "it")
+        {
+            // The profile's language wins over the browser's: switch it the way a user would.
+            await new SignInPage(page).SwitchLanguageAsync("it");
+            await page.Locator("html[lang='it']").WaitForAsync();
+        }
         return page;
     }
 
     private static async Task<List<string>> ViolationsAsync(IPage page, string path)
     {
         await page.GotoAsync(path);
+        var locale = await page.EvaluateAsync<string>("document.documentElement.lang");
+        var name = path.Trim('/').Replace('/', '-');
+        await BrowserApp.ScreenshotAsync(page, $"a11y-{locale}-{(name.Length == 0 ? "home" : name.Length > 40 ? name[..40] : name)}");
         await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
         var violations = await page.EvaluateAsync<JsonElement>(
             "async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })).violations" +

@@ -32,7 +32,7 @@ public static class Labels
 
     public static string Event(string kind) => kind switch
     {
-        TicketEventKinds.Created => "Opened",
+        TicketEventKinds.Created => "Ticket opened",
         TicketEventKinds.CustomerReplied => "Customer replied",
         TicketEventKinds.AgentReplied => "Support replied",
         TicketEventKinds.NoteAdded => "Internal note added",
