@@ -41,6 +41,8 @@ public static class DatabaseFeature
             default:
                 throw new InvalidOperationException($"Unknown Sportello:Database:Provider '{options.Database.Provider}'.");
         }
+        builder.Services.AddSingleton<GroupCommit>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GroupCommit>());
         // Keys for cookies and signed links live in the database, so every node shares them and one backup holds them.
         builder.Services.AddDataProtection().SetApplicationName("Sportello").PersistKeysToDbContext<SportelloDb>();
         return builder;

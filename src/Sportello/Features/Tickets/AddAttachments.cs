@@ -15,7 +15,7 @@ public sealed class TicketOptions
 }
 
 /// <summary>Files (logs, screenshots) join the uploader's latest message on a ticket; they change no status.</summary>
-public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<TicketOptions> options, TicketSignals signals)
+public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<TicketOptions> options, TicketSignals signals, GroupCommit writer)
 {
     public sealed record Upload(string FileName, string? ContentType, long Length, Func<Stream> Open);
 
@@ -45,37 +45,53 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var added = await StageAsync(ticket, message!, files, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        var prepared = await PrepareAsync(ticket.Id, message!.Id, files, now, cancellationToken);
+        // Uploads share durable commits with other requests (group commit); the ticket's time and version move with them.
+        await writer.WriteAsync(async (target, token) =>
+        {
+            Stage(target, ticket.Id, user.Id, prepared, now);
+            await target.Tickets.Where(t => t.Id == ticket.Id).ExecuteUpdateAsync(t => t
+                .SetProperty(x => x.UpdatedAt, now).SetProperty(x => x.Version, Guid.NewGuid()), token);
+        });
+        var added = prepared.Select(p => p.Attachment).ToList();
         signals.Changed(ticket, TicketEventKinds.AttachmentsAdded, customerMaySee: !message!.Internal);
         return new Result(added, errors, false);
     }
 
-    /// <summary>Adds the files to a message in the unit of work (the caller saves), with the ticket's audit entry.</summary>
-    public async Task<List<Attachment>> StageAsync(Ticket ticket, TicketMessage message, IReadOnlyList<Upload> files, DateTime now, CancellationToken cancellationToken)
+    public sealed record Prepared(Attachment Attachment, AttachmentContent Content);
+
+    /// <summary>Reads the uploads (on the request, never on the shared writer) into entities ready to store.</summary>
+    public static async Task<List<Prepared>> PrepareAsync(Guid ticketId, Guid messageId, IReadOnlyList<Upload> files, DateTime now, CancellationToken cancellationToken)
     {
-        var added = new List<Attachment>();
+        var prepared = new List<Prepared>();
         foreach (var file in files)
         {
             var bytes = await ReadAsync(file, cancellationToken);
             var attachment = new Attachment
             {
                 Id = Guid.CreateVersion7(),
-                TicketId = ticket.Id,
-                MessageId = message.Id,
+                TicketId = ticketId,
+                MessageId = messageId,
                 FileName = FileNames.Normalize(file.FileName),
                 ContentType = ContentTypes.Clean(file.ContentType),
                 Size = bytes.Length,
                 Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
                 CreatedAt = now,
             };
-            db.Attachments.Add(attachment);
-            db.AttachmentContents.Add(new AttachmentContent { AttachmentId = attachment.Id, Bytes = bytes });
-            added.Add(attachment);
+            prepared.Add(new Prepared(attachment, new AttachmentContent { AttachmentId = attachment.Id, Bytes = bytes }));
         }
-        ticket.UpdatedAt = now;
-        TicketAudit.Record(db, ticket.Id, message.AuthorId, TicketEventKinds.AttachmentsAdded, string.Join(", ", added.Select(a => a.FileName)), now);
-        return added;
+        return prepared;
+    }
+
+    /// <summary>Adds prepared files and their audit entry to a unit of work (the caller saves).</summary>
+    public static void Stage(SportelloDb db, Guid ticketId, Guid? actorId, IReadOnlyList<Prepared> prepared, DateTime now)
+    {
+        foreach (var (attachment, content) in prepared)
+        {
+            db.Attachments.Add(attachment);
+            db.AttachmentContents.Add(content);
+        }
+        TicketAudit.Record(db, ticketId, actorId, TicketEventKinds.AttachmentsAdded, string.Join(", ", prepared.Select(p => p.Attachment.FileName)), now);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ public sealed record OpenTicketRequest(
 /// A customer opens a ticket (Client Area → Tickets → Add ticket). A High ticket is a critical incident: it must name
 /// one of the customer's own services and when the problem started, so support can act on the right server at once.
 /// </summary>
-public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments)
+public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, GroupCommit writer)
 {
     public const int MaxSubject = 200;
     public const int MaxBody = 50_000;
@@ -97,13 +97,11 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
             CreatedAt = now,
         };
         ticket.Messages.Add(first);
-        db.Tickets.Add(ticket);
-        TicketAudit.Record(db, ticket.Id, customer.Id, TicketEventKinds.Created, $"{ticket.Department}, {ticket.Priority}, {channel}", now);
-        if (files is { Count: > 0 })
-        {
-            first.Attachments.AddRange(await attachments.StageAsync(ticket, first, files, now, cancellationToken));
-        }
-        await SaveWithUniqueNumberAsync(ticket, cancellationToken);
+        var prepared = files is { Count: > 0 }
+            ? await AddAttachments.PrepareAsync(ticket.Id, first.Id, files, now, cancellationToken)
+            : [];
+        first.Attachments.AddRange(prepared.Select(p => p.Attachment));
+        await WriteWithUniqueNumberAsync(ticket, prepared, customer.Id, channel, now, cancellationToken);
         signals.Changed(ticket, TicketEventKinds.Created);
         return Outcome<Ticket>.Ok(ticket);
     }
@@ -135,13 +133,29 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
         return service;
     }
 
-    private async Task SaveWithUniqueNumberAsync(Ticket ticket, CancellationToken cancellationToken)
+    // New tickets share durable commits with other requests (group commit): the 201 waits for the commit.
+    private async Task WriteWithUniqueNumberAsync(
+        Ticket ticket, List<AddAttachments.Prepared> prepared, Guid customerId, string channel, DateTime now, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await writer.WriteAsync((target, _) =>
+                {
+                    target.Tickets.Add(ticket);
+                    TicketAudit.Record(target, ticket.Id, customerId, TicketEventKinds.Created, $"{ticket.Department}, {ticket.Priority}, {channel}", now);
+                    foreach (var (_, content) in prepared)
+                    {
+                        target.AttachmentContents.Add(content);
+                    }
+                    if (prepared.Count > 0)
+                    {
+                        TicketAudit.Record(target, ticket.Id, customerId, TicketEventKinds.AttachmentsAdded,
+                            string.Join(", ", prepared.Select(p => p.Attachment.FileName)), now);
+                    }
+                    return Task.CompletedTask;
+                });
                 return;
             }
             catch (DbUpdateException) when (attempt < 5)

@@ -83,7 +83,9 @@ public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSign
         TicketAudit.Record(db, ticket.Id, author.Id, change, null, now);
         if (files is { Count: > 0 })
         {
-            message.Attachments.AddRange(await attachments.StageAsync(ticket, message, files, now, cancellationToken));
+            var prepared = await AddAttachments.PrepareAsync(ticket.Id, message.Id, files, now, cancellationToken);
+            AddAttachments.Stage(db, ticket.Id, author.Id, prepared, now);
+            message.Attachments.AddRange(prepared.Select(p => p.Attachment));
         }
         await db.SaveChangesAsync(cancellationToken);
         signals.Changed(ticket, change, customerMaySee: !isInternal);
