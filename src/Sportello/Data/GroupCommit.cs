@@ -11,50 +11,74 @@ namespace Sportello.Data;
 public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit> logger) : BackgroundService
 {
     public const int MaxBatch = 64;
+    /// <summary>A batch stops growing past this many bytes of payload (attachments), to bound memory and lock time.</summary>
+    public const long MaxBatchBytes = 8 * 1024 * 1024;
 
-    private sealed record Work(Func<SportelloDb, CancellationToken, Task> Apply, TaskCompletionSource Done);
+    private sealed record Work(Func<SportelloDb, CancellationToken, Task> Apply, long Bytes, TaskCompletionSource Done);
 
-    private readonly Channel<Work> queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Work> queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(4096)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private volatile bool running;
 
     /// <summary>
     /// Queues <paramref name="apply"/>, which adds new entities to the writer's context (or runs set-based updates on
     /// it), and completes once they are committed. Entities given to it must not be tracked by another context.
+    /// <paramref name="bytes"/> is the payload size, so large uploads do not pile into one batch.
     /// </summary>
-    public Task WriteAsync(Func<SportelloDb, CancellationToken, Task> apply)
+    public async Task WriteAsync(Func<SportelloDb, CancellationToken, Task> apply, long bytes = 0)
     {
-        var work = new Work(apply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var work = new Work(apply, bytes, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!running)
         {
-            // Before the host has started (seeding at start-up) or after it stopped: write at once.
-            return ApplyAsync([work]);
+            // Before the host has started (seeding at start-up) or while it stops: write at once.
+            await ApplyAsync([work]);
+            return;
         }
-        if (!queue.Writer.TryWrite(work))
+        try
         {
-            work.Done.SetException(new InvalidOperationException("Sportello is shutting down; the write was not made."));
+            await queue.Writer.WriteAsync(work);
         }
-        return work.Done.Task;
+        catch (ChannelClosedException)
+        {
+            await ApplyAsync([work]);
+            return;
+        }
+        await work.Done.Task;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<Work>(MaxBatch);
         running = true;
-        try
+        var batch = new List<Work>(MaxBatch);
+        Work? carried = null;
+        // Runs until the queue is completed and empty (StopAsync), so nothing queued is left behind.
+        while (carried is not null || await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            batch.Clear();
+            long bytes = 0;
+            if (carried is not null)
             {
-                batch.Clear();
-                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var work))
+                batch.Add(carried);
+                bytes = carried.Bytes;
+                carried = null;
+            }
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var work))
+            {
+                if (batch.Count > 0 && bytes + work.Bytes > MaxBatchBytes)
                 {
-                    batch.Add(work);
+                    carried = work;
+                    break;
                 }
+                batch.Add(work);
+                bytes += work.Bytes;
+            }
+            if (batch.Count > 0)
+            {
                 await CommitAsync(batch);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: what is queued still gets written (StopAsync drains it below).
         }
     }
 
@@ -62,16 +86,12 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     {
         running = false;
         queue.Writer.TryComplete();
+        if (ExecuteTask is not null)
+        {
+            // Acknowledged work must not be dropped: wait for the writer to finish what is queued.
+            await ExecuteTask;
+        }
         await base.StopAsync(cancellationToken);
-        var rest = new List<Work>();
-        while (queue.Reader.TryRead(out var work))
-        {
-            rest.Add(work);
-        }
-        if (rest.Count > 0)
-        {
-            await CommitAsync(rest);
-        }
     }
 
     private async Task CommitAsync(IReadOnlyList<Work> batch)

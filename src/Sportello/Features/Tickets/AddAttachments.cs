@@ -47,18 +47,32 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
         var now = clock.GetUtcNow().UtcDateTime;
         var prepared = await PrepareAsync(ticket.Id, message!.Id, files, now, cancellationToken);
         // Uploads share durable commits with other requests (group commit); the ticket's time and version move with them.
-        await writer.WriteAsync(async (target, token) =>
+        try
         {
-            Stage(target, ticket.Id, user.Id, prepared, now);
-            await target.Tickets.Where(t => t.Id == ticket.Id).ExecuteUpdateAsync(t => t
-                .SetProperty(x => x.UpdatedAt, now).SetProperty(x => x.Version, Guid.NewGuid()), token);
-        });
+            await writer.WriteAsync(async (target, token) =>
+            {
+                Stage(target, ticket.Id, user.Id, prepared, now);
+                await target.Tickets.Where(t => t.Id == ticket.Id).ExecuteUpdateAsync(t => t
+                    .SetProperty(x => x.UpdatedAt, now).SetProperty(x => x.Version, Guid.NewGuid()), token);
+            }, prepared.Sum(p => p.Attachment.Size));
+        }
+        catch (DbUpdateException)
+        {
+            // The commit may have landed although its answer was lost: then the files are there, and done.
+            if (!await StoredAsync(prepared[0].Attachment.Id, cancellationToken))
+            {
+                throw;
+            }
+        }
         var added = prepared.Select(p => p.Attachment).ToList();
         signals.Changed(ticket, TicketEventKinds.AttachmentsAdded, customerMaySee: !message!.Internal);
         return new Result(added, errors, false);
     }
 
     public sealed record Prepared(Attachment Attachment, AttachmentContent Content);
+
+    private Task<bool> StoredAsync(Guid attachmentId, CancellationToken cancellationToken) =>
+        db.Attachments.AsNoTracking().AnyAsync(a => a.Id == attachmentId, cancellationToken);
 
     /// <summary>Reads the uploads (on the request, never on the shared writer) into entities ready to store.</summary>
     public static async Task<List<Prepared>> PrepareAsync(Guid ticketId, Guid messageId, IReadOnlyList<Upload> files, DateTime now, CancellationToken cancellationToken)

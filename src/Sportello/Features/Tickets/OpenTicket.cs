@@ -155,11 +155,16 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
                             string.Join(", ", prepared.Select(p => p.Attachment.FileName)), now);
                     }
                     return Task.CompletedTask;
-                });
+                }, prepared.Sum(p => p.Attachment.Size));
                 return;
             }
             catch (DbUpdateException) when (attempt < 5)
             {
+                // A commit whose answer was lost may have landed after all: then the ticket is there, and done.
+                if (await db.Tickets.AsNoTracking().AnyAsync(t => t.Id == ticket.Id, cancellationToken))
+                {
+                    return;
+                }
                 // Only a clash of random numbers is worth another try; anything else is a real failure.
                 if (!await db.Tickets.AsNoTracking().AnyAsync(t => t.Number == ticket.Number, cancellationToken))
                 {
