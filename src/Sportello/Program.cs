@@ -2,6 +2,7 @@ using Sportello;
 using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Demo;
+using Sportello.Features.Mail;
 using Sportello.Features.Operations;
 using Sportello.Features.Services;
 using Sportello.Features.Tickets;
@@ -13,6 +14,7 @@ builder.AddDatabase();
 builder.AddAccounts();
 builder.AddServices();
 builder.AddTickets();
+builder.AddMail();
 builder.AddWeb();
 builder.AddOperations();
 
@@ -21,6 +23,7 @@ if (!await app.PrepareDatabaseAsync() || !await Bootstrap.CreateFirstAdminAsync(
 {
     return 1;
 }
+await app.Services.GetRequiredService<MailTokens>().PrepareAsync();
 await DemoData.SeedAsync(app.Services);
 
 app.UseWeb();
@@ -28,7 +31,8 @@ app.MapOperations();
 app.MapGroup("/api/v1")
     .MapAccountsApi()
     .MapServicesApi()
-    .MapTicketsAndDeskApi();
+    .MapTicketsAndDeskApi()
+    .MapMailApi();
 app.MapTickets();
 app.MapRazorPages();
 

@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Features.Accounts;
+using Sportello.Features.Mail;
+using Sportello.Features.Mail.Inbound;
+using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Services;
 using Sportello.Features.Sla;
 using Sportello.Features.Tickets;
@@ -23,6 +26,11 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<AttachmentContent> AttachmentContents => Set<AttachmentContent>();
     public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<NotificationAddress> NotificationAddresses => Set<NotificationAddress>();
+    public DbSet<AutoReplyRecord> AutoReplies => Set<AutoReplyRecord>();
+    public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -30,16 +38,22 @@ public abstract class SportelloDb(DbContextOptions options)
         builder.ApplyConfigurationsFromAssembly(typeof(SportelloDb).Assembly);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         KeepTicketsConsistent();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var wake = MailWake.Pending(ChangeTracker);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        wake.Notify();
+        return saved;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         KeepTicketsConsistent();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var wake = MailWake.Pending(ChangeTracker);
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        wake.Notify();
+        return saved;
     }
 
     // Status, priority and merges change in several use cases; the queue position and the version follow here, once.

@@ -41,6 +41,7 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Sportello:Sla:Monitor"] = "false",
             ["Sportello:RateLimits:TicketCreation:PermitLimit"] = "10000",
+            ["Sportello:Mail:SmtpListen"] = "",
         };
         foreach (var (key, value) in Settings)
         {

@@ -27,6 +27,7 @@ public sealed class Role : IdentityRole<Guid>
 public static class Roles
 {
     public const string Customer = "customer";
+    public const string CustomerRoleId = "0193a000-0000-7000-8000-000000000001";
     public const string Agent = "agent";
     public const string Admin = "admin";
     public static readonly string[] All = [Customer, Agent, Admin];

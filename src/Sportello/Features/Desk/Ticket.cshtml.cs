@@ -16,7 +16,9 @@ public sealed class TicketModel(
     public sealed record Person(Guid Id, string Name);
 
     public TicketResponse Ticket { get; private set; } = null!;
-    public User Customer { get; private set; } = null!;
+    /// <summary>Null when a stranger wrote by mail: then there is no account, and no account data to share.</summary>
+    public User? Customer { get; private set; }
+    public Ticket Requester { get; private set; } = null!;
     public List<Service> Services { get; private set; } = [];
     public List<Ticket> OtherTickets { get; private set; } = [];
     public List<Person> Agents { get; private set; } = [];
@@ -93,10 +95,14 @@ public sealed class TicketModel(
         }
         Ticket = detail;
         var ticket = await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == ticketId, ct);
-        Customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == ticket.CustomerId, ct);
-        Services = await ServicesFeature.OfCustomerAsync(db, ticket.CustomerId, ct);
-        OtherTickets = await db.Tickets.AsNoTracking().Where(t => t.CustomerId == ticket.CustomerId && t.Id != ticketId)
-            .OrderByDescending(t => t.Id).Take(20).ToListAsync(ct);
+        Requester = ticket;
+        if (ticket.CustomerId is { } customerId)
+        {
+            Customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, ct);
+            Services = await ServicesFeature.OfCustomerAsync(db, customerId, ct);
+            OtherTickets = await db.Tickets.AsNoTracking().Where(t => t.CustomerId == customerId && t.Id != ticketId)
+                .OrderByDescending(t => t.Id).Take(20).ToListAsync(ct);
+        }
         var agentIds = db.AgentDepartments.Select(d => d.UserId);
         Agents = await db.Users.AsNoTracking().Where(u => agentIds.Contains(u.Id)).OrderBy(u => u.Name)
             .Select(u => new Person(u.Id, u.Name)).ToListAsync(ct);

@@ -7,7 +7,7 @@ namespace Sportello.Features.Operations;
 
 public static class OperationsFeature
 {
-    private const string Ready = "ready";
+    public const string Ready = "ready";
 
     public static WebApplicationBuilder AddOperations(this WebApplicationBuilder builder)
     {

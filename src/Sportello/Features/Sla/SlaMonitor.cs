@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Sla;
@@ -35,8 +37,8 @@ public sealed class SlaMonitor(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    // The on-call contact is an agent named by Sportello:Sla:OnCallEmail (mail to them comes with the email feature).
-    private async Task<Guid?> OnCallAsync(SportelloDb db, CancellationToken cancellationToken)
+    // The on-call contact is an agent named by Sportello:Sla:OnCallEmail.
+    private async Task<User?> OnCallAsync(SportelloDb db, CancellationToken cancellationToken)
     {
         var email = configuration["Sportello:Sla:OnCallEmail"];
         if (string.IsNullOrWhiteSpace(email))
@@ -44,7 +46,20 @@ public sealed class SlaMonitor(
             return null;
         }
         var normalized = email.Trim().ToUpperInvariant();
-        return await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
+    }
+
+    // A breach is mailed to the department's agents and the on-call contact, in the mark's transaction.
+    private static async Task<List<User>> EscalationRecipientsAsync(SportelloDb db, Ticket ticket, User? onCall, CancellationToken cancellationToken)
+    {
+        var agents = await db.Users.AsNoTracking()
+            .Where(u => db.AgentDepartments.Any(d => d.UserId == u.Id && d.Department == ticket.Department))
+            .ToListAsync(cancellationToken);
+        if (onCall is not null && agents.All(a => a.Id != onCall.Id))
+        {
+            agents.Add(onCall);
+        }
+        return agents;
     }
 
     /// <summary>One pass over the tickets whose running target has crossed a mark. Returns the marks made.</summary>
@@ -53,6 +68,7 @@ public sealed class SlaMonitor(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
         var signals = scope.ServiceProvider.GetRequiredService<TicketSignals>();
+        var mails = scope.ServiceProvider.GetRequiredService<TicketMails>();
         var now = clock.GetUtcNow().UtcDateTime;
         var due = await db.Tickets.AsNoTracking()
             .Where(t => t.DueAt != null && TicketStatus.WaitingOnSupport.Contains(t.Status)
@@ -78,6 +94,12 @@ public sealed class SlaMonitor(
                 continue;
             }
             TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
+            User? onCall = null;
+            if (kind == TicketEventKinds.SlaBreached)
+            {
+                onCall = await OnCallAsync(db, cancellationToken);
+                db.OutboxMessages.AddRange(await mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(db, ticket, onCall, cancellationToken)));
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             (kind == TicketEventKinds.SlaBreached ? breached : atRisk).Add(1,
@@ -92,7 +114,7 @@ public sealed class SlaMonitor(
             signals.Changed(ticket, kind, customerMaySee: false);
             if (kind == TicketEventKinds.SlaBreached)
             {
-                signals.Escalated(ticket, await OnCallAsync(db, cancellationToken));
+                signals.Escalated(ticket, onCall?.Id);
             }
             marks++;
         }

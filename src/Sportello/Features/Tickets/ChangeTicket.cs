@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Sla;
 using Sportello.Web;
 
 namespace Sportello.Features.Tickets;
 
 /// <summary>What agents change on a ticket besides writing: status, priority, department, assignee.</summary>
-public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSignals signals)
+public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, TicketMails mails)
 {
     /// <summary>Null when there is no such ticket (or, for a customer, not theirs).</summary>
     public async Task<Outcome<Ticket>?> StatusAsync(User actor, Guid ticketId, string? status, bool asAgent, CancellationToken cancellationToken = default)
@@ -43,6 +44,11 @@ public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSigna
         else
         {
             SlaClock.Stop(ticket);
+        }
+        if (asAgent)
+        {
+            // The customer hears of what support did; their own closing needs no mail.
+            db.OutboxMessages.AddRange(await mails.StatusChangedAsync(db, ticket, Guid.CreateVersion7(), cancellationToken));
         }
         return await SaveAsync(ticket, actor, TicketEventKinds.StatusChanged, $"{before} → {status}", now, cancellationToken);
     }

@@ -48,6 +48,13 @@ public static class Labels
         _ => kind,
     };
 
+    public static string Trust(string key) => key switch
+    {
+        SenderTrust.Unverified => "Unverified sender",
+        SenderTrust.Registered => "Registered address, not authenticated",
+        _ => "Verified",
+    };
+
     public static string SlaState(string key) => key switch
     {
         Sla.SlaStates.AtRisk => "At risk",

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Services;
 using Sportello.Features.Sla;
 using Sportello.Web;
@@ -17,7 +18,8 @@ public sealed record OpenTicketRequest(
 /// A customer opens a ticket (Client Area → Tickets → Add ticket). A High ticket is a critical incident: it must name
 /// one of the customer's own services and when the problem started, so support can act on the right server at once.
 /// </summary>
-public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, GroupCommit writer)
+public sealed class OpenTicket(
+    SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, GroupCommit writer, TicketMails mails)
 {
     public const int MaxSubject = 200;
     public const int MaxBody = 50_000;
@@ -67,25 +69,12 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
         }
 
         var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == channel && p.Priority == priority, cancellationToken);
-        var ticket = new Ticket
-        {
-            Id = Guid.CreateVersion7(),
-            Number = TicketNumbers.New(),
-            CustomerId = customer.Id,
-            Department = department!,
-            Priority = priority!,
-            Status = TicketStatus.Open,
-            Channel = channel,
-            Subject = request.Subject!.Trim(),
-            CreatedAt = now,
-            UpdatedAt = now,
-            ServiceId = service?.Id,
-            ServiceName = service?.Name,
-            ProblemStartedAtUtc = start?.Utc,
-            ProblemTimeZone = start?.Zone,
-            Diagnostics = string.IsNullOrWhiteSpace(request.Diagnostics) ? null : request.Diagnostics,
-        };
-        SlaClock.Open(ticket, policy, now);
+        var ticket = NewTicket(customer.Id, department!, priority!, channel, request.Subject!, policy, now);
+        ticket.ServiceId = service?.Id;
+        ticket.ServiceName = service?.Name;
+        ticket.ProblemStartedAtUtc = start?.Utc;
+        ticket.ProblemTimeZone = start?.Zone;
+        ticket.Diagnostics = string.IsNullOrWhiteSpace(request.Diagnostics) ? null : request.Diagnostics;
         var first = new TicketMessage
         {
             Id = Guid.CreateVersion7(),
@@ -101,7 +90,8 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
             ? await AddAttachments.PrepareAsync(ticket.Id, first.Id, files, now, cancellationToken)
             : [];
         first.Attachments.AddRange(prepared.Select(p => p.Attachment));
-        await WriteWithUniqueNumberAsync(ticket, prepared, customer.Id, channel, now, cancellationToken);
+        var acknowledgements = await mails.OpenedAsync(ticket, await mails.RecipientsAsync(db, ticket, customer, cancellationToken));
+        await WriteWithUniqueNumberAsync(ticket, prepared, acknowledgements, customer.Id, channel, now, cancellationToken);
         signals.Changed(ticket, TicketEventKinds.Created);
         return Outcome<Ticket>.Ok(ticket);
     }
@@ -135,7 +125,8 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
 
     // New tickets share durable commits with other requests (group commit): the 201 waits for the commit.
     private async Task WriteWithUniqueNumberAsync(
-        Ticket ticket, List<AddAttachments.Prepared> prepared, Guid customerId, string channel, DateTime now, CancellationToken cancellationToken)
+        Ticket ticket, List<AddAttachments.Prepared> prepared, List<OutboxMessage> acknowledgements, Guid customerId, string channel, DateTime now,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -144,6 +135,7 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
                 await writer.WriteAsync((target, _) =>
                 {
                     target.Tickets.Add(ticket);
+                    target.OutboxMessages.AddRange(acknowledgements);
                     TicketAudit.Record(target, ticket.Id, customerId, TicketEventKinds.Created, $"{ticket.Department}, {ticket.Priority}, {channel}", now);
                     foreach (var (_, content) in prepared)
                     {
@@ -171,8 +163,30 @@ public sealed class OpenTicket(SportelloDb db, TimeProvider clock, TicketSignals
                     throw;
                 }
                 ticket.Number = TicketNumbers.New();
+                // The acknowledgement names the ticket by number: write it again with the new one.
+                acknowledgements = await mails.OpenedAsync(ticket, await mails.RecipientsAsync(db, ticket, cancellationToken: cancellationToken));
             }
         }
+    }
+
+    /// <summary>A new ticket with its response clock running; the caller adds the first message and stores it.</summary>
+    public static Ticket NewTicket(Guid? customerId, string department, string priority, string channel, string subject, SlaPolicy policy, DateTime now)
+    {
+        var ticket = new Ticket
+        {
+            Id = Guid.CreateVersion7(),
+            Number = TicketNumbers.New(),
+            CustomerId = customerId,
+            Department = department,
+            Priority = priority,
+            Status = TicketStatus.Open,
+            Channel = channel,
+            Subject = subject.Trim(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        SlaClock.Open(ticket, policy, now);
+        return ticket;
     }
 
     internal static void Text(ValidationErrors errors, string field, string? value, int max, bool required)

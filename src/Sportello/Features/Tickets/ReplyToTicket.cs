@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Sla;
 using Sportello.Web;
 
@@ -10,7 +11,7 @@ namespace Sportello.Features.Tickets;
 /// Messages on a ticket: the customer's replies, the agents' public replies and internal notes. A message and its
 /// files are written together, after both are checked, or not at all.
 /// </summary>
-public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments)
+public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, TicketMails mails)
 {
     /// <summary>Null when the customer has no such ticket.</summary>
     public async Task<Outcome<TicketMessage>?> AsCustomerAsync(
@@ -57,30 +58,7 @@ public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSign
             Internal = isInternal,
             CreatedAt = now,
         };
-        db.TicketMessages.Add(message);
-        ticket.UpdatedAt = now;
-        string change;
-        if (kind == AuthorKinds.Customer)
-        {
-            // A customer reply also reopens a closed ticket (CONTRACT.md).
-            ticket.Status = TicketStatus.CustomerReply;
-            ticket.ClosedAt = null;
-            var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == ticket.Channel && p.Priority == ticket.Priority, cancellationToken);
-            SlaClock.CustomerReplied(ticket, policy, now);
-            change = TicketEventKinds.CustomerReplied;
-        }
-        else if (!isInternal)
-        {
-            ticket.Status = TicketStatus.Answered;
-            ticket.ClosedAt = null;
-            SlaClock.AgentReplied(ticket, now);
-            change = TicketEventKinds.AgentReplied;
-        }
-        else
-        {
-            change = TicketEventKinds.NoteAdded;
-        }
-        TicketAudit.Record(db, ticket.Id, author.Id, change, null, now);
+        var change = await AppendAsync(ticket, message, cancellationToken);
         if (files is { Count: > 0 })
         {
             var prepared = await AddAttachments.PrepareAsync(ticket.Id, message.Id, files, now, cancellationToken);
@@ -90,5 +68,40 @@ public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSign
         await db.SaveChangesAsync(cancellationToken);
         signals.Changed(ticket, change, customerMaySee: !isInternal);
         return Outcome<TicketMessage>.Ok(message);
+    }
+
+    /// <summary>
+    /// Adds a message to the ticket in this scope's unit of work (the caller saves): status, response clock, audit
+    /// entry, and the mail to the customer for a public agent reply. Returns the kind of change.
+    /// </summary>
+    public async Task<string> AppendAsync(Ticket ticket, TicketMessage message, CancellationToken cancellationToken = default)
+    {
+        var now = message.CreatedAt;
+        db.TicketMessages.Add(message);
+        ticket.UpdatedAt = now;
+        string change;
+        if (message.AuthorKind == AuthorKinds.Customer)
+        {
+            // A customer reply also reopens a closed ticket (CONTRACT.md).
+            ticket.Status = TicketStatus.CustomerReply;
+            ticket.ClosedAt = null;
+            var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == ticket.Channel && p.Priority == ticket.Priority, cancellationToken);
+            SlaClock.CustomerReplied(ticket, policy, now);
+            change = TicketEventKinds.CustomerReplied;
+        }
+        else if (!message.Internal)
+        {
+            ticket.Status = TicketStatus.Answered;
+            ticket.ClosedAt = null;
+            SlaClock.AgentReplied(ticket, now);
+            change = TicketEventKinds.AgentReplied;
+            db.OutboxMessages.AddRange(await mails.AgentRepliedAsync(db, ticket, message, cancellationToken));
+        }
+        else
+        {
+            change = TicketEventKinds.NoteAdded;
+        }
+        TicketAudit.Record(db, ticket.Id, message.AuthorId, change, null, now);
+        return change;
     }
 }

@@ -26,6 +26,17 @@ public static class Channels
     public static readonly string[] All = [Web, Email, Chat];
 }
 
+/// <summary>How far the person who asked is known: signed in, or only by the address a mail came from.</summary>
+public static class SenderTrust
+{
+    /// <summary>Signed in to the Client Area or the API, or mail from the registered address that passed DKIM.</summary>
+    public const string Verified = "verified";
+    /// <summary>Mail from a registered address with no authentication: tied to the account, not marked verified.</summary>
+    public const string Registered = "registered";
+    /// <summary>A stranger's mail, or mail whose authentication failed: general questions only, never account data.</summary>
+    public const string Unverified = "unverified";
+}
+
 public static class AuthorKinds
 {
     public const string Customer = "customer";
@@ -39,7 +50,13 @@ public sealed class Ticket
     public Guid Id { get; set; }
     /// <summary>Public reference, e.g. KQF-482913: random, never reused.</summary>
     public string Number { get; set; } = "";
-    public Guid CustomerId { get; set; }
+    /// <summary>Null for a stranger's mail: the requester is then only <see cref="RequesterEmail"/>.</summary>
+    public Guid? CustomerId { get; set; }
+    /// <summary>The address a mail ticket came from: where notifications go when no account is attached.</summary>
+    public string? RequesterEmail { get; set; }
+    public string Trust { get; set; } = SenderTrust.Verified;
+    /// <summary>A free tag, e.g. <c>abuse</c> for mail to the abuse address.</summary>
+    public string? Tag { get; set; }
     public string Department { get; set; } = "";
     public string Priority { get; set; } = Priorities.Normal;
     public string Status { get; set; } = TicketStatus.Open;
@@ -97,6 +114,9 @@ public sealed class TicketMessage
     /// <summary>An agents-only note: never shown to the customer.</summary>
     public bool Internal { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>For a message that came by mail: the stored original, and the quoted history cut from the body.</summary>
+    public Guid? InboundMessageId { get; set; }
+    public string? QuotedText { get; set; }
     public List<Attachment> Attachments { get; set; } = [];
 }
 

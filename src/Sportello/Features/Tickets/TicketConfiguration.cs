@@ -20,6 +20,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         ticket.Property(t => t.Subject).HasMaxLength(200).IsRequired();
         ticket.Property(t => t.ServiceName).HasMaxLength(200);
         ticket.Property(t => t.ProblemTimeZone).HasMaxLength(64);
+        ticket.Property(t => t.RequesterEmail).HasMaxLength(320);
+        ticket.Property(t => t.Trust).HasMaxLength(12).IsRequired();
+        ticket.Property(t => t.Tag).HasMaxLength(20);
         ticket.HasIndex(t => new { t.CustomerId, t.CreatedAt });
         ticket.HasIndex(t => new { t.QueueRank, t.DueAt, t.CreatedAt });
         ticket.Property(t => t.Version).IsConcurrencyToken();

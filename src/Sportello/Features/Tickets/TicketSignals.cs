@@ -42,15 +42,15 @@ public sealed class TicketSignals(IHubContext<TicketsHub> hub, TimeProvider cloc
         }
     }
 
-    private async Task SendAsync(TicketChanged message, Guid customerId, bool customerMaySee)
+    private async Task SendAsync(TicketChanged message, Guid? customerId, bool customerMaySee)
     {
         try
         {
             // Every agent is in the Desk group and every customer in their own, so these two reach every watcher once.
             await hub.Clients.Group(TicketsHub.Desk).SendAsync("ticketChanged", message);
-            if (customerMaySee)
+            if (customerMaySee && customerId is { } customer)
             {
-                await hub.Clients.Group(TicketsHub.Customer(customerId)).SendAsync("ticketChanged", message);
+                await hub.Clients.Group(TicketsHub.Customer(customer)).SendAsync("ticketChanged", message);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException)

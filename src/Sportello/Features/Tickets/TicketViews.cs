@@ -18,11 +18,26 @@ public sealed record TicketResponse(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<EventView>? Events { get; init; }
 
+    /// <summary>How far the requester is known (<c>verified</c>, <c>registered</c>, <c>unverified</c>): mail tickets may be less than verified.</summary>
+    public string Trust { get; init; } = SenderTrust.Verified;
+
+    /// <summary>The address a mail ticket came from.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RequesterEmail { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Tag { get; init; }
+
     public static TicketResponse From(Ticket t, DateTime now) => new(
         t.Id, t.Number, t.Status, t.Department, t.Priority, t.Channel, t.Subject, t.CreatedAt, t.UpdatedAt,
         t.FirstResponseDueAt, t.FirstRespondedAt,
         t.ServiceId is { } id ? new ServiceRef(id, t.ServiceName ?? "") : null,
-        t.ProblemStartedAtUtc, t.ProblemTimeZone, t.Diagnostics, SlaClock.StateOf(t, now), t.DueAt, t.AssigneeId, t.MergedIntoId);
+        t.ProblemStartedAtUtc, t.ProblemTimeZone, t.Diagnostics, SlaClock.StateOf(t, now), t.DueAt, t.AssigneeId, t.MergedIntoId)
+    {
+        Trust = t.Trust,
+        RequesterEmail = t.RequesterEmail,
+        Tag = t.Tag,
+    };
 }
 
 public sealed record AuthorView(string Kind, string Name);

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using MimeKit.Utils;
+using Sportello.Data;
+using Sportello.Features.Mail.Outbound;
+
+namespace Sportello.Features.Mail.Inbound;
+
+/// <summary>
+/// Delivery reports (RFC 3464) about our own mail: the mail is marked bounced and the address undeliverable, shown to
+/// the customer and to admins. A report never becomes a ticket, and one about mail we did not send changes nothing.
+/// </summary>
+public sealed class DeliveryReports(MailTokens tokens, TimeProvider clock)
+{
+    public static bool IsReport(MimeMessage message, IEnumerable<string> recipients) =>
+        (message.Body is MultipartReport report && string.Equals(report.ReportType, "delivery-status", StringComparison.OrdinalIgnoreCase))
+        || recipients.Any(MailTokens.IsBounceAddress);
+
+    /// <summary>Returns what was found, for the intake record.</summary>
+    public async Task<string> HandleAsync(SportelloDb db, MimeMessage message, IEnumerable<string> recipients, CancellationToken cancellationToken)
+    {
+        OutboxMessage? original = null;
+        foreach (var recipient in recipients)
+        {
+            if (await tokens.OutboxOfBounceAddressAsync(recipient.ToLowerInvariant()) is { } outboxId)
+            {
+                original = await db.OutboxMessages.FirstOrDefaultAsync(m => m.Id == outboxId, cancellationToken);
+            }
+        }
+        if (original is null && OriginalMessageId(message) is { } messageId)
+        {
+            original = await db.OutboxMessages.FirstOrDefaultAsync(m => m.MessageId == messageId, cancellationToken);
+        }
+        if (original is null)
+        {
+            return "delivery report about a mail we did not send";
+        }
+        var (failed, status) = Failure(message);
+        if (!failed)
+        {
+            return $"delivery report ({status}) for {original.ToAddress}: no failure";
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        original.State = OutboxStates.Bounced;
+        original.LastError = $"Bounced: {status}";
+        var address = original.ToAddress.ToLowerInvariant();
+        await db.NotificationAddresses.Where(a => a.Address == address && a.UndeliverableAt == null)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.UndeliverableAt, now), cancellationToken);
+        return $"{original.ToAddress} undeliverable: {status}";
+    }
+
+    private static string? OriginalMessageId(MimeMessage message)
+    {
+        foreach (var part in message.BodyParts)
+        {
+            if (part is MessagePart { Message: { } returned })
+            {
+                return returned.MessageId;
+            }
+            if (part is TextPart text && text.ContentType.IsMimeType("text", "rfc822-headers"))
+            {
+                using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text.Text));
+                var headers = HeaderList.Load(stream);
+                return MimeUtils.EnumerateReferences(headers[HeaderId.MessageId] ?? "").FirstOrDefault();
+            }
+        }
+        return null;
+    }
+
+    private static (bool Failed, string Status) Failure(MimeMessage message)
+    {
+        var status = message.BodyParts.OfType<MessageDeliveryStatus>().FirstOrDefault();
+        if (status is null)
+        {
+            // A bare bounce to our bounce address, without a machine-readable report, is a failure notice.
+            return (true, message.Subject ?? "bounce");
+        }
+        foreach (var group in status.StatusGroups.Skip(1))
+        {
+            var action = group["Action"]?.Trim().ToLowerInvariant();
+            if (action == "failed")
+            {
+                var detail = group["Diagnostic-Code"] ?? group["Status"] ?? "failed";
+                return (true, detail.Trim().Length > 300 ? detail.Trim()[..300] : detail.Trim());
+            }
+        }
+        return (false, status.StatusGroups.Skip(1).FirstOrDefault()?["Action"] ?? "no action");
+    }
+}

@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using Sportello.Data;
+
+namespace Sportello.Features.Mail.Inbound;
+
+/// <summary>
+/// Stores a mail exactly as it arrived, durably, before anyone says "received": the SMTP listener answers 250 and
+/// the IMAP intake flags the message only after this returns. Concurrent mails share commits (group commit).
+/// The same message stored twice (a resend, a second fetch) is kept once.
+/// </summary>
+public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimeProvider clock)
+{
+    public sealed record Envelope(string Source, string? RemoteAddress, string? From, IReadOnlyList<string> Recipients);
+
+    /// <summary>True when stored now, false when the same message was already stored. Throws when the database fails.</summary>
+    public async Task<bool> StoreAsync(Envelope envelope, byte[] raw, CancellationToken cancellationToken = default)
+    {
+        var message = new InboundMessage
+        {
+            Id = Guid.CreateVersion7(),
+            Source = envelope.Source,
+            ReceivedAt = clock.GetUtcNow().UtcDateTime,
+            RemoteAddress = envelope.RemoteAddress,
+            EnvelopeFrom = Cap(envelope.From, 320),
+            Recipients = Cap(string.Join(",", envelope.Recipients), 4000) ?? "",
+            DedupKey = DedupKey(raw),
+            Size = raw.Length,
+            Raw = raw,
+        };
+        try
+        {
+            await writer.WriteAsync((target, _) =>
+            {
+                target.InboundMessages.Add(message);
+                return Task.CompletedTask;
+            }, raw.Length);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            if (await db.InboundMessages.AsNoTracking().AnyAsync(m => m.DedupKey == message.DedupKey, cancellationToken))
+            {
+                return false;
+            }
+            throw;
+        }
+    }
+
+    /// <summary>The Message-ID when the headers have one, else a hash of the bytes.</summary>
+    public static string DedupKey(byte[] raw)
+    {
+        try
+        {
+            using var stream = new MemoryStream(raw, writable: false);
+            var parser = new MimeParser(ParserOptions.Default, stream, MimeFormat.Entity);
+            var headers = parser.ParseHeaders();
+            var id = headers[HeaderId.MessageId];
+            if (!string.IsNullOrWhiteSpace(id) && id.Length < 900)
+            {
+                return "mid:" + id.Trim();
+            }
+        }
+        catch (FormatException)
+        {
+            // No readable headers: the bytes are the identity.
+        }
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
+    }
+
+    private static string? Cap(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
+}

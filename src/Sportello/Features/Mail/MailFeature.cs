@@ -1,0 +1,39 @@
+using Sportello.Features.Mail.Inbound;
+using Sportello.Features.Mail.Outbound;
+using Sportello.Features.Operations;
+using Sportello.Web;
+
+namespace Sportello.Features.Mail;
+
+public static class MailFeature
+{
+    public static WebApplicationBuilder AddMail(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(MailOptions.Section);
+        builder.Services.Configure<MailOptions>(section);
+        builder.Services.AddSingleton<MailTokens>();
+        builder.Services.AddSingleton<MailPipelineState>();
+        builder.Services.AddSingleton<DkimSigning>();
+        builder.Services.AddSingleton<SenderCheck>();
+        builder.Services.AddScoped<Outbox>();
+        builder.Services.AddScoped<TicketMails>();
+        builder.Services.AddScoped<StoreInboundMail>();
+        builder.Services.AddScoped<DeliveryReports>();
+        builder.Services.AddScoped<ReceiveInboundMail>();
+        builder.Services.AddScoped<NotificationAddresses>();
+        builder.Services.AddKeyedSingleton(SmtpListener.ThrottleName,
+            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), SmtpListener.ThrottleName, 120));
+        builder.Services.AddSingleton<IntakeWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IntakeWorker>());
+        builder.Services.AddSingleton<OutboxWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxWorker>());
+        if (!string.IsNullOrWhiteSpace(section["SmtpListen"] ?? new MailOptions().SmtpListen))
+        {
+            builder.Services.AddHostedService<SmtpListener>();
+        }
+        builder.Services.AddHealthChecks().AddCheck<MailHealthCheck>("mail", tags: [OperationsFeature.Ready]);
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapMailApi(this RouteGroupBuilder api) => api.MapNotificationAddressesApi().MapMailAdminApi();
+}

@@ -1,0 +1,111 @@
+using Sportello.Features.Accounts;
+
+namespace Sportello.Features.Mail;
+
+/// <summary>The <c>Sportello:Mail</c> section (CONTRACT.md; docs/configuration.md lists every key).</summary>
+public sealed class MailOptions
+{
+    public const string Section = "Sportello:Mail";
+
+    public string SupportAddress { get; set; } = "support@sportello.local";
+    public string AbuseAddress { get; set; } = "abuse@sportello.local";
+    /// <summary>Inbound SMTP endpoint, host:port; empty disables the listener.</summary>
+    public string? SmtpListen { get; set; } = "127.0.0.1:2525";
+    public int MaxMessageBytes { get; set; } = 30 * 1024 * 1024;
+    /// <summary>The name on outgoing mail.</summary>
+    public string FromName { get; set; } = "Sportello";
+    /// <summary>Language of mail to people without an account (en, it).</summary>
+    public string StrangerLanguage { get; set; } = "en";
+    /// <summary>At most one automatic answer per stranger's address in this many minutes.</summary>
+    public int AutoReplyIntervalMinutes { get; set; } = 10;
+    /// <summary>More recipient addresses and the department their mail goes to (say, billing@ → financial).</summary>
+    public List<MailRoute> Routes { get; set; } = [];
+    public OutboundOptions Outbound { get; set; } = new();
+    public IntakeOptions Intake { get; set; } = new();
+    public AuthenticationOptions Authentication { get; set; } = new();
+    public DkimSigningOptions DkimSigning { get; set; } = new();
+    public List<ImapMailboxOptions> Imap { get; set; } = [];
+
+    /// <summary>The domain of the support address: our Message-IDs and bounce addresses live there.</summary>
+    public string Domain => SupportAddress[(SupportAddress.LastIndexOf('@') + 1)..].ToLowerInvariant();
+
+    public string DepartmentFor(IEnumerable<string> recipients)
+    {
+        foreach (var recipient in recipients)
+        {
+            var route = Routes.FirstOrDefault(r => string.Equals(r.Address, recipient, StringComparison.OrdinalIgnoreCase));
+            if (route is not null && Departments.All.Contains(route.Department))
+            {
+                return route.Department;
+            }
+        }
+        return Departments.Technical;
+    }
+}
+
+public sealed class MailRoute
+{
+    public string Address { get; set; } = "";
+    public string Department { get; set; } = Departments.Technical;
+}
+
+public sealed class OutboundOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 25;
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    /// <summary><c>auto</c> (STARTTLS when offered), <c>starttls</c> (required), <c>tls</c> (implicit), <c>none</c>.</summary>
+    public string Tls { get; set; } = "auto";
+    /// <summary>Deliveries tried before a message is given up (with exponential backoff, about a day in all).</summary>
+    public int MaxAttempts { get; set; } = 15;
+}
+
+public sealed class IntakeOptions
+{
+    /// <summary>Stores inbound mail but does not turn it into tickets (maintenance, and the crash test).</summary>
+    public bool Hold { get; set; }
+    /// <summary>How many times a message that fails to process is retried before it is quarantined.</summary>
+    public int MaxAttempts { get; set; } = 3;
+}
+
+public sealed class AuthenticationOptions
+{
+    /// <summary>
+    /// authserv-ids of the provider's own MTAs: their Authentication-Results headers are believed (the MTA must
+    /// remove such headers arriving from outside). Anything else is ignored.
+    /// </summary>
+    public List<string> TrustedAuthServIds { get; set; } = [];
+    /// <summary>DKIM public keys known without DNS: selector, domain and the TXT record's value.</summary>
+    public List<DkimKeyOptions> DkimKeys { get; set; } = [];
+}
+
+public sealed class DkimKeyOptions
+{
+    public string Domain { get; set; } = "";
+    public string Selector { get; set; } = "";
+    /// <summary>The DNS TXT value, e.g. <c>v=DKIM1; k=rsa; p=MIIB...</c>.</summary>
+    public string Record { get; set; } = "";
+}
+
+public sealed class DkimSigningOptions
+{
+    public string? Domain { get; set; }
+    public string? Selector { get; set; }
+    /// <summary>A PEM file with the private key; signing is off without it.</summary>
+    public string? PrivateKeyFile { get; set; }
+}
+
+public sealed class ImapMailboxOptions
+{
+    public string Name { get; set; } = "imap";
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 993;
+    /// <summary><c>tls</c> (implicit), <c>starttls</c>, <c>auto</c> or <c>none</c>.</summary>
+    public string Tls { get; set; } = "tls";
+    public string User { get; set; } = "";
+    public string Password { get; set; } = "";
+    public string Folder { get; set; } = "INBOX";
+    /// <summary>Used when the server has no IDLE, and as the longest IDLE before a fresh check.</summary>
+    public int PollSeconds { get; set; } = 30;
+}

@@ -1,0 +1,22 @@
+using System.Collections.Concurrent;
+
+namespace Sportello.Features.Mail;
+
+/// <summary>This node's view of its mail workers, for the health check and the admin page.</summary>
+public sealed class MailPipelineState
+{
+    private readonly ConcurrentDictionary<string, DateTime> lastReceived = new();
+
+    /// <summary>True while the SMTP listener is bound to its endpoint.</summary>
+    public bool SmtpBound { get; set; }
+    public DateTime? LastIntakePass { get; private set; }
+    public DateTime? LastOutboxPass { get; private set; }
+
+    public IReadOnlyDictionary<string, DateTime> LastReceived => lastReceived;
+
+    public void Received(string source, DateTime at) => lastReceived[source] = at;
+
+    public void IntakePass(DateTime at) => LastIntakePass = at;
+
+    public void OutboxPass(DateTime at) => LastOutboxPass = at;
+}
