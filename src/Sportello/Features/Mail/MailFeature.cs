@@ -31,6 +31,10 @@ public static class MailFeature
         {
             builder.Services.AddHostedService<SmtpListener>();
         }
+        if (section.GetSection("Imap").GetChildren().Any())
+        {
+            builder.Services.AddHostedService<ImapIntake>();
+        }
         builder.Services.AddHealthChecks().AddCheck<MailHealthCheck>("mail", tags: [OperationsFeature.Ready]);
         return builder;
     }

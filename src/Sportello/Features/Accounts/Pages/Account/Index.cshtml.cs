@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NodaTime;
+using Sportello.Features.Mail;
 using Sportello.Web;
 
 namespace Sportello.Features.Accounts.Pages.Account;
 
 public sealed class IndexModel(
-    UserManager<User> users, SignInManager<User> signInManager, ApiTokens apiTokens, ChangePassword changePassword, TimeProvider clock)
+    UserManager<User> users, SignInManager<User> signInManager, ApiTokens apiTokens, ChangePassword changePassword, TimeProvider clock,
+    NotificationAddresses notificationAddresses)
     : PageModel
 {
     public static readonly IReadOnlyList<string> TimeZones = [.. DateTimeZoneProviders.Tzdb.Ids.Order(StringComparer.Ordinal)];
@@ -31,6 +33,19 @@ public sealed class IndexModel(
 
     [BindProperty]
     public PasswordInput Password { get; set; } = new();
+
+    /// <summary>The "Send email" section: one address per line, per type.</summary>
+    public sealed class AddressesInput
+    {
+        public string? Invoices { get; set; }
+        public string? Support { get; set; }
+        public string? Abuse { get; set; }
+    }
+
+    [BindProperty]
+    public AddressesInput Addresses { get; set; } = new();
+
+    public NotificationAddressesView? CurrentAddresses { get; private set; }
 
     public User Me { get; private set; } = null!;
     public bool TwoFactorEnabled { get; private set; }
@@ -95,6 +110,27 @@ public sealed class IndexModel(
         return RedirectToPage();
     }
 
+    public async Task<IActionResult> OnPostAddressesAsync()
+    {
+        var me = await CurrentUserAsync();
+        if (!User.IsInRole(Roles.Customer))
+        {
+            return NotFound();
+        }
+        static List<string> Lines(string? text) =>
+            (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var outcome = await notificationAddresses.SetAsync(me,
+            new NotificationAddressesRequest(Lines(Addresses.Invoices), Lines(Addresses.Support), Lines(Addresses.Abuse)), HttpContext.RequestAborted);
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(ModelState, "Addresses.");
+            await LoadAsync(fillProfile: true, fillAddresses: false);
+            return Page();
+        }
+        Notice = "Addresses saved. Each new address receives a confirmation link, and nothing else until it is confirmed.";
+        return RedirectToPage(null, null, "send-email-h");
+    }
+
     public async Task<IActionResult> OnPostCreateTokenAsync(string? tokenName)
     {
         var me = await CurrentUserAsync();
@@ -148,7 +184,7 @@ public sealed class IndexModel(
     private async Task<User> CurrentUserAsync() =>
         await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed in as a user who no longer exists.");
 
-    private async Task LoadAsync(bool fillProfile)
+    private async Task LoadAsync(bool fillProfile, bool fillAddresses = true)
     {
         Me = await CurrentUserAsync();
         Now = clock.GetUtcNow().UtcDateTime;
@@ -157,6 +193,18 @@ public sealed class IndexModel(
         if (fillProfile)
         {
             Profile = new ProfileInput { Name = Me.Name, Company = Me.Company, Language = Me.Language, TimeZone = Me.TimeZone };
+        }
+        if (User.IsInRole(Roles.Customer))
+        {
+            CurrentAddresses = await notificationAddresses.GetAsync(Me.Id, HttpContext.RequestAborted);
+            if (fillAddresses)
+            {
+                static string Text(IEnumerable<NotificationAddressView> rows) => string.Join("\n", rows.Select(r => r.Address));
+                Addresses = new AddressesInput
+                {
+                    Invoices = Text(CurrentAddresses.Invoices), Support = Text(CurrentAddresses.Support), Abuse = Text(CurrentAddresses.Abuse),
+                };
+            }
         }
     }
 }

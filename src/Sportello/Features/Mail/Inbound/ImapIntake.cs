@@ -1,0 +1,185 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Sportello.Features.Mail.Inbound;
+
+/// <summary>
+/// Takes inbound mail from the IMAP mailboxes in <c>Sportello:Mail:Imap</c>. A message without <c>\Flagged</c> is
+/// still ours to take: it is stored, and flagged only once the store has committed, so a crash in between fetches it
+/// again and the store keeps it once. New mail is awaited with IDLE when the server has it, else by polling.
+/// </summary>
+public sealed class ImapIntake(
+    IOptions<MailOptions> options, IServiceScopeFactory scopes, MailPipelineState state, TimeProvider clock, ILogger<ImapIntake> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+    private static readonly string[] RecipientFields = ["To", "Cc", "Delivered-To"];
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(options.Value.Imap.Select(mailbox => RunAsync(mailbox, stoppingToken)));
+
+    private async Task RunAsync(ImapMailboxOptions mailbox, CancellationToken stoppingToken)
+    {
+        var backoff = FirstBackoff;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var client = new ImapClient { Timeout = 60_000 };
+            try
+            {
+                var folder = await OpenAsync(client, mailbox, stoppingToken);
+                backoff = FirstBackoff;
+                await TakeAndWaitAsync(client, folder, mailbox, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                await LogoutAsync(client);
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Only where and who: the exception text of a failed login is the server's answer, never our secret.
+                logger.LogWarning("IMAP mailbox {Name} ({User} at {Host}:{Port}, folder {Folder}) failed: {Error}: {Message}; reconnecting in {Backoff}",
+                    mailbox.Name, mailbox.User, mailbox.Host, mailbox.Port, mailbox.Folder, ex.GetType().Name, ex.Message, backoff);
+            }
+            try
+            {
+                // Waits are wall-clock: the injected clock stamps times but need not move.
+                await Task.Delay(backoff, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    private async Task<IMailFolder> OpenAsync(ImapClient client, ImapMailboxOptions mailbox, CancellationToken cancellationToken)
+    {
+        var security = mailbox.Tls.ToLowerInvariant() switch
+        {
+            "none" => SecureSocketOptions.None,
+            "starttls" => SecureSocketOptions.StartTls,
+            "tls" => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTlsWhenAvailable,
+        };
+        await client.ConnectAsync(mailbox.Host, mailbox.Port, security, cancellationToken);
+        await client.AuthenticateAsync(mailbox.User, mailbox.Password, cancellationToken);
+        var folder = await client.GetFolderAsync(mailbox.Folder, cancellationToken);
+        await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        logger.LogInformation("IMAP mailbox {Name}: {User} at {Host}:{Port}, folder {Folder} ({Idle})",
+            mailbox.Name, mailbox.User, mailbox.Host, mailbox.Port, mailbox.Folder,
+            client.Capabilities.HasFlag(ImapCapabilities.Idle) ? "IDLE" : "polling");
+        return folder;
+    }
+
+    private async Task TakeAndWaitAsync(ImapClient client, IMailFolder folder, ImapMailboxOptions mailbox, CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromSeconds(Math.Max(1, mailbox.PollSeconds));
+        var arrived = false;
+        CancellationTokenSource? done = null;
+        // The server reports new mail during any command, not only IDLE: remember it so no IDLE sleeps on it.
+        folder.CountChanged += (_, _) =>
+        {
+            arrived = true;
+            done?.Cancel();
+        };
+        while (true)
+        {
+            arrived = false;
+            await TakeAsync(folder, mailbox, stoppingToken);
+            if (arrived)
+            {
+                continue;
+            }
+            using (done = new CancellationTokenSource(poll))
+            {
+                if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                {
+                    await client.IdleAsync(done.Token, stoppingToken);
+                }
+                else
+                {
+                    await Task.Delay(poll, stoppingToken);
+                }
+            }
+            done = null;
+        }
+    }
+
+    private async Task TakeAsync(IMailFolder folder, ImapMailboxOptions mailbox, CancellationToken cancellationToken)
+    {
+        var source = $"imap:{mailbox.Name}";
+        var uids = await folder.SearchAsync(SearchQuery.NotFlagged, cancellationToken);
+        if (uids.Count == 0)
+        {
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<StoreInboundMail>();
+        foreach (var uid in uids)
+        {
+            byte[] raw;
+            using (var stream = await folder.GetStreamAsync(uid, cancellationToken))
+            using (var buffer = new MemoryStream())
+            {
+                await stream.CopyToAsync(buffer, cancellationToken);
+                raw = buffer.ToArray();
+            }
+            try
+            {
+                await store.StoreAsync(new StoreInboundMail.Envelope(source, mailbox.Host, null, Recipients(raw)), raw, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not flagged, so still ours: the next pass tries again.
+                logger.LogError("Could not store a mail of {Size} bytes from IMAP mailbox {Name}: {Error}", raw.Length, mailbox.Name, ex.GetType().Name);
+                return;
+            }
+            state.Received(source, clock.GetUtcNow().UtcDateTime);
+            await folder.AddFlagsAsync(uid, MessageFlags.Flagged | MessageFlags.Seen, silent: true, cancellationToken);
+        }
+    }
+
+    /// <summary>The To, Cc and Delivered-To addresses, lower-cased: IMAP has no envelope recipients.</summary>
+    public static List<string> Recipients(byte[] raw)
+    {
+        try
+        {
+            using var stream = new MemoryStream(raw, writable: false);
+            return HeaderList.Load(stream)
+                .Where(h => RecipientFields.Contains(h.Field, StringComparer.OrdinalIgnoreCase))
+                .SelectMany(h => InternetAddressList.TryParse(h.RawValue, out var list) ? list.Mailboxes : [])
+                .Select(m => m.Address.ToLowerInvariant())
+                .Distinct()
+                .ToList();
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    // A polite LOGOUT when the connection is still usable; shutdown does not wait on a server that does not answer.
+    private static async Task LogoutAsync(ImapClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+        try
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.DisconnectAsync(true, quick.Token);
+        }
+        catch (Exception ex) when (ex is IOException or ImapProtocolException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Closing anyway.
+        }
+    }
+}
