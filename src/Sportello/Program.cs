@@ -34,6 +34,7 @@ app.MapGroup("/api/v1")
     .MapTicketsAndDeskApi()
     .MapMailApi();
 app.MapTickets();
+app.MapMail();
 app.MapRazorPages();
 
 await app.RunAsync();

@@ -61,10 +61,13 @@ public class MailApp : SportelloApp
     }
 
     /// <summary>Sends through the real listener, as a mail server would; returns the server's final answer.</summary>
-    public async Task<string> SendAsync(MimeMessage message, string? envelopeFrom = null, params string[] envelopeTo)
+    public Task<string> SendAsync(MimeMessage message, string? envelopeFrom = null, params string[] envelopeTo) =>
+        SendToAsync(SmtpPort, message, envelopeFrom, envelopeTo);
+
+    public static async Task<string> SendToAsync(int port, MimeMessage message, string? envelopeFrom = null, params string[] envelopeTo)
     {
         using var client = new SmtpClient();
-        await client.ConnectAsync("127.0.0.1", SmtpPort, SecureSocketOptions.None);
+        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
         var sender = envelopeFrom is null ? message.From.Mailboxes.First() : new MailboxAddress("", envelopeFrom);
         var recipients = envelopeTo.Length > 0 ? envelopeTo.Select(t => new MailboxAddress("", t)) : message.To.Mailboxes;
         var answer = await client.SendAsync(message, sender, recipients);

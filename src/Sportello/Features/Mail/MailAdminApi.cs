@@ -22,7 +22,20 @@ public static class MailAdminApi
         mail.MapGet("/summary", SummaryAsync);
         mail.MapGet("/inbound", InboundAsync);
         mail.MapGet("/outbox", OutboxAsync);
+        api.MapGet("/desk/mail/{inboundId:guid}/original", OriginalAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Desk");
         return api;
+    }
+
+    /// <summary>The stored original of an inbound mail, as an inert download (agents; the pages use /desk/mail/{id}/original).</summary>
+    public static async Task<Results<FileContentHttpResult, NotFound>> OriginalAsync(Guid inboundId, HttpContext http, SportelloDb db)
+    {
+        var raw = await db.InboundMessages.AsNoTracking().Where(m => m.Id == inboundId).Select(m => m.Raw).FirstOrDefaultAsync(http.RequestAborted);
+        if (raw is null)
+        {
+            return TypedResults.NotFound();
+        }
+        http.Response.Headers.ContentSecurityPolicy = "sandbox";
+        return TypedResults.File(raw, "application/octet-stream", $"mail-{inboundId:N}.eml");
     }
 
     public static IQueryable<InboundView> Inbound(SportelloDb db, string? state) =>

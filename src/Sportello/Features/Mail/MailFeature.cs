@@ -1,3 +1,4 @@
+using Sportello.Features.Accounts;
 using Sportello.Features.Mail.Inbound;
 using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Operations;
@@ -37,6 +38,13 @@ public static class MailFeature
         }
         builder.Services.AddHealthChecks().AddCheck<MailHealthCheck>("mail", tags: [OperationsFeature.Ready]);
         return builder;
+    }
+
+    public static WebApplication MapMail(this WebApplication app)
+    {
+        // The pages' own route to an original mail (cookie session); the API has /api/v1/desk/mail/{id}/original.
+        app.MapGet("/desk/mail/{inboundId:guid}/original", MailAdminApi.OriginalAsync).RequireAuthorization(Policies.Agent).ExcludeFromDescription();
+        return app;
     }
 
     public static RouteGroupBuilder MapMailApi(this RouteGroupBuilder api) => api.MapNotificationAddressesApi().MapMailAdminApi();

@@ -46,6 +46,18 @@ public sealed record AttachmentView(Guid Id, string FileName, string ContentType
 
 public sealed record MessageView(Guid Id, AuthorView Author, string Body, DateTime CreatedAt, bool Internal, IReadOnlyList<AttachmentView> Attachments)
 {
+    /// <summary>For a message that came by mail: the quoted history cut from <see cref="Body"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? QuotedText { get; init; }
+
+    /// <summary>For a message that came by mail: the stored original (agents can download it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? InboundMessageId { get; init; }
+
     public static MessageView From(TicketMessage m) => new(m.Id, new AuthorView(m.AuthorKind, m.AuthorName), m.Body, m.CreatedAt,
-        m.Internal, m.Attachments.OrderBy(a => a.CreatedAt).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256)).ToList());
+        m.Internal, m.Attachments.OrderBy(a => a.CreatedAt).Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256)).ToList())
+    {
+        QuotedText = m.QuotedText,
+        InboundMessageId = m.InboundMessageId,
+    };
 }

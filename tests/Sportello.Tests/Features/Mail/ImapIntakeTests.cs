@@ -70,8 +70,8 @@ public sealed class ImapApp : MailApp
 
     public override async ValueTask InitializeAsync()
     {
-        Imap = await TestImap.CreateFolderAsync();
         await base.InitializeAsync();
+        Imap = await TestImap.CreateFolderAsync();
     }
 
     protected override IReadOnlyDictionary<string, string?> MailSettings => new Dictionary<string, string?>
@@ -89,7 +89,10 @@ public sealed class ImapApp : MailApp
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Imap.DeleteFolderAsync();
+        if (Imap is not null)
+        {
+            await Imap.DeleteFolderAsync();
+        }
     }
 }
 

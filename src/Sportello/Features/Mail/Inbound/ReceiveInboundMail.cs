@@ -32,6 +32,8 @@ public sealed partial class ReceiveInboundMail(
         inbound.State = InboundStates.Processed;
         if (HostileMail.BeforeParsing(inbound.Raw) is { } early)
         {
+            // Still name it for the admin who reviews the quarantine.
+            (inbound.FromAddress, inbound.Subject) = Peek(inbound.Raw);
             return Quarantine(inbound, early);
         }
         MimeMessage message;
@@ -44,14 +46,14 @@ public sealed partial class ReceiveInboundMail(
         {
             return Quarantine(inbound, $"Unreadable MIME: {ex.Message}");
         }
-        if (HostileMail.AfterParsing(message) is { } hostile)
-        {
-            return Quarantine(inbound, hostile);
-        }
         var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var from = message.From.Mailboxes.FirstOrDefault()?.Address?.Trim().ToLowerInvariant();
         inbound.FromAddress = Cap(from, 320);
         inbound.Subject = Cap(CleanSubject(message.Subject), 200);
+        if (HostileMail.AfterParsing(message) is { } hostile)
+        {
+            return Quarantine(inbound, hostile);
+        }
         if (DeliveryReports.IsReport(message, recipients))
         {
             inbound.Outcome = InboundOutcomes.DeliveryReport;
@@ -287,6 +289,22 @@ public sealed partial class ReceiveInboundMail(
             {
                 return number;
             }
+        }
+    }
+
+    private static (string? From, string? Subject) Peek(byte[] raw)
+    {
+        try
+        {
+            using var stream = new MemoryStream(raw, writable: false);
+            var headers = new MimeParser(stream, MimeFormat.Entity).ParseHeaders();
+            var from = InternetAddressList.TryParse(headers[HeaderId.From] ?? "", out var list) ? list.Mailboxes.FirstOrDefault()?.Address : null;
+            var subject = headers[HeaderId.Subject];
+            return (Cap(from, 320), subject is null ? null : Cap(CleanSubject(subject), 200));
+        }
+        catch (FormatException)
+        {
+            return (null, null);
         }
     }
 
