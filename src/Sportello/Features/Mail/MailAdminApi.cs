@@ -45,9 +45,8 @@ public static class MailAdminApi
             .Select(m => new InboundView(m.Id, m.Source, m.ReceivedAt, m.RemoteAddress, m.EnvelopeFrom, m.FromAddress, m.Subject,
                 m.State, m.Outcome, m.Reason, m.Authentication, m.TicketId, m.ProcessedAt, m.Size));
 
-    public static IQueryable<OutboxView> Outgoing(SportelloDb db, string? state) =>
-        db.OutboxMessages.AsNoTracking()
-            .Where(m => state == null || m.State == state)
+    public static IQueryable<OutboxView> Outgoing(IQueryable<Outbound.OutboxMessage> source) =>
+        source.AsNoTracking()
             .OrderByDescending(m => m.CreatedAt)
             .Select(m => new OutboxView(m.Id, m.MessageId, m.Kind, m.ToAddress, m.Subject, m.CreatedAt, m.State, m.Attempts,
                 m.NextAttemptAt, m.SentAt, m.LastError, m.TicketId));
@@ -60,5 +59,5 @@ public static class MailAdminApi
         TypedResults.Ok(await Inbound(db, state).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(cancellationToken));
 
     private static async Task<Ok<List<OutboxView>>> OutboxAsync(SportelloDb db, string? state, int? take, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await Outgoing(db, state).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(cancellationToken));
+        TypedResults.Ok(await Outgoing(db.OutboxMessages.Where(m => state == null || m.State == state)).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(cancellationToken));
 }
