@@ -68,10 +68,15 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         var id = ticket.GetProperty("id").GetString();
         var agentEmail = $"a11y-agent-{locale}@sportello.example";
         await app.AgentAsync(agentEmail);
+        // A stranger's mail: the Desk shows why no account data may be shared.
+        var subject = $"Question by mail {locale}";
+        await MailApp.SendToAsync(app.SmtpPort, MailApp.Mail($"stranger-{locale}@elsewhere.example", subject, "Do you sell domains?\n\n> quoted history"));
+        var mailed = (await (await app.AdminAsync()).HandledAsync(1)).First(m => m.GetProperty("subject").GetString() == subject);
 
         var problems = new List<string>();
         var anonymous = await (await app.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, Locale = locale, BypassCSP = true })).NewPageAsync();
         problems.AddRange(await ViolationsAsync(anonymous, "/signin"));
+        problems.AddRange(await ViolationsAsync(anonymous, "/confirm-address/not-a-real-link"));
         // The engine really ran: it found rules that apply and pass (labels, contrast, landmarks...).
         Assert.True(await anonymous.EvaluateAsync<int>("async () => (await axe.run()).passes.length") > 10);
         await anonymous.SetContentAsync("<html lang='en'><body><main><input id='q'></main></body></html>");
@@ -84,12 +89,12 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
             problems.AddRange(await ViolationsAsync(asCustomer, path));
         }
         var asAgent = await SignedInAsync(agentEmail, "agent passphrase 2026", locale);
-        foreach (var path in new[] { "/desk", $"/desk/tickets/{id}" })
+        foreach (var path in new[] { "/desk", $"/desk/tickets/{id}", $"/desk/tickets/{mailed.GetProperty("ticketId").GetString()}" })
         {
             problems.AddRange(await ViolationsAsync(asAgent, path));
         }
         var asAdmin = await SignedInAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword, locale);
-        foreach (var path in new[] { "/admin", "/admin/customers", "/admin/agents", "/admin/sla" })
+        foreach (var path in new[] { "/admin", "/admin/customers", "/admin/agents", "/admin/sla", "/admin/mail" })
         {
             problems.AddRange(await ViolationsAsync(asAdmin, path));
         }

@@ -13,6 +13,13 @@ public sealed class BrowserApp : SportelloApp
     private IPlaywright? playwright;
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
+    public int SmtpPort { get; } = MailApp.FreePort();
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Sportello:Mail:SmtpListen"] = $"127.0.0.1:{SmtpPort}",
+        ["Sportello:Mail:SupportAddress"] = MailApp.Support,
+    };
 
     public override async ValueTask InitializeAsync()
     {

@@ -117,4 +117,41 @@ public sealed class TicketFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
             Assert.Null(await page.EvaluateAsync<int?>("window.__pwned"));
         }
     }
+
+    [Fact]
+    public async Task HostileMail_RendersAsTextOnTheDesk()
+    {
+        var tag = $"b{Unique.Next()}";
+        var corpus = HostileCorpus.All(tag).Where(s => !s.Quarantined).ToList();
+        foreach (var sample in corpus)
+        {
+            var sent = await Swaks.SendRawAsync(app.SmtpPort, "mallory@hostile.example", MailApp.Support, sample.Raw);
+            Assert.True(sent.ExitCode == 0, sent.Transcript);
+        }
+        var admin = await app.AdminAsync();
+        var handled = await admin.HandledAsync(corpus.Count);
+        await app.AgentAsync($"{tag}.agent@sportello.example");
+        var page = await SignedInAsync($"{tag}.agent@sportello.example", "agent passphrase 2026");
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+
+        foreach (var sample in corpus)
+        {
+            var row = handled.First(m => m.GetProperty("subject").GetString()!.StartsWith(sample.Subject, StringComparison.Ordinal));
+            await page.GotoAsync($"/desk/tickets/{row.GetProperty("ticketId").GetString()}");
+            var ticket = new TicketPage(page);
+            await Expect(ticket.Heading).ToContainTextAsync(sample.Subject);
+            await Expect(page.GetByRole(AriaRole.Note)).ToContainTextAsync("Unverified sender");
+            Assert.Equal(0, await page.Locator("main script, main iframe, main img[src='x'], main a[href^='javascript']").CountAsync());
+            Assert.Null(await page.EvaluateAsync<int?>("window.__pwned"));
+            if (sample.Name == "encoded-words")
+            {
+                // The tricks show as the text they are.
+                await Expect(ticket.Heading).ToContainTextAsync("onerror=window.__pwned=6");
+                await Expect(ticket.Conversation).ToContainTextAsync("<script>window.__pwned=5</script>");
+                await BrowserApp.ScreenshotAsync(page, "desk-hostile-mail");
+            }
+        }
+        Assert.Equal(0, dialogs);
+    }
 }

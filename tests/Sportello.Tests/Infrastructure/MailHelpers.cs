@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Sportello.Tests.Infrastructure;
 
-namespace Sportello.Tests.Features.Mail;
+namespace Sportello.Tests.Infrastructure;
 
-internal static class MailHelpers
+public static class MailHelpers
 {
     public static async Task<JsonElement[]> InboundAsync(this HttpClient admin) =>
         (await (await admin.GetAsync("/api/v1/admin/mail/inbound?take=500")).JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToArray();
