@@ -17,6 +17,7 @@ public abstract class SportelloDb(DbContextOptions options)
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<EmailChange> EmailChanges => Set<EmailChange>();
     public DbSet<AgentDepartment> AgentDepartments => Set<AgentDepartment>();
     public DbSet<Service> Services => Set<Service>();
     public DbSet<ServiceAddress> ServiceAddresses => Set<ServiceAddress>();

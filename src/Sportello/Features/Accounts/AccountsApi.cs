@@ -19,12 +19,22 @@ public static class AccountsApi
         api.MapPost("/auth/token", IssueTokenAsync).AllowAnonymous().WithTags("Sign-in");
         api.MapDelete("/auth/token", RevokeCurrentTokenAsync).RequireAuthorization(Policies.ApiUser).WithTags("Sign-in");
         api.MapGet("/me", GetMeAsync).RequireAuthorization(Policies.ApiUser).WithTags("Account");
+        api.MapPost("/account/email", RequestEmailChangeAsync).RequireAuthorization(Policies.ApiUser).WithTags("Account");
         var admin = api.MapGroup("/admin").RequireAuthorization(Policies.ApiAdmin).WithTags("Admin");
         admin.MapPost("/customers", CreateCustomerAsync);
         admin.MapGet("/customers", ListCustomersAsync);
         admin.MapGet("/customers/{customerId:guid}", GetCustomerAsync);
         admin.MapPost("/agents", CreateAgentAsync);
         return api;
+    }
+
+    /// <summary>Starts a change of the registered address: 202, and links go to both the old and the new address.</summary>
+    private static async Task<Results<Accepted<EmailChangeResponse>, ValidationProblem>> RequestEmailChangeAsync(
+        EmailChangeRequest request, HttpContext http, SportelloDb db, ChangeEmail changeEmail)
+    {
+        var me = await db.MeAsync(http.User, http.RequestAborted);
+        var outcome = await changeEmail.RequestAsync(me, request, http.RequestAborted);
+        return outcome.Value is null ? TypedResults.ValidationProblem(outcome.Errors.ToDictionary()) : TypedResults.Accepted((string?)null, outcome.Value);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueTokenAsync(

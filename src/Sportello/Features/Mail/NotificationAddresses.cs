@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -76,11 +74,11 @@ public sealed class NotificationAddresses(SportelloDb db, Outbox outbox, TimePro
     /// <summary>Confirms the address the link was made for; null when the link is unknown, used or expired.</summary>
     public async Task<NotificationAddress?> ConfirmAsync(string? token, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        if (!ConfirmationTokens.Plausible(token))
         {
             return null;
         }
-        var hash = Hash(token);
+        var hash = ConfirmationTokens.Hash(token!);
         var now = clock.GetUtcNow().UtcDateTime;
         var row = await db.NotificationAddresses.FirstOrDefaultAsync(a => a.TokenHash == hash, cancellationToken);
         if (row is null || row.TokenExpiresAt < now)
@@ -124,8 +122,8 @@ public sealed class NotificationAddresses(SportelloDb db, Outbox outbox, TimePro
 
     private async Task<OutboxMessage> ConfirmationAsync(User user, NotificationAddress row, DateTime now)
     {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        row.TokenHash = Hash(token);
+        var (token, hash) = ConfirmationTokens.New();
+        row.TokenHash = hash;
         row.TokenExpiresAt = now + LinkLifetime;
         var to = new Recipient(row.Address, null, user.Language);
         return await outbox.ComposeAsync(Outbox.InLanguage(user.Language, () => new OutgoingMail(
@@ -142,8 +140,6 @@ public sealed class NotificationAddresses(SportelloDb db, Outbox outbox, TimePro
         NotificationTypes.Abuse => "Abuse",
         _ => "Support",
     };
-
-    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }
 
 public static class NotificationAddressesApi

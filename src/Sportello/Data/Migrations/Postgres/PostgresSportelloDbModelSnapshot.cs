@@ -204,6 +204,58 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NewConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NewEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("NewTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("OldConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OldTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NewTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OldTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("EmailChanges", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Accounts.Role", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1039,6 +1091,15 @@ namespace Sportello.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Sportello.Features.Accounts.ApiToken", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
                 {
                     b.HasOne("Sportello.Features.Accounts.User", null)
                         .WithMany()

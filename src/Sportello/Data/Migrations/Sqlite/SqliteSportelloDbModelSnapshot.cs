@@ -193,6 +193,58 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NewConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NewTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("OldConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OldTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NewTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OldTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("EmailChanges", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Accounts.Role", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1028,6 +1080,15 @@ namespace Sportello.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Sportello.Features.Accounts.ApiToken", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
                 {
                     b.HasOne("Sportello.Features.Accounts.User", null)
                         .WithMany()

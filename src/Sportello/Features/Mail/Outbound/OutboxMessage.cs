@@ -22,6 +22,7 @@ public static class MailKinds
     public const string SlaEscalation = "sla-escalation";
     public const string AddressConfirmation = "address-confirmation";
     public const string AgentReplyRefused = "agent-reply-refused";
+    public const string EmailChange = "email-change";
 }
 
 /// <summary>

@@ -9,7 +9,7 @@ namespace Sportello.Features.Accounts.Pages.Account;
 
 public sealed class IndexModel(
     UserManager<User> users, SignInManager<User> signInManager, ApiTokens apiTokens, ChangePassword changePassword, TimeProvider clock,
-    NotificationAddresses notificationAddresses)
+    NotificationAddresses notificationAddresses, ChangeEmail changeEmail)
     : PageModel
 {
     public static readonly IReadOnlyList<string> TimeZones = [.. DateTimeZoneProviders.Tzdb.Ids.Order(StringComparer.Ordinal)];
@@ -44,6 +44,15 @@ public sealed class IndexModel(
 
     [BindProperty]
     public AddressesInput Addresses { get; set; } = new();
+
+    public sealed class EmailInput
+    {
+        public string? NewEmail { get; set; }
+        public string? Password { get; set; }
+    }
+
+    [BindProperty]
+    public EmailInput Email { get; set; } = new();
 
     public NotificationAddressesView? CurrentAddresses { get; private set; }
 
@@ -107,6 +116,20 @@ public sealed class IndexModel(
         }
         await signInManager.RefreshSignInAsync(me);
         Notice = "Password changed. Other sessions are signed out and API tokens revoked.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostEmailAsync()
+    {
+        var me = await CurrentUserAsync();
+        var outcome = await changeEmail.RequestAsync(me, new EmailChangeRequest(Email.NewEmail, Email.Password), HttpContext.RequestAborted);
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(ModelState, "Email.");
+            await LoadAsync(fillProfile: true);
+            return Page();
+        }
+        Notice = "We sent a link to your current address and one to the new address. The change happens once both are confirmed.";
         return RedirectToPage();
     }
 
