@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
@@ -27,6 +28,9 @@ public static class DatabaseFeature
                 connectionString ??= $"Data Source={Path.Combine(dataDir, "sportello.db")}";
                 builder.Services.AddDbContext<SportelloDb, SqliteSportelloDb>(db => db
                     .UseSqlite(connectionString, SqliteOptions)
+                    // Changing a column on SQLite rebuilds the table, with the foreign-key PRAGMA around the migration's
+                    // transaction; the rebuild itself is transactional, so the warning is noise on every fresh start.
+                    .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
                     .AddInterceptors(new SqlitePragmas()));
                 break;
             case DatabaseProvider.Postgres:

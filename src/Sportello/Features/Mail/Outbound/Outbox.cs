@@ -10,7 +10,7 @@ using Sportello.Web;
 namespace Sportello.Features.Mail.Outbound;
 
 /// <summary>Someone a notification goes to, in their language (en, it).</summary>
-public sealed record Recipient(string Address, string? Name, string Language);
+public sealed record Recipient(string Address, string? Name, string Language, string TimeZone = "UTC");
 
 /// <summary>
 /// A notification to write: what it is about and its words; <see cref="Outbox"/> turns it into a complete message.
@@ -83,7 +83,10 @@ public sealed class Outbox(
         // RFC 3834: an automatic mail says so, and the bounce address traces a delivery report back to this row.
         message.Headers.Add("Auto-Submitted", mail.AutoReply ? "auto-replied" : "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
-        message.Headers.Add(HeaderId.ReturnPath, $"<{await tokens.BounceAddressAsync(id, domain)}>");
+        // Written raw: an address is not free text, and MimeKit would encode a long one as if it were.
+        var returnPath = new Header(HeaderId.ReturnPath, "");
+        returnPath.SetRawValue(Encoding.ASCII.GetBytes($" <{await tokens.BounceAddressAsync(id, domain)}>\r\n"));
+        message.Headers.Add(returnPath);
         message.Headers.Add(HeaderId.ContentLanguage, mail.To.Language == "it" ? "it" : "en");
         var body = new BodyBuilder { TextBody = PlainText(mail), HtmlBody = Html(mail) };
         message.Body = body.ToMessageBody();

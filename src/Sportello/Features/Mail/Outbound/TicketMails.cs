@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Tickets;
+using Sportello.Web;
 
 namespace Sportello.Features.Mail.Outbound;
 
@@ -19,15 +20,15 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
     {
         if (ticket.CustomerId is not { } customerId)
         {
-            return ticket.RequesterEmail is { } requester ? [new Recipient(requester, null, options.Value.StrangerLanguage)] : [];
+            return ticket.RequesterEmail is { } requester ? [new Recipient(requester, null, options.Value.StrangerLanguage, "Europe/Rome")] : [];
         }
         customer ??= await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, cancellationToken);
         var extra = await db.NotificationAddresses.AsNoTracking()
             .Where(a => a.UserId == customerId && a.Type == NotificationTypes.Support && a.ConfirmedAt != null && a.UndeliverableAt == null)
             .Select(a => a.Address).ToListAsync(cancellationToken);
-        return [new Recipient(customer.Email!, customer.Name, customer.Language),
+        return [new Recipient(customer.Email!, customer.Name, customer.Language, customer.TimeZone),
             ..extra.Where(a => !string.Equals(a, customer.Email, StringComparison.OrdinalIgnoreCase))
-                .Select(a => new Recipient(a, customer.Name, customer.Language))];
+                .Select(a => new Recipient(a, customer.Name, customer.Language, customer.TimeZone))];
     }
 
     /// <summary>The acknowledgement of a new ticket, with its number in the subject.</summary>
@@ -47,7 +48,7 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
                     [outbox.T("Hello {0},", to.Name ?? ""),
                      outbox.T("we have received your request and opened ticket {0} ({1}, {2} priority).", ticket.Number,
                         outbox.T(Labels.Department(ticket.Department)), outbox.T(Labels.Priority(ticket.Priority))),
-                     outbox.T("We aim to answer by {0} (UTC).", ticket.FirstResponseDueAt.ToString("yyyy-MM-dd HH:mm")),
+                     outbox.T("We aim to answer by {0}.", Display.LocalTime(ticket.FirstResponseDueAt, to.TimeZone)),
                      outbox.T("To add information, reply to this mail."),
                      outbox.T("The Sportello support team")],
                     "opened", ticket.Id, $"{outbox.PublicUrl}/tickets/{ticket.Id}", outbox.T("Follow the ticket in the Client Area"),
@@ -93,11 +94,12 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
         var composed = new List<OutboxMessage>();
         foreach (var agent in agents)
         {
-            var to = new Recipient(agent.Email!, agent.Name, agent.Language);
+            var to = new Recipient(agent.Email!, agent.Name, agent.Language, agent.TimeZone);
             var mail = Outbox.InLanguage(to.Language, () => new OutgoingMail(MailKinds.SlaEscalation, to,
                 $"{SubjectToken(ticket.Number)} {outbox.T("Response target missed")}: {ticket.Subject}",
-                [outbox.T("Ticket {0} ({1}, {2} priority) missed its response target, due {3} (UTC).", ticket.Number,
-                    outbox.T(Labels.Department(ticket.Department)), outbox.T(Labels.Priority(ticket.Priority)), ticket.DueAt?.ToString("yyyy-MM-dd HH:mm") ?? ""),
+                [outbox.T("Ticket {0} ({1}, {2} priority) missed its response target, due {3}.", ticket.Number,
+                    outbox.T(Labels.Department(ticket.Department)), outbox.T(Labels.Priority(ticket.Priority)),
+                    ticket.DueAt is { } due ? Display.LocalTime(due, to.TimeZone) : ""),
                  outbox.T("You may answer the customer by replying to this mail from your registered address, if your mail is signed (DKIM); otherwise answer on the Desk.")],
                 $"breach:{ticket.DueAt:O}", ticket.Id, $"{outbox.PublicUrl}/desk/tickets/{ticket.Id}", outbox.T("Open it on the Desk")));
             composed.Add(await outbox.ComposeAsync(mail));
