@@ -87,9 +87,10 @@ public sealed class Outbox(
         var returnPath = new Header(HeaderId.ReturnPath, "");
         returnPath.SetRawValue(Encoding.ASCII.GetBytes($" <{await tokens.BounceAddressAsync(id, domain)}>\r\n"));
         message.Headers.Add(returnPath);
-        message.Headers.Add(HeaderId.ContentLanguage, mail.To.Language == "it" ? "it" : "en");
         var body = new BodyBuilder { TextBody = PlainText(mail), HtmlBody = Html(mail) };
         message.Body = body.ToMessageBody();
+        // A Content-* header belongs to the body entity (MimeKit keeps it there).
+        message.Body.Headers.Add(HeaderId.ContentLanguage, mail.To.Language == "it" ? "it" : "en");
         dkim.Sign(message);
         using var bytes = new MemoryStream();
         await message.WriteToAsync(FormatOptions.Default, bytes);
