@@ -72,8 +72,14 @@ public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox 
         {
             errors.Add("newEmail", "Another account uses this address.");
         }
-        if (string.IsNullOrEmpty(request.Password) || !await users.CheckPasswordAsync(user, request.Password))
+        // Wrong passwords count towards the lockout, as at sign-in: a stolen session cannot guess at leisure.
+        if (await users.IsLockedOutAsync(user))
         {
+            errors.Add("password", "Too many wrong passwords: try again later.");
+        }
+        else if (string.IsNullOrEmpty(request.Password) || !await users.CheckPasswordAsync(user, request.Password))
+        {
+            await users.AccessFailedAsync(user);
             errors.Add("password", "The password is wrong.");
         }
         if (errors.Any)
@@ -121,24 +127,38 @@ public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox 
         {
             change.NewConfirmedAt = now;
         }
+        await db.SaveChangesAsync(cancellationToken);
         if (change.OldConfirmedAt is null || change.NewConfirmedAt is null)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return EmailChangeStep.WaitingForTheOtherAddress;
+            // The other link may have been opened at the same moment: look again at what is stored.
+            var stored = await db.EmailChanges.AsNoTracking().SingleAsync(c => c.Id == change.Id, cancellationToken);
+            if (stored.OldConfirmedAt is null || stored.NewConfirmedAt is null)
+            {
+                return EmailChangeStep.WaitingForTheOtherAddress;
+            }
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Only one of two simultaneous confirmations completes the change.
+        if (await db.EmailChanges.Where(c => c.Id == change.Id && c.CompletedAt == null)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.CompletedAt, now), cancellationToken) == 0)
+        {
+            return EmailChangeStep.Completed;
         }
         var user = await users.FindByIdAsync(change.UserId.ToString());
         if (user is null || await users.FindByEmailAsync(change.NewEmail) is not null)
         {
             return EmailChangeStep.Invalid;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        change.CompletedAt = now;
         user.Email = change.NewEmail;
         user.UserName = change.NewEmail;
         await users.UpdateNormalizedEmailAsync(user);
         await users.UpdateNormalizedUserNameAsync(user);
-        // Renews the security stamp too: every session signed in under the old address ends.
-        await users.UpdateSecurityStampAsync(user);
+        // Renews the security stamp and saves: every session signed in under the old address ends.
+        var result = await users.UpdateSecurityStampAsync(user);
+        if (!result.Succeeded)
+        {
+            return EmailChangeStep.Invalid;
+        }
         await transaction.CommitAsync(cancellationToken);
         return EmailChangeStep.Completed;
     }

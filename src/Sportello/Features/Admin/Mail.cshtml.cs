@@ -35,6 +35,25 @@ public sealed class MailModel(SportelloDb db, MailPipelineState state, IOptions<
         Recent = await MailAdminApi.Inbound(db, null).Take(20).ToListAsync(ct);
     }
 
+    /// <summary>Hands a quarantined mail back to the intake (after a fix; hostile mail is simply quarantined again).</summary>
+    public async Task<IActionResult> OnPostReprocessAsync(Guid inboundId)
+    {
+        var changed = await db.InboundMessages.Where(m => m.Id == inboundId && m.State == InboundStates.Quarantined)
+            .ExecuteUpdateAsync(m => m
+                .SetProperty(x => x.State, InboundStates.Received)
+                .SetProperty(x => x.Attempts, 0)
+                .SetProperty(x => x.ClaimedUntil, (DateTime?)null)
+                .SetProperty(x => x.ClaimToken, (Guid?)null)
+                .SetProperty(x => x.Outcome, (string?)null)
+                .SetProperty(x => x.Reason, (string?)null), HttpContext.RequestAborted);
+        if (changed == 0)
+        {
+            return NotFound();
+        }
+        MailWake.IntakeSignal.Set();
+        return RedirectToPage();
+    }
+
     /// <summary>Sends a failed mail again, from the first attempt (after the cause was fixed, say a relay setting).</summary>
     public async Task<IActionResult> OnPostRetryAsync(Guid outboxId)
     {

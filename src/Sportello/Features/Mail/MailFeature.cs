@@ -24,6 +24,8 @@ public static class MailFeature
         builder.Services.AddScoped<NotificationAddresses>();
         builder.Services.AddKeyedSingleton(SmtpListener.ThrottleName,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), SmtpListener.ThrottleName, 120));
+        builder.Services.AddKeyedSingleton(NotificationAddresses.ThrottleName,
+            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), NotificationAddresses.ThrottleName, 20, 3600));
         builder.Services.AddSingleton<IntakeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IntakeWorker>());
         builder.Services.AddSingleton<OutboxWorker>();

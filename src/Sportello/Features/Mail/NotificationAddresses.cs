@@ -18,9 +18,11 @@ public sealed record NotificationAddressesRequest(List<string>? Invoices = null,
 /// More addresses per type of mail (invoices/orders, support, abuse), besides the registered one. A new address gets
 /// a single-use link that expires, and nothing else until the link is opened.
 /// </summary>
-public sealed class NotificationAddresses(SportelloDb db, Outbox outbox, TimeProvider clock)
+public sealed class NotificationAddresses(
+    SportelloDb db, Outbox outbox, TimeProvider clock, [FromKeyedServices(NotificationAddresses.ThrottleName)] Throttle throttle)
 {
     public const int MaxPerType = 10;
+    public const string ThrottleName = "AddressConfirmation";
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(48);
 
     public async Task<NotificationAddressesView> GetAsync(Guid userId, CancellationToken cancellationToken = default)
@@ -60,9 +62,16 @@ public sealed class NotificationAddresses(SportelloDb db, Outbox outbox, TimePro
                     row = new NotificationAddress { Id = Guid.CreateVersion7(), UserId = user.Id, Type = type, Address = address, CreatedAt = now };
                     db.NotificationAddresses.Add(row);
                 }
-                // A new address, or one whose link ran out, gets a fresh link; a pending one is not mailed again.
-                if (row.ConfirmedAt is null && (row.TokenExpiresAt is null || row.TokenExpiresAt < now))
+                // A new address, one whose link ran out, or one that bounced gets a fresh link; a pending one is not
+                // mailed again. Links are limited per customer, so nobody uses us to mail strangers at will.
+                var needsLink = row.ConfirmedAt is null || row.UndeliverableAt is not null;
+                if (needsLink && (row.TokenExpiresAt is null || row.TokenExpiresAt < now))
                 {
+                    if (throttle.TryAcquire(user.Id.ToString()) is not null)
+                    {
+                        return Outcome<NotificationAddressesView>.Invalid(new ValidationErrors().Add(type,
+                            "Too many confirmation links were sent for this account in the last hour; try again later."));
+                    }
                     db.OutboxMessages.Add(await ConfirmationAsync(user, row, now));
                 }
             }

@@ -77,47 +77,64 @@ public sealed class SlaMonitor(
         var marks = 0;
         foreach (var ticket in due)
         {
-            var kind = ticket.DueAt <= now ? TicketEventKinds.SlaBreached : TicketEventKinds.SlaAtRisk;
-            // The mark and its audit entry commit together, so an event is never lost between them.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var won = kind == TicketEventKinds.SlaBreached
-                ? await db.Tickets.Where(t => t.Id == ticket.Id && t.BreachedAt == null && t.DueAt == ticket.DueAt)
-                    .ExecuteUpdateAsync(t => t
-                        .SetProperty(x => x.Version, Guid.NewGuid())
-                        .SetProperty(x => x.BreachedAt, now)
-                        .SetProperty(x => x.AtRiskAt, x => x.AtRiskAt ?? now)
-                        .SetProperty(x => x.FirstResponseBreached, x => x.FirstResponseBreached || x.FirstRespondedAt == null), cancellationToken)
-                : await db.Tickets.Where(t => t.Id == ticket.Id && t.AtRiskAt == null && t.DueAt == ticket.DueAt)
-                    .ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskAt, now).SetProperty(x => x.Version, Guid.NewGuid()), cancellationToken);
-            if (won == 0)
+            try
             {
-                continue;
+                if (await MarkAsync(db, signals, mails, ticket, now, cancellationToken))
+                {
+                    marks++;
+                }
             }
-            TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
-            User? onCall = null;
-            if (kind == TicketEventKinds.SlaBreached)
+            catch (DbUpdateException ex)
             {
-                onCall = await OnCallAsync(db, cancellationToken);
-                db.OutboxMessages.AddRange(await mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(db, ticket, onCall, cancellationToken)));
+                // One ticket that cannot be marked must not hold up every other ticket's escalation.
+                logger.LogError(ex, "Could not mark ticket {Number}; the others go on", ticket.Number);
+                db.ChangeTracker.Clear();
             }
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            (kind == TicketEventKinds.SlaBreached ? breached : atRisk).Add(1,
-                new KeyValuePair<string, object?>("department", ticket.Department),
-                new KeyValuePair<string, object?>("priority", ticket.Priority),
-                new KeyValuePair<string, object?>("channel", ticket.Channel));
-            if (kind == TicketEventKinds.SlaBreached)
-            {
-                logger.LogWarning("Ticket {Number} ({Department}, {Priority}) missed its response target due {DueAt:O}",
-                    ticket.Number, ticket.Department, ticket.Priority, ticket.DueAt);
-            }
-            signals.Changed(ticket, kind, customerMaySee: false);
-            if (kind == TicketEventKinds.SlaBreached)
-            {
-                signals.Escalated(ticket, onCall?.Id);
-            }
-            marks++;
         }
         return marks;
+    }
+
+    private async Task<bool> MarkAsync(SportelloDb db, TicketSignals signals, TicketMails mails, Ticket ticket, DateTime now, CancellationToken cancellationToken)
+    {
+        var kind = ticket.DueAt <= now ? TicketEventKinds.SlaBreached : TicketEventKinds.SlaAtRisk;
+        // The mark and its audit entry commit together, so an event is never lost between them.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var won = kind == TicketEventKinds.SlaBreached
+            ? await db.Tickets.Where(t => t.Id == ticket.Id && t.BreachedAt == null && t.DueAt == ticket.DueAt)
+                .ExecuteUpdateAsync(t => t
+                    .SetProperty(x => x.Version, Guid.NewGuid())
+                    .SetProperty(x => x.BreachedAt, now)
+                    .SetProperty(x => x.AtRiskAt, x => x.AtRiskAt ?? now)
+                    .SetProperty(x => x.FirstResponseBreached, x => x.FirstResponseBreached || x.FirstRespondedAt == null), cancellationToken)
+            : await db.Tickets.Where(t => t.Id == ticket.Id && t.AtRiskAt == null && t.DueAt == ticket.DueAt)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskAt, now).SetProperty(x => x.Version, Guid.NewGuid()), cancellationToken);
+        if (won == 0)
+        {
+            return false;
+        }
+        TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
+        User? onCall = null;
+        if (kind == TicketEventKinds.SlaBreached)
+        {
+            onCall = await OnCallAsync(db, cancellationToken);
+            db.OutboxMessages.AddRange(await mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(db, ticket, onCall, cancellationToken), now));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        (kind == TicketEventKinds.SlaBreached ? breached : atRisk).Add(1,
+            new KeyValuePair<string, object?>("department", ticket.Department),
+            new KeyValuePair<string, object?>("priority", ticket.Priority),
+            new KeyValuePair<string, object?>("channel", ticket.Channel));
+        if (kind == TicketEventKinds.SlaBreached)
+        {
+            logger.LogWarning("Ticket {Number} ({Department}, {Priority}) missed its response target due {DueAt:O}",
+                ticket.Number, ticket.Department, ticket.Priority, ticket.DueAt);
+        }
+        signals.Changed(ticket, kind, customerMaySee: false);
+        if (kind == TicketEventKinds.SlaBreached)
+        {
+            signals.Escalated(ticket, onCall?.Id);
+        }
+        return true;
     }
 }

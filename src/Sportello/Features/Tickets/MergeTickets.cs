@@ -29,7 +29,9 @@ public sealed class MergeTickets(SportelloDb db, TimeProvider clock, TicketSigna
         {
             errors.Add("into", "A ticket cannot be merged into itself.");
         }
-        else if (target.CustomerId != duplicate.CustomerId)
+        // Tickets without an account belong to whoever wrote them: two strangers' mail never joins.
+        else if (target.CustomerId != duplicate.CustomerId
+            || (target.CustomerId is null && !string.Equals(target.RequesterEmail, duplicate.RequesterEmail, StringComparison.OrdinalIgnoreCase)))
         {
             errors.Add("into", "Only tickets of the same customer can be merged.");
         }

@@ -39,7 +39,7 @@ namespace Sportello.Data.Migrations.Postgres
                 type: "character varying(12)",
                 maxLength: 12,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "verified");
 
             migrationBuilder.AddColumn<Guid>(
                 name: "InboundMessageId",

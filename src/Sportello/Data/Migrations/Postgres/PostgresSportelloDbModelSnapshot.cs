@@ -432,6 +432,7 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasColumnType("character varying(400)");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("ClaimedUntil")
@@ -501,6 +502,10 @@ namespace Sportello.Data.Migrations.Postgres
 
                     b.HasIndex("DedupKey")
                         .IsUnique();
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.HasIndex("Source", "ReceivedAt");
 
                     b.HasIndex("State", "ReceivedAt");
 

@@ -39,7 +39,7 @@ namespace Sportello.Data.Migrations.Sqlite
                 type: "TEXT",
                 maxLength: 12,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "verified");
 
             migrationBuilder.AddColumn<Guid>(
                 name: "InboundMessageId",

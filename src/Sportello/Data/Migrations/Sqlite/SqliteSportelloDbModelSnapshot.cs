@@ -421,6 +421,7 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ClaimedUntil")
@@ -490,6 +491,10 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("DedupKey")
                         .IsUnique();
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.HasIndex("Source", "ReceivedAt");
 
                     b.HasIndex("State", "ReceivedAt");
 

@@ -44,8 +44,11 @@ public sealed class DeliveryReports(MailTokens tokens, TimeProvider clock)
         original.State = OutboxStates.Bounced;
         original.LastError = $"Bounced: {status}";
         var address = original.ToAddress.ToLowerInvariant();
-        await db.NotificationAddresses.Where(a => a.Address == address && a.UndeliverableAt == null)
-            .ExecuteUpdateAsync(a => a.SetProperty(x => x.UndeliverableAt, now), cancellationToken);
+        // Tracked, not a bulk update: it commits with the rest of the intake's unit of work, or not at all.
+        foreach (var row in await db.NotificationAddresses.Where(a => a.Address == address && a.UndeliverableAt == null).ToListAsync(cancellationToken))
+        {
+            row.UndeliverableAt = now;
+        }
         return $"{original.ToAddress} undeliverable: {status}";
     }
 
@@ -72,8 +75,9 @@ public sealed class DeliveryReports(MailTokens tokens, TimeProvider clock)
         var status = message.BodyParts.OfType<MessageDeliveryStatus>().FirstOrDefault();
         if (status is null)
         {
-            // A bare bounce to our bounce address, without a machine-readable report, is a failure notice.
-            return (true, message.Subject ?? "bounce");
+            // No machine-readable report (an auto-reply to the Return-Path, a challenge, a delay notice in prose):
+            // not proof that the address is gone.
+            return (false, "no delivery-status report");
         }
         foreach (var group in status.StatusGroups.Skip(1))
         {

@@ -74,6 +74,9 @@ internal sealed class InboundMessageConfiguration : IEntityTypeConfiguration<Inb
         message.HasIndex(m => m.DedupKey).IsUnique();
         message.Property(m => m.State).HasMaxLength(20).IsRequired();
         message.HasIndex(m => new { m.State, m.ReceivedAt });
+        message.HasIndex(m => new { m.Source, m.ReceivedAt });
+        message.HasIndex(m => m.ProcessedAt);
+        message.Property(m => m.ClaimToken).IsConcurrencyToken();
         message.Property(m => m.Outcome).HasMaxLength(40);
         message.Property(m => m.Reason).HasMaxLength(1000);
         message.Property(m => m.Authentication).HasMaxLength(400);

@@ -16,7 +16,9 @@ public sealed class IntakeWorker(
     : BackgroundService
 {
     public const int BatchSize = 32;
+    public const long MaxBatchBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
+    private const int DatabaseAttempts = 10;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,6 +59,11 @@ public sealed class IntakeWorker(
         {
             await ProcessAsync(claim, ids, cancellationToken);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("An intake claim ran out and another worker took the mail; leaving it to them");
+            return ids.Count;
+        }
         catch (Exception batchFailure) when (batchFailure is not OperationCanceledException)
         {
             if (ids.Count == 1)
@@ -71,7 +78,7 @@ public sealed class IntakeWorker(
                 {
                     await ProcessAsync(claim, [id], cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException and not DbUpdateConcurrencyException)
                 {
                     await FailedAsync(id, ex, cancellationToken);
                 }
@@ -85,9 +92,12 @@ public sealed class IntakeWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var candidates = await db.InboundMessages.AsNoTracking()
+        var waiting = await db.InboundMessages.AsNoTracking()
             .Where(m => m.State == InboundStates.Received && (m.ClaimedUntil == null || m.ClaimedUntil < now))
-            .OrderBy(m => m.ReceivedAt).Select(m => m.Id).Take(BatchSize).ToListAsync(cancellationToken);
+            .OrderBy(m => m.ReceivedAt).Select(m => new { m.Id, m.Size }).Take(BatchSize).ToListAsync(cancellationToken);
+        // A batch is also capped by bytes, so a run of large mails is not parsed all at once.
+        long bytes = 0;
+        var candidates = waiting.TakeWhile((m, i) => (bytes += m.Size) <= MaxBatchBytes || i == 0).Select(m => m.Id).ToList();
         if (candidates.Count == 0)
         {
             return (Guid.Empty, []);
@@ -96,8 +106,8 @@ public sealed class IntakeWorker(
         await db.InboundMessages
             .Where(m => candidates.Contains(m.Id) && m.State == InboundStates.Received && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, now + Claim).SetProperty(x => x.ClaimToken, claim), cancellationToken);
-        var ids = await db.InboundMessages.AsNoTracking().Where(m => m.ClaimToken == claim).OrderBy(m => m.ReceivedAt).Select(m => m.Id)
-            .ToListAsync(cancellationToken);
+        var ids = await db.InboundMessages.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim)
+            .OrderBy(m => m.ReceivedAt).Select(m => m.Id).ToListAsync(cancellationToken);
         return (claim, ids);
     }
 
@@ -107,7 +117,9 @@ public sealed class IntakeWorker(
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
         var receive = scope.ServiceProvider.GetRequiredService<ReceiveInboundMail>();
         var signals = scope.ServiceProvider.GetRequiredService<TicketSignals>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // No explicit transaction: parsing and checks run outside any write lock, and SaveChanges writes everything a
+        // batch causes in one transaction. The claim token is a concurrency token: if the claim ran out and another
+        // node took the mail, this save fails instead of making a second ticket.
         var messages = await db.InboundMessages
             .Where(m => ids.Contains(m.Id) && m.ClaimToken == claim && m.State == InboundStates.Received)
             .OrderBy(m => m.ReceivedAt).ToListAsync(cancellationToken);
@@ -119,7 +131,6 @@ public sealed class IntakeWorker(
             message.ClaimToken = null;
         }
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         MailWake.OutboxSignal.Set();
         foreach (var (ticket, change) in results)
         {
@@ -138,7 +149,9 @@ public sealed class IntakeWorker(
         var message = await db.InboundMessages.SingleAsync(m => m.Id == id, cancellationToken);
         message.Attempts++;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (message.Attempts >= options.Value.Intake.MaxAttempts)
+        // A database hiccup (a lock, a conflict on a busy ticket) is no fault of the mail: wait longer, give up much later.
+        var database = failure is DbUpdateException or System.Data.Common.DbException or TimeoutException;
+        if (message.Attempts >= (database ? DatabaseAttempts : options.Value.Intake.MaxAttempts))
         {
             message.State = InboundStates.Quarantined;
             message.Outcome = InboundOutcomes.Quarantined;
@@ -149,7 +162,9 @@ public sealed class IntakeWorker(
         }
         else
         {
-            message.ClaimedUntil = now.AddSeconds(5 * message.Attempts);
+            message.ClaimedUntil = now + (database
+                ? TimeSpan.FromSeconds(Math.Min(30 * Math.Pow(2, message.Attempts - 1), 3600))
+                : TimeSpan.FromSeconds(5 * message.Attempts));
             logger.LogWarning(failure, "Inbound mail {Id} failed (attempt {Attempt}); it will be retried", id, message.Attempts);
         }
         await db.SaveChangesAsync(cancellationToken);

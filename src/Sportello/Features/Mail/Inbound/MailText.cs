@@ -46,11 +46,17 @@ public static partial class MailText
     public static (string Body, string? Quoted) SplitQuoted(string text)
     {
         var lines = text.Split('\n');
+        // Where the trailing block of quoted (or blank) lines begins: a '>' line from there on starts the history.
+        var quoteTail = lines.Length;
+        while (quoteTail > 0 && (lines[quoteTail - 1].StartsWith('>') || string.IsNullOrWhiteSpace(lines[quoteTail - 1])))
+        {
+            quoteTail--;
+        }
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd();
             var twoLines = i + 1 < lines.Length ? line + " " + lines[i + 1].Trim() : line;
-            if (QuoteHeader().IsMatch(line) || (QuoteHeaderStart().IsMatch(line) && QuoteHeader().IsMatch(twoLines)) || line.StartsWith('>') && RestIsQuote(lines, i))
+            if (QuoteHeader().IsMatch(line) || (QuoteHeaderStart().IsMatch(line) && QuoteHeader().IsMatch(twoLines)) || (line.StartsWith('>') && i >= quoteTail))
             {
                 var body = string.Join('\n', lines[..i]).Trim();
                 var quoted = string.Join('\n', lines[i..]).Trim();
@@ -59,9 +65,6 @@ public static partial class MailText
         }
         return (text.Trim(), null);
     }
-
-    private static bool RestIsQuote(string[] lines, int from) =>
-        lines[from..].All(l => l.Length == 0 || l.StartsWith('>') || string.IsNullOrWhiteSpace(l));
 
     // Control characters other than line breaks and tabs have no business in a ticket (and hide things).
     private static string Clean(string text)

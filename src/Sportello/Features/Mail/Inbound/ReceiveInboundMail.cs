@@ -79,6 +79,18 @@ public sealed partial class ReceiveInboundMail(
         if (threaded is not null)
         {
             var (ticket, agent) = threaded.Value;
+            if (noAutoAnswer is not null)
+            {
+                // An out-of-office or a read receipt on a thread: kept for the agents as a note, never a reply that
+                // reopens a ticket, answers a customer, stops a clock, or earns an automatic answer.
+                var note = await MessageAsync(ticket, null, AuthorKinds.System, Display(message, from), inbound, content, now, cancellationToken);
+                note.Internal = true;
+                note.QuotedText = null;
+                inbound.Outcome = InboundOutcomes.Appended;
+                inbound.TicketId = ticket.Id;
+                inbound.Reason = $"Automatic mail kept as an internal note: {noAutoAnswer}";
+                return new Result(ticket, await replies.AppendAsync(ticket, note, cancellationToken));
+            }
             if (agent is not null)
             {
                 return await AgentReplyAsync(inbound, ticket, agent, check, content, cancellationToken);
@@ -182,11 +194,17 @@ public sealed partial class ReceiveInboundMail(
         {
             inbound.Outcome = InboundOutcomes.AgentReplyRefused;
             inbound.Reason = "An agent's mail reply must be authenticated (DKIM or a trusted MTA)";
-            db.OutboxMessages.Add(await mails.AgentReplyRefusedAsync(ticket, agent, inbound.Id,
-                check.Verdict == SenderVerdicts.Fail ? "its signature failed verification." : "it carried no signature we could verify."));
+            // The From may be forged: the agent hears of it at most once per interval, so nobody can mail-bomb them through us.
+            if (await MayAutoReplyAsync(agent.Email!.ToLowerInvariant(), inbound.ProcessedAt!.Value, cancellationToken))
+            {
+                db.OutboxMessages.Add(await mails.AgentReplyRefusedAsync(ticket, agent, inbound.Id,
+                    check.Verdict == SenderVerdicts.Fail ? "its signature failed verification." : "it carried no signature we could verify."));
+            }
             return new Result(null, null);
         }
         var reply = await MessageAsync(ticket, agent.Id, AuthorKinds.Agent, agent.Name, inbound, content, inbound.ProcessedAt!.Value, cancellationToken);
+        // What an agent quotes is our notification to them (internal): the customer sees only what they wrote.
+        reply.QuotedText = null;
         var change = await replies.AppendAsync(ticket, reply, cancellationToken);
         inbound.Outcome = InboundOutcomes.AgentReplied;
         return new Result(ticket, change);
@@ -203,7 +221,7 @@ public sealed partial class ReceiveInboundMail(
         var subject = CleanSubject(message.Subject);
         var ticket = OpenTicket.NewTicket(customer?.Id, options.DepartmentFor(recipients), Priorities.Normal, Channels.Email,
             subject.Length > OpenTicket.MaxSubject ? subject[..OpenTicket.MaxSubject] : subject, policy, now);
-        ticket.RequesterEmail = from;
+        ticket.RequesterEmail = Cap(from, 320);
         ticket.Trust = customer is null ? SenderTrust.Unverified : check.Verdict == SenderVerdicts.Pass ? SenderTrust.Verified : SenderTrust.Registered;
         ticket.Tag = abuse ? AbuseTag : null;
         ticket.Number = await UnusedNumberAsync(cancellationToken);

@@ -31,6 +31,7 @@ public sealed class SenderCheck(IOptions<MailOptions> options)
         var fromDomain = from is null ? "" : from[(from.LastIndexOf('@') + 1)..].ToLowerInvariant();
         var findings = new List<string>();
         var verdict = SenderVerdicts.None;
+        // As DMARC does: one aligned pass authenticates the From; otherwise any failure or misalignment distrusts it.
         void Note(string result, string finding)
         {
             findings.Add(finding);
@@ -40,29 +41,30 @@ public sealed class SenderCheck(IOptions<MailOptions> options)
             }
         }
 
-        foreach (var header in message.Headers.Where(h => h.Id == HeaderId.AuthenticationResults))
+        // Only the topmost Authentication-Results of a trusted MTA counts: it was added last, by our own server;
+        // anything below it came with the mail and may be forged.
+        var trusted = message.Headers.Where(h => h.Id == HeaderId.AuthenticationResults)
+            .Select(h => AuthenticationResults.TryParse(h.RawValue, out var parsed) ? parsed : null)
+            .FirstOrDefault(r => r is not null
+                && options.Value.Authentication.TrustedAuthServIds.Contains(r.AuthenticationServiceIdentifier, StringComparer.OrdinalIgnoreCase));
+        foreach (var result in trusted?.Results ?? [])
         {
-            if (!AuthenticationResults.TryParse(header.RawValue, out var results)
-                || !options.Value.Authentication.TrustedAuthServIds.Contains(results.AuthenticationServiceIdentifier, StringComparer.OrdinalIgnoreCase))
+            var method = result.Method.ToLowerInvariant();
+            var property = method == "dmarc" ? "from" : "d";
+            var domain = result.Properties.FirstOrDefault(p => p.PropertyType == "header" && (p.Property == property || (method == "dkim" && p.Property == "i")))
+                ?.Value?.TrimStart('@');
+            domain = domain?[(domain.LastIndexOf('@') + 1)..];
+            if (method is "dmarc" or "dkim" && domain is not null && Aligned(domain, fromDomain))
             {
-                continue;
-            }
-            foreach (var result in results.Results)
-            {
-                var method = result.Method.ToLowerInvariant();
-                var d = result.Properties.FirstOrDefault(p => p.PropertyType == "header" && p.Property is "d" or "i")?.Value?.TrimStart('@');
-                if (method == "dmarc" || (method == "dkim" && d is not null && Aligned(d, fromDomain)))
+                var outcome = result.Result.ToLowerInvariant() switch
                 {
-                    var outcome = result.Result.ToLowerInvariant() switch
-                    {
-                        "pass" => SenderVerdicts.Pass,
-                        "fail" or "permerror" => SenderVerdicts.Fail,
-                        _ => SenderVerdicts.None,
-                    };
-                    if (outcome != SenderVerdicts.None)
-                    {
-                        Note(outcome, $"{method}={result.Result} by {results.AuthenticationServiceIdentifier}");
-                    }
+                    "pass" => SenderVerdicts.Pass,
+                    "fail" or "permerror" => SenderVerdicts.Fail,
+                    _ => SenderVerdicts.None,
+                };
+                if (outcome != SenderVerdicts.None)
+                {
+                    Note(outcome, $"{method}={result.Result} by {trusted!.AuthenticationServiceIdentifier}");
                 }
             }
         }

@@ -22,7 +22,7 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
             Id = Guid.CreateVersion7(),
             Source = envelope.Source,
             ReceivedAt = clock.GetUtcNow().UtcDateTime,
-            RemoteAddress = envelope.RemoteAddress,
+            RemoteAddress = Cap(envelope.RemoteAddress, 64),
             EnvelopeFrom = Cap(envelope.From, 320),
             Recipients = Cap(string.Join(",", envelope.Recipients), 4000) ?? "",
             DedupKey = DedupKey(raw),

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +20,8 @@ public sealed class OutboxWorker(
     public const int BatchSize = 50;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
+    /// <summary>One pass stops after this long, well within its claim.</summary>
+    private static readonly TimeSpan MaxPass = TimeSpan.FromSeconds(60);
     private readonly Counter<long> sent = meters.Create("Sportello").CreateCounter<long>("sportello.mail.sent", description: "Mails delivered to the relay or mail-out/");
     private readonly Counter<long> failed = meters.Create("Sportello").CreateCounter<long>("sportello.mail.failed", description: "Mails given up");
     private readonly MailOptions options = mailOptions.Value;
@@ -65,15 +66,28 @@ public sealed class OutboxWorker(
         await db.OutboxMessages
             .Where(m => candidates.Contains(m.Id) && m.State == OutboxStates.Pending && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, now + Claim).SetProperty(x => x.ClaimToken, claim), cancellationToken);
-        var batch = await db.OutboxMessages.Where(m => m.ClaimToken == claim && m.State == OutboxStates.Pending).ToListAsync(cancellationToken);
+        var batch = await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+            .ToListAsync(cancellationToken);
         if (batch.Count == 0)
         {
             return 0;
         }
         using var relay = string.IsNullOrWhiteSpace(options.Outbound.Host) ? null : new SmtpClient();
+        var started = TimeProvider.System.GetTimestamp();
+        var relayDown = false;
         foreach (var mail in batch)
         {
-            await DeliverAsync(relay, mail, cancellationToken);
+            // A slow relay must not outlive the claim: renew it, and leave the rest to the next pass (or node).
+            var mine = db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim && m.State == OutboxStates.Pending);
+            if (relayDown || TimeProvider.System.GetElapsedTime(started) >= MaxPass
+                || await mine.ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, clock.GetUtcNow().UtcDateTime + Claim), cancellationToken) == 0)
+            {
+                // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
+                db.Entry(mail).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+                await mine.ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
+                continue;
+            }
+            relayDown = !await DeliverAsync(relay, mail, cancellationToken);
             mail.ClaimedUntil = null;
             mail.ClaimToken = null;
             await db.SaveChangesAsync(cancellationToken);
@@ -85,7 +99,8 @@ public sealed class OutboxWorker(
         return batch.Count;
     }
 
-    private async Task DeliverAsync(SmtpClient? relay, OutboxMessage mail, CancellationToken cancellationToken)
+    /// <summary>False when the relay could not be reached at all: the rest of the batch waits for the next pass.</summary>
+    private async Task<bool> DeliverAsync(SmtpClient? relay, OutboxMessage mail, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         mail.Attempts++;
@@ -103,24 +118,29 @@ public sealed class OutboxWorker(
             mail.SentAt = now;
             mail.LastError = null;
             sent.Add(1, new KeyValuePair<string, object?>("kind", mail.Kind));
+            return true;
         }
         catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
         {
             GiveUp(mail, $"{(int)ex.StatusCode} {ex.Message}");
+            return true;
         }
-        catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException
-            or AuthenticationException or ServiceNotConnectedException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The relay is down or busy: try again later, less and less often.
+            // Down, busy, refusing for now, or misconfigured (no STARTTLS, no AUTH): try again later, less and less
+            // often, and show the error to admins; after the last attempt the mail is given up.
             if (mail.Attempts >= options.Outbound.MaxAttempts)
             {
                 GiveUp(mail, ex.Message);
-                return;
             }
-            mail.LastError = Trim(ex.Message);
-            mail.NextAttemptAt = now + Backoff(mail.Attempts);
-            logger.LogWarning("Mail {MessageId} not delivered (attempt {Attempt}): {Error}; next try at {Next:O}",
-                mail.MessageId, mail.Attempts, ex.Message, mail.NextAttemptAt);
+            else
+            {
+                mail.LastError = Trim($"{ex.GetType().Name}: {ex.Message}");
+                mail.NextAttemptAt = now + Backoff(mail.Attempts);
+                logger.LogWarning("Mail {MessageId} not delivered (attempt {Attempt}): {Error}; next try at {Next:O}",
+                    mail.MessageId, mail.Attempts, ex.Message, mail.NextAttemptAt);
+            }
+            return relay is null || relay.IsConnected;
         }
     }
 

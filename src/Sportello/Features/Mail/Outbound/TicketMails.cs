@@ -89,7 +89,7 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
     }
 
     /// <summary>A missed target, to the department's agents and the on-call contact.</summary>
-    public async Task<List<OutboxMessage>> EscalatedAsync(Ticket ticket, IEnumerable<User> agents)
+    public async Task<List<OutboxMessage>> EscalatedAsync(Ticket ticket, IEnumerable<User> agents, DateTime breachedAt)
     {
         var composed = new List<OutboxMessage>();
         foreach (var agent in agents)
@@ -101,7 +101,7 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
                     outbox.T(Labels.Department(ticket.Department)), outbox.T(Labels.Priority(ticket.Priority)),
                     ticket.DueAt is { } due ? Display.LocalTime(due, to.TimeZone) : ""),
                  outbox.T("You may answer the customer by replying to this mail from your registered address, if your mail is signed (DKIM); otherwise answer on the Desk.")],
-                $"breach:{ticket.DueAt:O}", ticket.Id, $"{outbox.PublicUrl}/desk/tickets/{ticket.Id}", outbox.T("Open it on the Desk")));
+                $"breach:{ticket.Id}:{breachedAt:O}", ticket.Id, $"{outbox.PublicUrl}/desk/tickets/{ticket.Id}", outbox.T("Open it on the Desk")));
             composed.Add(await outbox.ComposeAsync(mail));
         }
         return composed;
