@@ -45,19 +45,31 @@ public class MailApp : SportelloApp
     public async Task StartAsync()
     {
         _ = Server;
-        await Eventually.TrueAsync(async () =>
+        await WaitForSmtpAsync(SmtpPort);
+    }
+
+    public static Task WaitForSmtpAsync(int port, int seconds = 15) =>
+        Eventually.TrueAsync(async () =>
         {
             try
             {
                 using var tcp = new TcpClient();
-                await tcp.ConnectAsync(IPAddress.Loopback, SmtpPort);
+                await tcp.ConnectAsync(IPAddress.Loopback, port);
                 return true;
             }
             catch (SocketException)
             {
                 return false;
             }
-        }, "the SMTP listener to accept connections");
+        }, $"an SMTP listener on port {port}", seconds);
+
+    /// <summary>A new customer, signed in through the API, with the listener running: the start of most mail tests.</summary>
+    public async Task<(HttpClient Customer, string Email)> CustomerAsync(string prefix)
+    {
+        await StartAsync();
+        var (email, _, _) = Unique.Customer(prefix);
+        await (await AdminAsync()).CreateCustomerAsync(email);
+        return (await SignInAsync(email, "customer-password-1"), email);
     }
 
     /// <summary>Sends through the real listener, as a mail server would; returns the server's final answer.</summary>

@@ -29,6 +29,33 @@ public readonly record struct MailWake(bool Outbox, bool Intake)
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="pass"/> until stopped: again at once while it finds a full batch, otherwise after the
+    /// signal or the poll interval. A failed pass is logged and tried again; it never ends the worker.
+    /// </summary>
+    public static async Task RunAsync(Func<CancellationToken, Task<int>> pass, int batchSize, Signal wake, Action passed, ILogger logger, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var handled = 0;
+            try
+            {
+                handled = await pass(stoppingToken);
+                passed();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "A mail worker pass failed; retrying shortly");
+            }
+            if (handled < batchSize)
+            {
+                await wake.WaitAsync(IdlePoll, stoppingToken);
+            }
+        }
+    }
+
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
+
     /// <summary>An auto-reset event a worker awaits with a timeout.</summary>
     public sealed class Signal : IDisposable
     {

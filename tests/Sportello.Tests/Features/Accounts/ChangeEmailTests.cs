@@ -8,14 +8,6 @@ namespace Sportello.Tests.Features.Accounts;
 [Trait("Category", "Data")]
 public sealed partial class ChangeEmailTests(MailApp app) : IClassFixture<MailApp>
 {
-    private async Task<(HttpClient Customer, string Email)> CustomerAsync(string prefix)
-    {
-        await app.StartAsync();
-        var (email, _, _) = Unique.Customer(prefix);
-        await (await app.AdminAsync()).CreateCustomerAsync(email);
-        return (await app.SignInAsync(email, "customer-password-1"), email);
-    }
-
     private async Task<HttpStatusCode> SignInStatusAsync(string email) =>
         (await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email, password = "customer-password-1" })).StatusCode;
 
@@ -25,7 +17,7 @@ public sealed partial class ChangeEmailTests(MailApp app) : IClassFixture<MailAp
     [Fact]
     public async Task ChangingTheRegisteredAddress_NeedsBothAddressesToConfirm_AndEachLinkWorksOnce()
     {
-        var (customer, oldEmail) = await CustomerAsync("move-from");
+        var (customer, oldEmail) = await app.CustomerAsync("move-from");
         var newEmail = $"moved-{Unique.Next()}@example.net";
 
         var accepted = await customer.PostAsJsonAsync("/api/v1/account/email", new { newEmail, password = "customer-password-1" });
@@ -57,7 +49,7 @@ public sealed partial class ChangeEmailTests(MailApp app) : IClassFixture<MailAp
     [Fact]
     public async Task WrongPassword_OrAnAddressInUse_IsRefusedNamingTheField()
     {
-        var (customer, _) = await CustomerAsync("move-bad");
+        var (customer, _) = await app.CustomerAsync("move-bad");
         var (other, _, _) = Unique.Customer("move-taken");
         await (await app.AdminAsync()).CreateCustomerAsync(other);
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Sportello.Tests.Infrastructure;
 
@@ -25,21 +24,6 @@ public sealed class CrashTests
         "--Sportello:Mail:Intake:Hold", hold ? "true" : "false",
         "--Logging:LogLevel:Default", "Warning",
     ];
-
-    private static async Task WaitForSmtpAsync(int port) =>
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, "the child's SMTP listener", seconds: 60);
 
     private static async Task<HttpClient> AdminAsync(int httpPort)
     {
@@ -71,7 +55,7 @@ public sealed class CrashTests
         var held = SportelloProcess.Start(Arguments(database, httpPort, smtpPort, hold: true));
         try
         {
-            await WaitForSmtpAsync(smtpPort);
+            await MailApp.WaitForSmtpAsync(smtpPort, seconds: 60);
             var answer = await MailApp.SendToAsync(smtpPort, MailApp.Mail(stranger, "Sopravvissuta", "Questa mail deve arrivare."));
             Assert.Contains("Ok", answer, StringComparison.OrdinalIgnoreCase);
         }
@@ -85,7 +69,7 @@ public sealed class CrashTests
         var restarted = SportelloProcess.Start(Arguments(database, httpPort, smtpPort, hold: false));
         try
         {
-            await WaitForSmtpAsync(smtpPort);
+            await MailApp.WaitForSmtpAsync(smtpPort, seconds: 60);
             var admin = await AdminAsync(httpPort);
             JsonElement[] inbound = [];
             await Eventually.TrueAsync(async () =>

@@ -10,18 +10,10 @@ namespace Sportello.Tests.Features.Mail;
 [Trait("Category", "Data")]
 public sealed class MailEdgeCaseTests(MailApp app) : IClassFixture<MailApp>
 {
-    private async Task<(HttpClient Customer, string Email)> CustomerAsync(string prefix)
-    {
-        await app.StartAsync();
-        var (email, _, _) = Unique.Customer(prefix);
-        await (await app.AdminAsync()).CreateCustomerAsync(email);
-        return (await app.SignInAsync(email, "customer-password-1"), email);
-    }
-
     [Fact]
     public async Task OutOfOfficeOnAThread_IsKeptAsANote_AndDoesNotReopenOrAnswer()
     {
-        var (customer, email) = await CustomerAsync("ooo");
+        var (customer, email) = await app.CustomerAsync("ooo");
         var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Backup", description = "Manca il backup." });
         var id = ticket.GetProperty("id").GetString();
         var agent = await app.AgentAsync($"agent-{Unique.Next()}@sportello.test");
@@ -45,7 +37,7 @@ public sealed class MailEdgeCaseTests(MailApp app) : IClassFixture<MailApp>
     [Fact]
     public async Task ATicketBreachedTwice_DoesNotStopTheMonitor()
     {
-        var (customer, _) = await CustomerAsync("breach-twice");
+        var (customer, _) = await app.CustomerAsync("breach-twice");
         var agent = await app.AgentAsync($"agent-{Unique.Next()}@sportello.test", "technical");
         var first = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Primo", description = "x" });
         var firstId = first.GetProperty("id").GetString();

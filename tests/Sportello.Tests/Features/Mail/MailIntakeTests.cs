@@ -8,18 +8,10 @@ namespace Sportello.Tests.Features.Mail;
 [Trait("Category", "Data")]
 public sealed class MailIntakeTests(MailApp app) : IClassFixture<MailApp>
 {
-    private async Task<(HttpClient Customer, string Email)> CustomerAsync(string prefix)
-    {
-        await app.StartAsync();
-        var (email, _, _) = Unique.Customer(prefix);
-        await (await app.AdminAsync()).CreateCustomerAsync(email);
-        return (await app.SignInAsync(email, "customer-password-1"), email);
-    }
-
     [Fact]
     public async Task RegisteredSender_OpensTicketForTheCustomer_AndIsAcknowledgedWithTheNumber()
     {
-        var (customer, email) = await CustomerAsync("mail-reg");
+        var (customer, email) = await app.CustomerAsync("mail-reg");
 
         var answer = await app.SendAsync(MailApp.Mail(email, "Sito lento dalle 9", "Il sito risponde in 8 secondi."));
 
@@ -43,7 +35,7 @@ public sealed class MailIntakeTests(MailApp app) : IClassFixture<MailApp>
     [Fact]
     public async Task ReplyWithInReplyTo_JoinsTheSameTicket()
     {
-        var (customer, email) = await CustomerAsync("mail-thread");
+        var (customer, email) = await app.CustomerAsync("mail-thread");
         await app.SendAsync(MailApp.Mail(email, "Backup non partito", "Il backup di stanotte non è partito."));
         var ack = await app.MailOut.WaitForAsync(email);
 
@@ -67,7 +59,7 @@ public sealed class MailIntakeTests(MailApp app) : IClassFixture<MailApp>
     [Fact]
     public async Task StrangerQuotingTheNumber_IsNeverAppended_ButOpensAGeneralConversation()
     {
-        var (customer, email) = await CustomerAsync("mail-victim");
+        var (customer, email) = await app.CustomerAsync("mail-victim");
         await app.SendAsync(MailApp.Mail(email, "Fattura errata", "La fattura di ottobre è sbagliata."));
         var ack = await app.MailOut.WaitForAsync(email);
         var number = (await customer.TicketsAsync()).Single().GetProperty("number").GetString()!;
@@ -96,7 +88,7 @@ public sealed class MailIntakeTests(MailApp app) : IClassFixture<MailApp>
     [Fact]
     public async Task DuplicateDelivery_IsOneTicket()
     {
-        var (customer, email) = await CustomerAsync("mail-dup");
+        var (customer, email) = await app.CustomerAsync("mail-dup");
         var message = MailApp.Mail(email, "Doppio invio", "Questa mail arriva due volte.");
 
         await app.SendAsync(message);
@@ -126,7 +118,7 @@ public sealed class MailIntakeTests(MailApp app) : IClassFixture<MailApp>
     [Fact]
     public async Task MailToTheBillingAddress_GoesToFinancial_AndToAbuse_IsAnUnverifiedAbuseTicket()
     {
-        var (customer, email) = await CustomerAsync("mail-route");
+        var (customer, email) = await app.CustomerAsync("mail-route");
 
         await app.SendAsync(MailApp.Mail(email, "Rimborso", "Vorrei un rimborso.", to: MailApp.Billing));
         await app.SendAsync(MailApp.Mail(email, "Spam from 203.0.113.9", "Your server sends spam.", to: MailApp.Abuse));

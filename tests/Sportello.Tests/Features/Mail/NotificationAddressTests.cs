@@ -8,20 +8,12 @@ namespace Sportello.Tests.Features.Mail;
 [Trait("Category", "Data")]
 public sealed partial class NotificationAddressTests(MailApp app) : IClassFixture<MailApp>
 {
-    private async Task<(HttpClient Customer, string Email)> CustomerAsync(string prefix)
-    {
-        await app.StartAsync();
-        var (email, _, _) = Unique.Customer(prefix);
-        await (await app.AdminAsync()).CreateCustomerAsync(email);
-        return (await app.SignInAsync(email, "customer-password-1"), email);
-    }
-
     private static string ConfirmationLink(MimeKit.MimeMessage mail) => Link().Match(mail.TextBody!).Value;
 
     [Fact]
     public async Task UnconfirmedAddress_GetsOnlyItsLink_ConfirmedGetsTicketMail_AndTheLinkWorksOnce()
     {
-        var (customer, email) = await CustomerAsync("notify");
+        var (customer, email) = await app.CustomerAsync("notify");
         var colleague = $"colleague-{Unique.Next()}@example.com";
         var accounts = $"accounts-{Unique.Next()}@example.com";
 
@@ -60,7 +52,7 @@ public sealed partial class NotificationAddressTests(MailApp app) : IClassFixtur
     [Fact]
     public async Task ConfirmedSupportAddress_MayReplyByMail()
     {
-        var (customer, email) = await CustomerAsync("notify-reply");
+        var (customer, email) = await app.CustomerAsync("notify-reply");
         var colleague = $"colleague-{Unique.Next()}@example.com";
         await customer.PutAsJsonAsync("/api/v1/account/notification-addresses", new { support = new[] { colleague } });
         var link = new Uri(ConfirmationLink(await app.MailOut.WaitForAsync(colleague))).PathAndQuery;
@@ -81,7 +73,7 @@ public sealed partial class NotificationAddressTests(MailApp app) : IClassFixtur
     [Fact]
     public async Task BadAddresses_AreRefusedNamingTheField()
     {
-        var (customer, email) = await CustomerAsync("notify-bad");
+        var (customer, email) = await app.CustomerAsync("notify-bad");
 
         var response = await customer.PutAsJsonAsync("/api/v1/account/notification-addresses",
             new { support = new[] { "fine@example.com", "not an address" }, abuse = new[] { email } });

@@ -19,7 +19,6 @@ public sealed class IntakeWorker(
     public const long MaxBatchBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
     private const int DatabaseAttempts = 10;
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,23 +27,7 @@ public sealed class IntakeWorker(
             logger.LogWarning("Mail intake is on hold (Sportello:Mail:Intake:Hold): inbound mail is stored but not processed");
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var handled = 0;
-            try
-            {
-                handled = await ProcessPendingAsync(stoppingToken);
-                state.IntakePass(clock.GetUtcNow().UtcDateTime);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Mail intake pass failed; retrying shortly");
-            }
-            if (handled < BatchSize)
-            {
-                await MailWake.IntakeSignal.WaitAsync(IdlePoll, stoppingToken);
-            }
-        }
+        await MailWake.RunAsync(ProcessPendingAsync, BatchSize, MailWake.IntakeSignal, () => state.IntakePass(clock.GetUtcNow().UtcDateTime), logger, stoppingToken);
     }
 
     /// <summary>One pass: claims a batch of stored mail and handles it. Returns how many were claimed.</summary>

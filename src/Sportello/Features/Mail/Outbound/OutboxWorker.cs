@@ -19,7 +19,6 @@ public sealed class OutboxWorker(
 {
     public const int BatchSize = 50;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
     /// <summary>One pass stops after this long, well within its claim.</summary>
     private static readonly TimeSpan MaxPass = TimeSpan.FromSeconds(60);
     private readonly Counter<long> sent = meters.Create("Sportello").CreateCounter<long>("sportello.mail.sent", description: "Mails delivered to the relay or mail-out/");
@@ -28,26 +27,8 @@ public sealed class OutboxWorker(
 
     public string MailOutFolder => Path.Combine(Path.GetFullPath(appOptions.Value.DataDir), "mail-out");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var delivered = 0;
-            try
-            {
-                delivered = await DeliverDueAsync(stoppingToken);
-                state.OutboxPass(clock.GetUtcNow().UtcDateTime);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Outbox pass failed; retrying shortly");
-            }
-            if (delivered < BatchSize)
-            {
-                await MailWake.OutboxSignal.WaitAsync(IdlePoll, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        MailWake.RunAsync(DeliverDueAsync, BatchSize, MailWake.OutboxSignal, () => state.OutboxPass(clock.GetUtcNow().UtcDateTime), logger, stoppingToken);
 
     /// <summary>One pass: claims due mail and delivers it. Returns how many were handled.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken = default)
