@@ -24,10 +24,19 @@ public sealed class BenchHost : WebApplicationFactory<Program>
     private string connectionString = "";
     private string? postgresDatabase;
     private Uri baseAddress = null!;
+    private IReadOnlyDictionary<string, string> extraSettings = new Dictionary<string, string>();
 
-    public static async Task<BenchHost> StartAsync(string provider)
+    /// <summary>Where Kestrel listens (loopback, a free port).</summary>
+    public Uri BaseAddress => baseAddress;
+
+    /// <summary>Starts Sportello; <paramref name="settings"/> adds or overrides configuration keys (the mail bench's SMTP ports).</summary>
+    public static async Task<BenchHost> StartAsync(string provider, IReadOnlyDictionary<string, string>? settings = null)
     {
         var host = new BenchHost();
+        if (settings is not null)
+        {
+            host.extraSettings = settings;
+        }
         if (provider.Equals("postgres", StringComparison.OrdinalIgnoreCase))
         {
             var server = Environment.GetEnvironmentVariable("SPORTELLO_BENCH_POSTGRES")
@@ -71,7 +80,7 @@ public sealed class BenchHost : WebApplicationFactory<Program>
             ["Sportello:RateLimits:Enabled"] = "false",
             ["Sportello:Sla:Monitor"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
-        })
+        }.Concat(extraSettings))
         {
             builder.UseSetting(key, value);
         }
@@ -103,6 +112,19 @@ public sealed class BenchHost : WebApplicationFactory<Program>
             name = "Bench server", product = "VPS", location = "Milan", orderNumber, ipAddresses = new[] { ip },
         })).EnsureSuccessStatusCode();
         return await SignInAsync(email);
+    }
+
+    /// <summary>Registers customer accounts (no services, no sign-in): the addresses the mail bench writes from.</summary>
+    public async Task RegisterCustomersAsync(IEnumerable<string> emails)
+    {
+        using var admin = await SignInAsync(AdminEmail);
+        foreach (var email in emails)
+        {
+            (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
+            {
+                email, name = "Bench " + email, password = Password, country = "IT", language = "en", timeZone = "Europe/Rome",
+            })).EnsureSuccessStatusCode();
+        }
     }
 
     public async Task<HttpClient> AgentAsync()

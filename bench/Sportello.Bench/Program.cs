@@ -2,6 +2,7 @@
 // run in the same process: the same HTTP pipeline answering a static response, and a bare EF insert of the same rows.
 // Usage: dotnet run -c Release --project bench/Sportello.Bench -- [sqlite|postgres] [seconds] [concurrency] [queueTickets]
 // PostgreSQL needs SPORTELLO_BENCH_POSTGRES, a connection string to a server where the bench may create a database.
+// The mail pipeline (MailBench.cs): -- [mail-sqlite|mail-postgres] [seconds] [smtp clients] [paced rates, e.g. 500,250] [outbox drain size]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -18,6 +19,12 @@ internal static class BenchMain
         var provider = args.ElementAtOrDefault(0) ?? "sqlite";
         var seconds = int.Parse(args.ElementAtOrDefault(1) ?? "10", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(args.ElementAtOrDefault(2) ?? "16", CultureInfo.InvariantCulture);
+        if (provider.StartsWith("mail-", StringComparison.OrdinalIgnoreCase))
+        {
+            await MailBench.RunAsync(provider["mail-".Length..], seconds, concurrency, MailBench.Rates(args.ElementAtOrDefault(3)),
+                int.Parse(args.ElementAtOrDefault(4) ?? "2000", CultureInfo.InvariantCulture));
+            return;
+        }
         var queueTickets = int.Parse(args.ElementAtOrDefault(3) ?? "100000", CultureInfo.InvariantCulture);
         var duration = TimeSpan.FromSeconds(seconds);
 

@@ -77,6 +77,8 @@ internal sealed class InboundMessageConfiguration : IEntityTypeConfiguration<Inb
         message.HasIndex(m => new { m.Source, m.ReceivedAt });
         message.HasIndex(m => m.ProcessedAt);
         message.Property(m => m.ClaimToken).IsConcurrencyToken();
+        // Never changed once stored: compared by reference, so tracking a batch does not copy and compare megabytes.
+        message.Property(m => m.Raw).Metadata.SetValueComparer(Data.ByReference.Bytes);
         message.Property(m => m.Outcome).HasMaxLength(40);
         message.Property(m => m.Reason).HasMaxLength(1000);
         message.Property(m => m.Authentication).HasMaxLength(400);

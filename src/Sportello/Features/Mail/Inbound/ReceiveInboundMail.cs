@@ -21,6 +21,9 @@ public sealed partial class ReceiveInboundMail(
 {
     public const string AbuseTag = "abuse";
     private readonly MailOptions options = mailOptions.Value;
+    // What this unit of work already holds, kept here: asking the change tracker would rescan every tracked row.
+    private readonly HashSet<string> numbersIssued = [];
+    private readonly Dictionary<string, AutoReplyRecord> autoReplies = new(StringComparer.Ordinal);
 
     /// <summary>The outcome, with the ticket it touched (to signal once committed).</summary>
     public sealed record Result(Ticket? Ticket, string? Change);
@@ -250,20 +253,24 @@ public sealed partial class ReceiveInboundMail(
 
     private async Task<bool> MayAutoReplyAsync(string address, DateTime now, CancellationToken cancellationToken)
     {
-        var record = await db.AutoReplies.FirstOrDefaultAsync(r => r.Address == address, cancellationToken)
-            ?? db.AutoReplies.Local.FirstOrDefault(r => r.Address == address);
+        if (!autoReplies.TryGetValue(address, out var record))
+        {
+            record = await db.AutoReplies.FirstOrDefaultAsync(r => r.Address == address, cancellationToken);
+        }
         if (record is not null && record.LastSentAt > now.AddMinutes(-options.AutoReplyIntervalMinutes))
         {
             return false;
         }
         if (record is null)
         {
-            db.AutoReplies.Add(new AutoReplyRecord { Address = address, LastSentAt = now });
+            record = new AutoReplyRecord { Address = address, LastSentAt = now };
+            db.AutoReplies.Add(record);
         }
         else
         {
             record.LastSentAt = now;
         }
+        autoReplies[address] = record;
         return true;
     }
 
@@ -303,8 +310,9 @@ public sealed partial class ReceiveInboundMail(
         while (true)
         {
             var number = TicketNumbers.New();
-            if (!await db.Tickets.AnyAsync(t => t.Number == number, cancellationToken) && !db.Tickets.Local.Any(t => t.Number == number))
+            if (!numbersIssued.Contains(number) && !await db.Tickets.AnyAsync(t => t.Number == number, cancellationToken))
             {
+                numbersIssued.Add(number);
                 return number;
             }
         }

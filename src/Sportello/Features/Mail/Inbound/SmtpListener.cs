@@ -54,13 +54,11 @@ public sealed class SmtpListener(
             .MaxMessageSize(options.MaxMessageBytes, MaxMessageSizeHandling.Strict)
             .CommandWaitTimeout(TimeSpan.FromMinutes(2))
             .Build();
-        var listeners = new EndpointListenerFactory();
-        listeners.EndpointStarted += (_, _) =>
+        var listeners = new NoDelayListenerFactory(bound =>
         {
             state.SmtpBound = true;
-            logger.LogInformation("SMTP listener on {Endpoint}", endpoint);
-        };
-        listeners.EndpointStopped += (_, _) => state.SmtpBound = false;
+            logger.LogInformation("SMTP listener on {Endpoint}", bound);
+        });
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(listeners);
         services.Add(new Filter(this));

@@ -64,5 +64,6 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         message.HasIndex(m => new { m.State, m.NextAttemptAt });
         message.HasIndex(m => m.TicketId);
         message.Property(m => m.LastError).HasMaxLength(1000);
+        message.Property(m => m.Mime).Metadata.SetValueComparer(Data.ByReference.Bytes);
     }
 }

@@ -55,13 +55,21 @@ public sealed class OutboxWorker(
         }
         using var relay = string.IsNullOrWhiteSpace(options.Outbound.Host) ? null : new SmtpClient();
         var started = TimeProvider.System.GetTimestamp();
+        var renewed = started;
         var relayDown = false;
         foreach (var mail in batch)
         {
-            // A slow relay must not outlive the claim: renew it, and leave the rest to the next pass (or node).
+            // A slow relay must not outlive the claim: renew it every quarter of its length (so no other node can
+            // have taken it in between), and leave the rest to the next pass after a minute.
             var mine = db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim && m.State == OutboxStates.Pending);
-            if (relayDown || TimeProvider.System.GetElapsedTime(started) >= MaxPass
-                || await mine.ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, clock.GetUtcNow().UtcDateTime + Claim), cancellationToken) == 0)
+            var lost = false;
+            if (TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
+            {
+                renewed = TimeProvider.System.GetTimestamp();
+                lost = await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+                    .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, clock.GetUtcNow().UtcDateTime + Claim), cancellationToken) == 0;
+            }
+            if (relayDown || lost || TimeProvider.System.GetElapsedTime(started) >= MaxPass)
             {
                 // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
                 db.Entry(mail).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
