@@ -67,6 +67,11 @@ public sealed class IntakeOptions
     public bool Hold { get; set; }
     /// <summary>How many times a message that fails to process is retried before it is quarantined.</summary>
     public int MaxAttempts { get; set; } = 3;
+    /// <summary>
+    /// Concurrent intake workers per node; 0 picks for the database: 1 on SQLite (one writer at a time anyway), 2 on
+    /// PostgreSQL (where a worker mostly waits on round trips).
+    /// </summary>
+    public int Workers { get; set; }
 }
 
 public sealed class AuthenticationOptions

@@ -12,7 +12,8 @@ namespace Sportello.Features.Mail.Inbound;
 /// redone message by message; a message that keeps failing is quarantined and the rest keep flowing.
 /// </summary>
 public sealed class IntakeWorker(
-    IServiceScopeFactory scopes, TimeProvider clock, IOptions<MailOptions> options, MailPipelineState state, ILogger<IntakeWorker> logger)
+    IServiceScopeFactory scopes, TimeProvider clock, IOptions<MailOptions> options, IOptions<SportelloOptions> appOptions,
+    MailPipelineState state, ILogger<IntakeWorker> logger)
     : BackgroundService
 {
     public const int BatchSize = 32;
@@ -27,7 +28,11 @@ public sealed class IntakeWorker(
             logger.LogWarning("Mail intake is on hold (Sportello:Mail:Intake:Hold): inbound mail is stored but not processed");
             return;
         }
-        await MailWake.RunAsync(ProcessPendingAsync, BatchSize, MailWake.IntakeSignal, () => state.IntakePass(clock.GetUtcNow().UtcDateTime), logger, stoppingToken);
+        var workers = options.Value.Intake.Workers > 0 ? options.Value.Intake.Workers
+            : appOptions.Value.Database.Provider == DatabaseProvider.Postgres ? 2 : 1;
+        // Each worker claims its own batches, as workers on other nodes do.
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ =>
+            MailWake.RunAsync(ProcessPendingAsync, BatchSize, MailWake.IntakeSignal, () => state.IntakePass(clock.GetUtcNow().UtcDateTime), logger, stoppingToken)));
     }
 
     /// <summary>One pass: claims a batch of stored mail and handles it. Returns how many were claimed.</summary>
@@ -42,7 +47,7 @@ public sealed class IntakeWorker(
         {
             await ProcessAsync(claim, ids, cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateConcurrencyException lost) when (lost.Entries.Any(e => e.Entity is InboundMessage))
         {
             logger.LogInformation("An intake claim ran out and another worker took the mail; leaving it to them");
             return ids.Count;
@@ -61,7 +66,11 @@ public sealed class IntakeWorker(
                 {
                     await ProcessAsync(claim, [id], cancellationToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException and not DbUpdateConcurrencyException)
+                catch (DbUpdateConcurrencyException lost) when (lost.Entries.Any(e => e.Entity is InboundMessage))
+                {
+                    // Another worker holds this one now.
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     await FailedAsync(id, ex, cancellationToken);
                 }
