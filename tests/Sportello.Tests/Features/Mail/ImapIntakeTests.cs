@@ -61,6 +61,28 @@ public sealed class ImapIntakeTests(ImapApp app) : IClassFixture<ImapApp>
     }
 }
 
+[Trait("Category", "Data")]
+public sealed class ImapSizeLimitTests(ImapApp app) : IClassFixture<ImapApp>
+{
+    [Fact]
+    public async Task ImapIntake_MailOverTheSizeLimit_StaysInTheMailboxFlagged_AndIsNotStored()
+    {
+        await app.StartAsync();
+        var admin = await app.AdminAsync();
+        var subject = $"Too big {Unique.Next()}";
+        var big = await app.Imap.AppendAsync(MailApp.Mail($"big-{Unique.Next()}@elsewhere.example", subject, new string('x', 1_500_000)));
+        var small = await app.Imap.AppendAsync(MailApp.Mail($"small-{Unique.Next()}@elsewhere.example", $"Small {subject}", "fine"));
+
+        await Eventually.TrueAsync(async () => (await app.Imap.FlagsAsync(big)).HasFlag(MessageFlags.Flagged)
+            && (await app.Imap.FlagsAsync(small)).HasFlag(MessageFlags.Flagged), "both messages to be flagged");
+
+        var inbound = await admin.HandledAsync(1);
+        Assert.DoesNotContain(inbound, m => m.GetProperty("subject").GetString() == subject);
+        Assert.Contains(inbound, m => m.GetProperty("subject").GetString() == $"Small {subject}");
+        Assert.False((await app.Imap.FlagsAsync(big)).HasFlag(MessageFlags.Seen));
+    }
+}
+
 /// <summary>Sportello with one IMAP mailbox: a folder of its own on the test Dovecot, polled every second at most.</summary>
 public sealed class ImapApp : MailApp
 {

@@ -122,7 +122,21 @@ public sealed class ImapIntake(
         }
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<StoreInboundMail>();
-        foreach (var uid in uids)
+        var limit = options.Value.MaxMessageBytes;
+        var tooLarge = new HashSet<UniqueId>();
+        foreach (var summary in await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken))
+        {
+            // The same limit as SMTP's 552. There is no sender to refuse here: the mail stays in the mailbox, flagged
+            // so it is not fetched again, for the mailbox's owner to deal with.
+            if (summary.Size > limit)
+            {
+                logger.LogWarning("Mail {Uid} in IMAP mailbox {Name} is {Size} bytes, over the {Limit}-byte limit: left in the mailbox, flagged",
+                    summary.UniqueId, mailbox.Name, summary.Size, limit);
+                await folder.AddFlagsAsync(summary.UniqueId, MessageFlags.Flagged, silent: true, cancellationToken);
+                tooLarge.Add(summary.UniqueId);
+            }
+        }
+        foreach (var uid in uids.Where(u => !tooLarge.Contains(u)))
         {
             byte[] raw;
             using (var stream = await folder.GetStreamAsync(uid, cancellationToken))
