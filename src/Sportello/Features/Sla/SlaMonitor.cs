@@ -84,7 +84,7 @@ public sealed class SlaMonitor(
                     marks++;
                 }
             }
-            catch (DbUpdateException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One ticket that cannot be marked must not hold up every other ticket's escalation.
                 logger.LogError(ex, "Could not mark ticket {Number}; the others go on", ticket.Number);

@@ -50,6 +50,8 @@ public sealed class MailIntakeTests(MailApp app) : IClassFixture<MailApp>
             detail = await (await customer.GetAsync($"/api/v1/tickets/{ticketId}")).JsonAsync(HttpStatusCode.OK);
             return detail.GetProperty("messages").GetArrayLength() == 2;
         }, "the reply on the ticket");
+        // Read again: the view is two reads, and the one above may have caught the commit between them.
+        detail = await (await customer.GetAsync($"/api/v1/tickets/{ticketId}")).JsonAsync(HttpStatusCode.OK);
         Assert.Single(await customer.TicketsAsync());
         Assert.Equal("customer-reply", detail.GetProperty("status").GetString());
         // The quoted history is cut from what is shown.

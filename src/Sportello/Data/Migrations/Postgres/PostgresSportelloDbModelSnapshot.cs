@@ -569,6 +569,7 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("ClaimedUntil")

@@ -35,13 +35,16 @@ public sealed class IntakeWorker(
             MailWake.RunAsync(ProcessPendingAsync, BatchSize, MailWake.IntakeSignal, () => state.IntakePass(clock.GetUtcNow().UtcDateTime), logger, stoppingToken)));
     }
 
-    /// <summary>One pass: claims a batch of stored mail and handles it. Returns how many were claimed.</summary>
+    /// <summary>
+    /// One pass: claims a batch of stored mail and handles it. Returns how many were waiting, so the loop goes again at
+    /// once while a backlog remains (a batch cut short by its byte cap, or claimed by the other worker, included).
+    /// </summary>
     public async Task<int> ProcessPendingAsync(CancellationToken cancellationToken = default)
     {
-        var (claim, ids) = await ClaimAsync(cancellationToken);
+        var (claim, ids, waiting) = await ClaimAsync(cancellationToken);
         if (ids.Count == 0)
         {
-            return 0;
+            return waiting;
         }
         try
         {
@@ -50,36 +53,43 @@ public sealed class IntakeWorker(
         catch (DbUpdateConcurrencyException lost) when (lost.Entries.Any(e => e.Entity is InboundMessage))
         {
             logger.LogInformation("An intake claim ran out and another worker took the mail; leaving it to them");
-            return ids.Count;
         }
         catch (Exception batchFailure) when (batchFailure is not OperationCanceledException)
         {
-            if (ids.Count == 1)
-            {
-                await FailedAsync(ids[0], batchFailure, cancellationToken);
-                return 1;
-            }
             logger.LogDebug(batchFailure, "An intake batch of {Count} failed; handling its messages one by one", ids.Count);
             foreach (var id in ids)
             {
-                try
-                {
-                    await ProcessAsync(claim, [id], cancellationToken);
-                }
-                catch (DbUpdateConcurrencyException lost) when (lost.Entries.Any(e => e.Entity is InboundMessage))
-                {
-                    // Another worker holds this one now.
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    await FailedAsync(id, ex, cancellationToken);
-                }
+                await ProcessOneAsync(claim, id, ids.Count == 1 ? batchFailure : null, cancellationToken);
             }
         }
-        return ids.Count;
+        return waiting;
     }
 
-    private async Task<(Guid Claim, List<Guid> Ids)> ClaimAsync(CancellationToken cancellationToken)
+    // One message alone. A conflict on a busy ticket (an agent saved it meanwhile) is simply tried again at once;
+    // anything else counts as a failed attempt.
+    private async Task ProcessOneAsync(Guid claim, Guid id, Exception? alreadyFailed, CancellationToken cancellationToken)
+    {
+        var failure = alreadyFailed;
+        for (var attempt = 0; attempt < 2 && (failure is null || failure is DbUpdateConcurrencyException); attempt++)
+        {
+            try
+            {
+                await ProcessAsync(claim, [id], cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException lost) when (lost.Entries.Any(e => e.Entity is InboundMessage))
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failure = ex;
+            }
+        }
+        await FailedAsync(claim, id, failure!, cancellationToken);
+    }
+
+    private async Task<(Guid Claim, List<Guid> Ids, int Waiting)> ClaimAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
@@ -92,7 +102,7 @@ public sealed class IntakeWorker(
         var candidates = waiting.TakeWhile((m, i) => (bytes += m.Size) <= MaxBatchBytes || i == 0).Select(m => m.Id).ToList();
         if (candidates.Count == 0)
         {
-            return (Guid.Empty, []);
+            return (Guid.Empty, [], 0);
         }
         var claim = Guid.NewGuid();
         await db.InboundMessages
@@ -100,7 +110,7 @@ public sealed class IntakeWorker(
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, now + Claim).SetProperty(x => x.ClaimToken, claim), cancellationToken);
         var ids = await db.InboundMessages.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim)
             .OrderBy(m => m.ReceivedAt).Select(m => m.Id).ToListAsync(cancellationToken);
-        return (claim, ids);
+        return (claim, ids, waiting.Count);
     }
 
     private async Task ProcessAsync(Guid claim, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
@@ -134,11 +144,16 @@ public sealed class IntakeWorker(
     }
 
     // After the last attempt the message is quarantined with the reason, so one bad mail never blocks the others.
-    private async Task FailedAsync(Guid id, Exception failure, CancellationToken cancellationToken)
+    private async Task FailedAsync(Guid claim, Guid id, Exception failure, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
-        var message = await db.InboundMessages.SingleAsync(m => m.Id == id, cancellationToken);
+        var message = await db.InboundMessages.FirstOrDefaultAsync(m => m.Id == id && m.ClaimToken == claim && m.State == InboundStates.Received, cancellationToken);
+        if (message is null)
+        {
+            // Another worker took it meanwhile: not ours to count.
+            return;
+        }
         message.Attempts++;
         var now = clock.GetUtcNow().UtcDateTime;
         // A database hiccup (a lock, a conflict on a busy ticket) is no fault of the mail: wait longer, give up much later.
@@ -159,6 +174,13 @@ public sealed class IntakeWorker(
                 : TimeSpan.FromSeconds(5 * message.Attempts));
             logger.LogWarning(failure, "Inbound mail {Id} failed (attempt {Attempt}); it will be retried", id, message.Attempts);
         }
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Claimed by another worker between the read and this save: theirs now.
+        }
     }
 }

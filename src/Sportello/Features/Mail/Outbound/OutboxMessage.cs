@@ -65,5 +65,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         message.HasIndex(m => m.TicketId);
         message.Property(m => m.LastError).HasMaxLength(1000);
         message.Property(m => m.Mime).Metadata.SetValueComparer(Data.ByReference.Bytes);
+        // Saving a delivery checks the claim is still this worker's, so it never writes over another node's.
+        message.Property(m => m.ClaimToken).IsConcurrencyToken();
     }
 }

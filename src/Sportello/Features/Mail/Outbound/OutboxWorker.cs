@@ -57,13 +57,13 @@ public sealed class OutboxWorker(
         var started = TimeProvider.System.GetTimestamp();
         var renewed = started;
         var relayDown = false;
+        var lost = false;
         foreach (var mail in batch)
         {
             // A slow relay must not outlive the claim: renew it every quarter of its length (so no other node can
             // have taken it in between), and leave the rest to the next pass after a minute.
             var mine = db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim && m.State == OutboxStates.Pending);
-            var lost = false;
-            if (TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
+            if (!lost && TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
             {
                 renewed = TimeProvider.System.GetTimestamp();
                 lost = await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
@@ -72,14 +72,24 @@ public sealed class OutboxWorker(
             if (relayDown || lost || TimeProvider.System.GetElapsedTime(started) >= MaxPass)
             {
                 // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
-                db.Entry(mail).State = Microsoft.EntityFrameworkCore.EntityState.Detached;
+                db.Entry(mail).State = EntityState.Detached;
                 await mine.ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
                 continue;
             }
             relayDown = !await DeliverAsync(relay, mail, cancellationToken);
             mail.ClaimedUntil = null;
             mail.ClaimToken = null;
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The claim ran out during a very slow send and another node holds the mail now: stop this pass.
+                logger.LogWarning("Lost the claim on mail {MessageId} during delivery; another worker has it", mail.MessageId);
+                db.Entry(mail).State = EntityState.Detached;
+                lost = true;
+            }
         }
         if (relay is { IsConnected: true })
         {
