@@ -8,6 +8,8 @@ public static class TicketQueries
 {
     public static async Task<TicketResponse?> DetailAsync(SportelloDb db, Guid ticketId, Guid? customerId, DateTime now, CancellationToken cancellationToken)
     {
+        // The ticket, its messages and its events as of one moment.
+        await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
         var ticket = await db.Tickets.AsNoTracking()
             .FirstOrDefaultAsync(t => t.Id == ticketId && (customerId == null || t.CustomerId == customerId), cancellationToken);
         if (ticket is null)

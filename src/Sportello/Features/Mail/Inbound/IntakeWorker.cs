@@ -65,12 +65,13 @@ public sealed class IntakeWorker(
         return waiting;
     }
 
-    // One message alone. A conflict on a busy ticket (an agent saved it meanwhile) is simply tried again at once;
-    // anything else counts as a failed attempt.
+    // One message alone. A write that clashed with another worker's (the same stranger's auto-reply record, a ticket an
+    // agent saved meanwhile, a ticket number) is simply tried again at once against what is now committed; anything
+    // else counts as a failed attempt.
     private async Task ProcessOneAsync(Guid claim, Guid id, Exception? alreadyFailed, CancellationToken cancellationToken)
     {
         var failure = alreadyFailed;
-        for (var attempt = 0; attempt < 2 && (failure is null || failure is DbUpdateConcurrencyException); attempt++)
+        for (var attempt = 0; attempt < 2 && (failure is null || failure is DbUpdateException); attempt++)
         {
             try
             {
