@@ -12,7 +12,7 @@ using Sportello.Data;
 namespace Sportello.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSportelloDb))]
-    [Migration("20261124231848_Mail")]
+    [Migration("20261125012656_Mail")]
     partial class Mail
     {
         /// <inheritdoc />
@@ -207,6 +207,58 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("ApiTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NewConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NewEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<string>("NewTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("OldConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OldTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NewTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OldTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("EmailChanges", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Accounts.Role", b =>
                 {
                     b.Property<Guid>("Id")
@@ -383,6 +435,7 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasColumnType("character varying(400)");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("ClaimedUntil")
@@ -453,6 +506,10 @@ namespace Sportello.Data.Migrations.Postgres
                     b.HasIndex("DedupKey")
                         .IsUnique();
 
+                    b.HasIndex("ProcessedAt");
+
+                    b.HasIndex("Source", "ReceivedAt");
+
                     b.HasIndex("State", "ReceivedAt");
 
                     b.ToTable("InboundMessages", (string)null);
@@ -515,6 +572,7 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("ClaimedUntil")
@@ -1042,6 +1100,15 @@ namespace Sportello.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Sportello.Features.Accounts.ApiToken", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
                 {
                     b.HasOne("Sportello.Features.Accounts.User", null)
                         .WithMany()

@@ -11,8 +11,8 @@ using Sportello.Data;
 namespace Sportello.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSportelloDb))]
-    [Migration("20261125010230_OutboxClaims")]
-    partial class OutboxClaims
+    [Migration("20261125012641_Mail")]
+    partial class Mail
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
