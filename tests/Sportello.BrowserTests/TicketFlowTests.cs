@@ -16,7 +16,8 @@ public sealed class TicketFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var signIn = new SignInPage(page);
         await signIn.OpenAsync();
         await signIn.SignInAsync(email, password);
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Wait for the next page itself, not every resource on it (a busy machine can hold back the load event).
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         return page;
     }
 
