@@ -30,9 +30,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         var page = await context.NewPageAsync();
         var signIn = new SignInPage(page, italian: locale.StartsWith("it", StringComparison.Ordinal));
         await signIn.OpenAsync();
-        await signIn.SignInAsync(email, password);
-        // Wait for the next page itself, not every resource on it (a busy machine can hold back the load event).
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await signIn.SignInAndWaitAsync(email, password);
         if (locale.StartsWith("it", StringComparison.Ordinal) && await page.EvaluateAsync<string>("document.documentElement.lang") != "it")
         {
             // The profile's language wins over the browser's: switch it the way a user would.

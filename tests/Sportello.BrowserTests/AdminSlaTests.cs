@@ -17,7 +17,7 @@ public sealed class AdminSlaTests(BrowserApp app) : IClassFixture<BrowserApp>
         var page = await app.NewPageAsync();
         var signIn = new SignInPage(page);
         await signIn.OpenAsync();
-        await signIn.SignInAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword);
+        await signIn.SignInAndWaitAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword);
         await page.GotoAsync("/admin/sla");
         var target = page.GetByLabel("First response (minutes) — Email, High");
         await Expect(target).ToHaveValueAsync("30");

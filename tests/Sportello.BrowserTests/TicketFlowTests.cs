@@ -15,9 +15,7 @@ public sealed class TicketFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var page = await app.NewPageAsync();
         var signIn = new SignInPage(page);
         await signIn.OpenAsync();
-        await signIn.SignInAsync(email, password);
-        // Wait for the next page itself, not every resource on it (a busy machine can hold back the load event).
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await signIn.SignInAndWaitAsync(email, password);
         return page;
     }
 
