@@ -15,11 +15,26 @@ public sealed class BrowserApp : SportelloApp
     public string BaseUrl { get; private set; } = "";
     public int SmtpPort { get; } = MailApp.FreePort();
 
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    // A certificate close to its end, so the admin mail page (and its accessibility check) shows the renewal warning.
+    private readonly string certificates = Path.Combine(Path.GetTempPath(), $"sportello-browser-tls-{Guid.NewGuid():N}");
+
+    protected override IReadOnlyDictionary<string, string?> Settings
     {
-        ["Sportello:Mail:SmtpListen"] = $"127.0.0.1:{SmtpPort}",
-        ["Sportello:Mail:SupportAddress"] = MailApp.Support,
-    };
+        get
+        {
+            if (!File.Exists(Path.Combine(certificates, "cert.pem")))
+            {
+                TestCertificates.WritePem(certificates, "mx.sportello.test", DateTimeOffset.UtcNow.AddDays(10));
+            }
+            return new Dictionary<string, string?>
+            {
+                ["Sportello:Mail:SmtpListen"] = $"127.0.0.1:{SmtpPort}",
+                ["Sportello:Mail:SupportAddress"] = MailApp.Support,
+                ["Sportello:Mail:SmtpTls:CertificateFile"] = Path.Combine(certificates, "cert.pem"),
+                ["Sportello:Mail:SmtpTls:KeyFile"] = Path.Combine(certificates, "key.pem"),
+            };
+        }
+    }
 
     public override async ValueTask InitializeAsync()
     {
@@ -67,5 +82,9 @@ public sealed class BrowserApp : SportelloApp
         }
         playwright?.Dispose();
         await base.DisposeAsync();
+        if (Directory.Exists(certificates))
+        {
+            Directory.Delete(certificates, recursive: true);
+        }
     }
 }

@@ -7,7 +7,8 @@ public static class Swaks
 {
     public sealed record Result(int ExitCode, string Transcript);
 
-    public static async Task<Result> SendRawAsync(int port, string from, string to, byte[] raw)
+    /// <summary>Sends <paramref name="raw"/>; with <paramref name="startTls"/>, only after STARTTLS (swaks --tls).</summary>
+    public static async Task<Result> SendRawAsync(int port, string from, string to, byte[] raw, bool startTls = false)
     {
         var file = Path.Combine(Path.GetTempPath(), $"swaks-{Guid.NewGuid():N}.eml");
         await File.WriteAllBytesAsync(file, raw);
@@ -17,6 +18,10 @@ public static class Swaks
             foreach (var arg in new[] { "--server", $"127.0.0.1:{port}", "--from", from, "--to", to, "--data", "@" + file, "--timeout", "30" })
             {
                 start.ArgumentList.Add(arg);
+            }
+            if (startTls)
+            {
+                start.ArgumentList.Add("--tls");
             }
             using var process = Process.Start(start) ?? throw new InvalidOperationException("swaks did not start");
             var output = process.StandardOutput.ReadToEndAsync();

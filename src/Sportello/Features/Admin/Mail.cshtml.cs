@@ -19,12 +19,13 @@ public sealed class MailModel(SportelloDb db, MailPipelineState state, IOptions<
     public List<OutboxView> OutboxTrouble { get; private set; } = [];
     public List<InboundView> Recent { get; private set; } = [];
     public string TimeZone { get; private set; } = "UTC";
+    public DateTime Now { get; private set; }
     public MailOptions Options => options.Value;
 
     public async Task OnGetAsync()
     {
         var ct = HttpContext.RequestAborted;
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Now = clock.GetUtcNow().UtcDateTime;
         TimeZone = User.TimeZone();
         Summary = await MailPipelineSummary.ReadAsync(db, state, options.Value, now, ct);
         Problem = Summary.Problem(now);

@@ -10,13 +10,15 @@ namespace Sportello.Features.Mail;
 /// <summary>The mail pipeline at a glance: what the admin page shows and what readiness checks.</summary>
 public sealed record MailPipelineSummary(
     bool SmtpConfigured, bool SmtpBound, bool IntakeHeld, int InboundWaiting, DateTime? OldestWaitingAt, TimeSpan? IntakeLag,
-    int OutboxDue, DateTime? OldestDueAt, int OutboxRetrying, int OutboxFailed, int Quarantined, Dictionary<string, DateTime> LastReceived)
+    int OutboxDue, DateTime? OldestDueAt, int OutboxRetrying, int OutboxFailed, int Quarantined, Dictionary<string, DateTime> LastReceived,
+    SmtpTlsSummary SmtpTls)
 {
     /// <summary>Work older than this that nobody picked up means a worker is stuck.</summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromMinutes(2);
 
     public string? Problem(DateTime now) =>
         SmtpConfigured && !SmtpBound ? "The SMTP listener is not bound"
+        : SmtpTls.Certificate is { } certificate && certificate.NotAfter <= now ? $"The SMTP certificate expired on {certificate.NotAfter:O}"
         : !IntakeHeld && OldestWaitingAt is { } waiting && now - waiting > StallAfter ? $"Inbound mail waiting since {waiting:O}: intake is stalled"
         : OldestDueAt is { } due && now - due > StallAfter ? $"Outgoing mail due since {due:O}: the outbox is stalled"
         : null;
@@ -39,8 +41,16 @@ public sealed record MailPipelineSummary(
             await db.OutboxMessages.CountAsync(m => m.State == OutboxStates.Pending && m.Attempts > 0, cancellationToken),
             await db.OutboxMessages.CountAsync(m => m.State == OutboxStates.Failed || m.State == OutboxStates.Bounced, cancellationToken),
             await db.InboundMessages.CountAsync(m => m.State == InboundStates.Quarantined, cancellationToken),
-            lastReceived);
+            lastReceived,
+            new SmtpTlsSummary(options.SmtpTls.Configured, options.SmtpTls.Configured && options.SmtpTls.Require, state.SmtpCertificate));
     }
+}
+
+/// <summary>STARTTLS on the listener: offered (a certificate is configured), required, and the certificate in use.</summary>
+public sealed record SmtpTlsSummary(bool Offered, bool Required, CertificateSummary? Certificate)
+{
+    /// <summary>The admin page warns this long before the certificate runs out.</summary>
+    public static readonly TimeSpan RenewWithin = TimeSpan.FromDays(14);
 }
 
 /// <summary>Not ready when the listener is not bound or mail waits, unhandled, longer than it should.</summary>

@@ -12,6 +12,8 @@ public sealed class MailOptions
     /// <summary>Inbound SMTP endpoint, host:port; empty disables the listener.</summary>
     public string? SmtpListen { get; set; } = "127.0.0.1:2525";
     public int MaxMessageBytes { get; set; } = 30 * 1024 * 1024;
+    /// <summary>STARTTLS on the listener: offered when a certificate is configured.</summary>
+    public SmtpTlsOptions SmtpTls { get; set; } = new();
     /// <summary>The name on outgoing mail.</summary>
     public string FromName { get; set; } = "Sportello";
     /// <summary>Language of mail to people without an account (en, it).</summary>
@@ -47,6 +49,26 @@ public sealed class MailRoute
 {
     public string Address { get; set; } = "";
     public string Department { get; set; } = Departments.Technical;
+}
+
+public sealed class SmtpTlsOptions
+{
+    /// <summary>
+    /// The listener's certificate: a PEM file (a full-chain file is fine: its first certificate is the listener's)
+    /// or a PKCS#12 file (<c>.pfx</c>, <c>.p12</c>). Read again whenever the file changes, so a renewal needs no restart.
+    /// </summary>
+    public string? CertificateFile { get; set; }
+    /// <summary>The PEM private key, when the certificate file does not hold it.</summary>
+    public string? KeyFile { get; set; }
+    /// <summary>The PKCS#12 password, or the password of an encrypted PEM key.</summary>
+    public string? Password { get; set; }
+    /// <summary>
+    /// Refuse mail (530) until the client has said STARTTLS. Off by default: a public MX must take plain SMTP
+    /// (RFC 3207, section 4); turn it on for a listener only your own MTAs deliver to.
+    /// </summary>
+    public bool Require { get; set; }
+
+    public bool Configured => !string.IsNullOrWhiteSpace(CertificateFile);
 }
 
 public sealed class OutboundOptions

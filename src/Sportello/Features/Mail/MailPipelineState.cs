@@ -9,6 +9,8 @@ public sealed class MailPipelineState
 
     /// <summary>True while the SMTP listener is bound to its endpoint.</summary>
     public bool SmtpBound { get; set; }
+    /// <summary>The certificate STARTTLS presents, when one is configured and could be read.</summary>
+    public Inbound.CertificateSummary? SmtpCertificate { get; set; }
     public DateTime? LastIntakePass { get; private set; }
     public DateTime? LastOutboxPass { get; private set; }
 

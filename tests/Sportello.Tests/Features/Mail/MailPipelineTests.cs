@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Sportello.Features.Mail;
+using Sportello.Features.Mail.Inbound;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Mail;
@@ -40,8 +41,11 @@ public sealed class MailStallRulesTests
 {
     private static readonly DateTime Now = new(2026, 11, 24, 12, 0, 0, DateTimeKind.Utc);
 
-    private static MailPipelineSummary Summary(DateTime? oldestWaiting = null, DateTime? oldestDue = null, bool held = false, bool bound = true) =>
-        new(true, bound, held, oldestWaiting is null ? 0 : 1, oldestWaiting, null, oldestDue is null ? 0 : 1, oldestDue, 0, 0, 0, []);
+    private static MailPipelineSummary Summary(
+        DateTime? oldestWaiting = null, DateTime? oldestDue = null, bool held = false, bool bound = true, DateTime? certificateUntil = null) =>
+        new(true, bound, held, oldestWaiting is null ? 0 : 1, oldestWaiting, null, oldestDue is null ? 0 : 1, oldestDue, 0, 0, 0, [],
+            new SmtpTlsSummary(certificateUntil is not null, false,
+                certificateUntil is { } until ? new CertificateSummary("CN=mx.sportello.test", until, "AB12") : null));
 
     [Fact]
     public void Ready_WhileMailWaitsLessThanTwoMinutes() =>
@@ -62,6 +66,13 @@ public sealed class MailStallRulesTests
     [Fact]
     public void NotReady_WhenTheListenerIsNotBound() =>
         Assert.Contains("SMTP", Summary(bound: false).Problem(Now), StringComparison.Ordinal);
+
+    [Fact]
+    public void Ready_WhileTheCertificateIsValid_NotReadyOnceItHasExpired()
+    {
+        Assert.Null(Summary(certificateUntil: Now.AddDays(3)).Problem(Now));
+        Assert.Contains("certificate expired", Summary(certificateUntil: Now.AddMinutes(-1)).Problem(Now), StringComparison.Ordinal);
+    }
 }
 
 [Trait("Category", "Data")]

@@ -147,7 +147,7 @@ public sealed class ImapIntake(
             }
             try
             {
-                await store.StoreAsync(new StoreInboundMail.Envelope(source, mailbox.Host, null, Recipients(raw)), raw, cancellationToken);
+                await store.StoreAsync(new StoreInboundMail.Envelope(source, mailbox.Host, null, Recipients(raw)), raw, cancellationToken: cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

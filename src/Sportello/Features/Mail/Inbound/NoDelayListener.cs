@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -11,7 +12,7 @@ namespace Sportello.Features.Mail.Inbound;
 /// <summary>
 /// SmtpServer's accept loop with TCP_NODELAY on every connection. Without it, a client that pipelines commands (MailKit,
 /// Postfix, Exim) waits for a delayed ACK of about 40 ms on every message: a cap of ~22 messages/s per connection
-/// (bench/README.md, "Mail"). Plain SMTP only, as the listener is configured without a certificate.
+/// (bench/README.md, "Mail"). STARTTLS swaps the stream for TLS over the same socket.
 /// </summary>
 public sealed class NoDelayListenerFactory(Action<System.Net.EndPoint>? started = null) : IEndpointListenerFactory
 {
@@ -40,6 +41,7 @@ public sealed class NoDelayListenerFactory(Action<System.Net.EndPoint>? started 
     private sealed class Pipe : ISecurableDuplexPipe
     {
         private readonly TcpClient client;
+        private SslStream? tls;
 
         public Pipe(TcpClient client)
         {
@@ -49,14 +51,32 @@ public sealed class NoDelayListenerFactory(Action<System.Net.EndPoint>? started 
             Output = PipeWriter.Create(stream);
         }
 
-        public PipeReader Input { get; }
-        public PipeWriter Output { get; }
-        public bool IsSecure => false;
-        public SslProtocols SslProtocol => SslProtocols.None;
+        public PipeReader Input { get; private set; }
+        public PipeWriter Output { get; private set; }
+        public bool IsSecure => tls is not null;
+        public SslProtocols SslProtocol => tls?.SslProtocol ?? SslProtocols.None;
 
-        public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("The listener speaks plain SMTP; terminate TLS in front of it.");
+        public async Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default)
+        {
+            var stream = new SslStream(client.GetStream(), leaveInnerStreamOpen: true);
+            await stream.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = certificate,
+                EnabledSslProtocols = protocols,
+                ClientCertificateRequired = false,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }, cancellationToken);
+            // New readers over the TLS stream: anything the client sent in clear after STARTTLS is dropped, never
+            // read as if it had come encrypted (the STARTTLS command-injection flaw, CVE-2011-0411).
+            tls = stream;
+            Input = PipeReader.Create(stream);
+            Output = PipeWriter.Create(stream);
+        }
 
-        public void Dispose() => client.Dispose();
+        public void Dispose()
+        {
+            tls?.Dispose();
+            client.Dispose();
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net;
+using System.Security.Authentication;
+using System.Text;
 using Microsoft.Extensions.Options;
 using SmtpServer;
 using SmtpServer.Mail;
@@ -13,7 +15,8 @@ namespace Sportello.Features.Mail.Inbound;
 /// <summary>
 /// The inbound SMTP listener (<c>Sportello:Mail:SmtpListen</c>). It takes mail for our addresses only (550 for
 /// others), refuses oversize mail (552) and clients over their rate (451), and answers 250 only once the raw message
-/// is committed; when the database fails it answers 451, so the sender keeps the mail and tries again.
+/// is committed; when the database fails it answers 451, so the sender keeps the mail and tries again. With a
+/// certificate it offers STARTTLS (and can require it), and every stored mail starts with our Received trace line.
 /// </summary>
 public sealed class SmtpListener(
     IOptions<MailOptions> mailOptions, IServiceScopeFactory scopes, MailPipelineState state, TimeProvider clock,
@@ -22,6 +25,8 @@ public sealed class SmtpListener(
     public const string ThrottleName = "InboundSmtp";
     public const string Source = "smtp";
     private const SmtpReplyCode TryLater = (SmtpReplyCode)451;
+    private const SmtpReplyCode TlsRequired = (SmtpReplyCode)530;
+    private const string HeloKey = "Sportello.Helo";
     private readonly MailOptions options = mailOptions.Value;
     private readonly IServiceScopeFactory scopes = scopes;
     private readonly MailPipelineState state = state;
@@ -48,9 +53,32 @@ public sealed class SmtpListener(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var endpoint = ParseEndpoint(options.SmtpListen!);
+        ListenerCertificate? certificate = null;
+        if (options.SmtpTls.Configured)
+        {
+            certificate = new ListenerCertificate(options.SmtpTls, state, logger);
+            try
+            {
+                certificate.Load();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                // Without its certificate the listener would accept mail it was told to protect: it stays down, and
+                // readiness says so.
+                logger.LogCritical("The SMTP listener does not start: its certificate could not be read ({Error})", ex.Message);
+                return;
+            }
+        }
         var serverOptions = new SmtpServerOptionsBuilder()
             .ServerName(options.Domain)
-            .Endpoint(e => e.Endpoint(endpoint).SessionTimeout(TimeSpan.FromMinutes(2)))
+            .Endpoint(e =>
+            {
+                e.Endpoint(endpoint).SessionTimeout(TimeSpan.FromMinutes(2));
+                if (certificate is not null)
+                {
+                    e.Certificate(certificate).SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13);
+                }
+            })
             .MaxMessageSize(options.MaxMessageBytes, MaxMessageSizeHandling.Strict)
             .CommandWaitTimeout(TimeSpan.FromMinutes(2))
             .Build();
@@ -64,6 +92,17 @@ public sealed class SmtpListener(
         services.Add(new Filter(this));
         services.Add(new Store(this));
         var server = new SmtpServer.SmtpServer(serverOptions, services);
+        server.SessionCreated += (_, created) => created.Context.CommandExecuting += (_, command) =>
+        {
+            if (command.Command is EhloCommand ehlo)
+            {
+                created.Context.Properties[HeloKey] = new Greeting(ehlo.DomainOrAddress, Extended: true);
+            }
+            else if (command.Command is HeloCommand helo)
+            {
+                created.Context.Properties[HeloKey] = new Greeting(helo.DomainOrAddress, Extended: false);
+            }
+        };
         try
         {
             await server.StartAsync(stoppingToken);
@@ -91,6 +130,43 @@ public sealed class SmtpListener(
             || (MailTokens.IsBounceAddress(address) && string.Equals(to.Host, options.Domain, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// The Received line an SMTP server must add (RFC 5321, section 4.4), with the protocol as RFC 3848 names it. The
+    /// client's HELO name is its claim, so it is cut down to the characters a host name or address literal can have.
+    /// </summary>
+    private byte[] Trace(ISessionContext context, IMessageTransaction transaction)
+    {
+        var greeting = context.Properties.TryGetValue(HeloKey, out var said) ? said as Greeting : null;
+        var helo = greeting is null ? "unknown" : HostChars(greeting.Name);
+        var ip = context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var value) && value is IPEndPoint remote
+            ? remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !remote.Address.IsIPv4MappedToIPv6
+                ? "IPv6:" + remote.Address
+                : remote.Address.MapToIPv4().ToString()
+            : "unknown";
+        var secure = context.Pipe.IsSecure;
+        var protocol = greeting is { Extended: false } ? "SMTP" : secure ? "ESMTPS" : "ESMTP";
+        var tls = secure ? $" ({ProtocolName(context.Pipe.SslProtocol)})" : "";
+        var recipient = transaction.To.Count == 1 ? $"\r\n\tfor <{transaction.To[0].AsAddress()}>" : "";
+        var date = MimeKit.Utils.DateUtils.FormatDate(clock.GetUtcNow());
+        var line = $"Received: from {helo} ([{ip}])\r\n\tby {options.Domain} (Sportello) with {protocol}{tls}{recipient};\r\n\t{date}\r\n";
+        return Encoding.ASCII.GetBytes(line);
+    }
+
+    private sealed record Greeting(string Name, bool Extended);
+
+    private static string ProtocolName(SslProtocols protocol) => protocol switch
+    {
+        SslProtocols.Tls13 => "TLSv1.3",
+        SslProtocols.Tls12 => "TLSv1.2",
+        _ => protocol.ToString(),
+    };
+
+    private static string HostChars(string value)
+    {
+        var kept = new string([.. value.Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '[' or ']' or ':' or '_').Take(255)]);
+        return kept.Length == 0 ? "unknown" : kept;
+    }
+
     private static string? RemoteIp(ISessionContext context) =>
         context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var value) && value is IPEndPoint remote
             ? remote.Address.ToString()
@@ -100,6 +176,10 @@ public sealed class SmtpListener(
     {
         public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
         {
+            if (listener.options.SmtpTls is { Configured: true, Require: true } && !context.Pipe.IsSecure)
+            {
+                throw new SmtpResponseException(new SmtpResponse(TlsRequired, "5.7.0 Must issue a STARTTLS command first"));
+            }
             if (listener.throttle.TryAcquire(RemoteIp(context) ?? "unknown") is not null)
             {
                 throw new SmtpResponseException(new SmtpResponse(TryLater,
@@ -123,7 +203,8 @@ public sealed class SmtpListener(
             try
             {
                 await using var scope = listener.scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<StoreInboundMail>().StoreAsync(envelope, raw, cancellationToken);
+                var trace = listener.Trace(context, transaction);
+                await scope.ServiceProvider.GetRequiredService<StoreInboundMail>().StoreAsync(envelope, raw, trace, cancellationToken);
                 listener.state.Received(Source, listener.clock.GetUtcNow().UtcDateTime);
                 return SmtpResponse.Ok;
             }

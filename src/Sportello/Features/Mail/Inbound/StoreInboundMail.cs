@@ -14,9 +14,17 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
 {
     public sealed record Envelope(string Source, string? RemoteAddress, string? From, IReadOnlyList<string> Recipients);
 
-    /// <summary>True when stored now, false when the same message was already stored. Throws when the database fails.</summary>
-    public async Task<bool> StoreAsync(Envelope envelope, byte[] raw, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// True when stored now, false when the same message was already stored. Throws when the database fails.
+    /// <paramref name="trace"/> (our Received line) goes before the message; the duplicate check looks past it.
+    /// </summary>
+    public async Task<bool> StoreAsync(Envelope envelope, byte[] raw, byte[]? trace = null, CancellationToken cancellationToken = default)
     {
+        var key = DedupKey(raw);
+        if (trace is { Length: > 0 })
+        {
+            raw = [.. trace, .. raw];
+        }
         var message = new InboundMessage
         {
             Id = Guid.CreateVersion7(),
@@ -25,7 +33,7 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
             RemoteAddress = Cap(envelope.RemoteAddress, 64),
             EnvelopeFrom = Cap(envelope.From, 320),
             Recipients = Cap(string.Join(",", envelope.Recipients), 4000) ?? "",
-            DedupKey = DedupKey(raw),
+            DedupKey = key,
             Size = raw.Length,
             Raw = raw,
         };
