@@ -12,7 +12,7 @@ public readonly record struct Page(int Limit, Guid? After)
         var size = limit ?? DefaultLimit;
         if (size is < 1 or > MaxLimit)
         {
-            errors.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+            errors.Add("limit", "limit must be between 1 and {0}.", MaxLimit);
         }
         Guid? after = null;
         if (!string.IsNullOrEmpty(cursor))

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Web;
@@ -65,6 +66,42 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("huge.log is 20 MB", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, (await (await api.GetAsync("/api/v1/tickets")).JsonAsync(HttpStatusCode.OK)).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ItalianCustomer_SeesTheFormErrorsInItalian_WithTheirValuesFilledIn()
+    {
+        var (email, order, ip) = Unique.Customer("errori");
+        var admin = await app.AdminAsync();
+        var created = await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
+        {
+            email, name = "Cliente Italiano", password = "customer-password-1", country = "IT", language = "it", timeZone = "Europe/Rome",
+        })).JsonAsync(HttpStatusCode.Created);
+        var service = await admin.AddServiceAsync(created.GetProperty("id").GetString()!, order, ip);
+        var web = await app.SignInWebAsync(email, "customer-password-1");
+        var page = await web.GetPageAsync("/tickets/new");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(WebForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent("technical"), "Input.Department" },
+            { new StringContent("high"), "Input.Priority" },
+            { new StringContent("Server giù"), "Input.Subject" },
+            { new StringContent("Non risponde."), "Input.Description" },
+            { new StringContent(service.GetProperty("id").GetString()!), "Input.ServiceId" },
+            // The night the clocks went forward in Italy: 02:30 never happened.
+            { new StringContent("2026-03-29 02:30"), "Input.ProblemStartedAt" },
+            { new StringContent("Europe/Rome"), "Input.ProblemTimeZone" },
+            { new ByteArrayContent(new byte[20 * 1024 * 1024 + 1]), "Files", "enorme.log" },
+        };
+
+        var response = await web.PostAsync("/tickets/new", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("enorme.log pesa 20 MB; ogni file può pesare al massimo 20 MB.", html, StringComparison.Ordinal);
+        Assert.Contains("non esiste in Europe/Rome: a quell'ora gli orologi sono andati avanti. Intendevi", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("each file may be at most", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("the clocks jumped forward", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class CreateAgent(SportelloDb db, UserManager<User> users, TimePro
         }
         foreach (var unknown in departments.Where(d => !Departments.All.Contains(d)))
         {
-            errors.Add("departments", $"'{unknown}' is not a department (technical, financial).");
+            errors.Add("departments", "'{0}' is not a department (technical, financial).", unknown);
         }
         var language = request.Language ?? Languages.English;
         Profile.ValidateLanguage(errors, language);

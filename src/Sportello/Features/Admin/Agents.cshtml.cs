@@ -33,7 +33,7 @@ public sealed class AgentsModel(SportelloDb db, CreateAgent createAgent) : PageM
         {
             return RedirectToPage();
         }
-        outcome.Errors.CopyTo(ModelState, "Input.");
+        outcome.Errors.CopyTo(this, "Input.");
         await LoadAsync();
         return Page();
     }

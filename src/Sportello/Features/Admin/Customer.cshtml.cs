@@ -39,14 +39,8 @@ public sealed class CustomerModel(SportelloDb db, AddService addService) : PageM
         {
             return Redirect($"/admin/customers/{customerId}");
         }
-        foreach (var (field, messages) in outcome.Errors.ToDictionary())
-        {
-            var key = field.StartsWith("ipAddresses", StringComparison.Ordinal) ? "Input.IpAddresses" : "Input." + char.ToUpperInvariant(field[0]) + field[1..];
-            foreach (var message in messages)
-            {
-                ModelState.AddModelError(key, message);
-            }
-        }
+        // The form has one box for every address.
+        outcome.Errors.CopyTo(this, "Input.", field => field.StartsWith("ipAddresses", StringComparison.Ordinal) ? "ipAddresses" : field);
         await LoadAsync(customerId);
         return Page();
     }

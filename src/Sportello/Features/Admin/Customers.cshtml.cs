@@ -36,7 +36,7 @@ public sealed class CustomersModel(SportelloDb db, CreateCustomer createCustomer
         {
             return Redirect($"/admin/customers/{customer.Id}");
         }
-        outcome.Errors.CopyTo(ModelState, "Input.");
+        outcome.Errors.CopyTo(this, "Input.");
         await LoadAsync();
         return Page();
     }

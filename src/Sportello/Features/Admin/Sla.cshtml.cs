@@ -29,7 +29,7 @@ public sealed class SlaModel(SportelloDb db, TimeProvider clock) : PageModel
         }
         if (outcome.Value is null)
         {
-            outcome.Errors.CopyTo(ModelState);
+            outcome.Errors.CopyTo(this);
             await LoadAsync();
             return Page();
         }

@@ -65,7 +65,7 @@ public sealed class NewTicketModel(
             Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, AddAttachments.From(Files), HttpContext.RequestAborted);
         if (outcome.Value is not { } ticket)
         {
-            outcome.Errors.CopyTo(ModelState, "Input.");
+            outcome.Errors.CopyTo(this, "Input.");
             await LoadAsync();
             return Page();
         }

@@ -30,7 +30,7 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, ChangeTicke
         }
         if (outcome.Value is null)
         {
-            outcome.Errors.CopyTo(ModelState);
+            outcome.Errors.CopyTo(this);
             return await LoadAsync(ticketId) ? Page() : NotFound();
         }
         return Redirect($"/tickets/{ticketId}");

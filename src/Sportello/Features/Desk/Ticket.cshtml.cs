@@ -45,7 +45,7 @@ public sealed class TicketModel(
         }
         if (outcome.Value is null)
         {
-            outcome.Errors.CopyTo(ModelState);
+            outcome.Errors.CopyTo(this);
             return await LoadAsync(ticketId) ? Page() : NotFound();
         }
         return Redirect($"/desk/tickets/{ticketId}");
@@ -79,7 +79,7 @@ public sealed class TicketModel(
         }
         if (outcome.Value is null)
         {
-            outcome.Errors.CopyTo(ModelState);
+            outcome.Errors.CopyTo(this);
             return await LoadAsync(ticketId) ? Page() : NotFound();
         }
         return Redirect($"/desk/tickets/{outcome.Value.Id}");

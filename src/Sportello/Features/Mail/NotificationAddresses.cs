@@ -107,7 +107,7 @@ public sealed class NotificationAddresses(
         var clean = new List<string>();
         if (addresses.Count > MaxPerType)
         {
-            errors.Add(type, $"{type} has at most {MaxPerType} addresses.");
+            errors.Add(type, "{0} has at most {1} addresses.", type, MaxPerType);
         }
         for (var i = 0; i < addresses.Count; i++)
         {
@@ -115,7 +115,7 @@ public sealed class NotificationAddresses(
             if (address.Length is 0 or > 254 || !MailboxAddress.TryParse(address, out var parsed) || parsed.Address != address
                 || !address.Contains('@') || address.EndsWith('@'))
             {
-                errors.Add($"{type}[{i}]", $"'{addresses[i]}' is not an email address.");
+                errors.Add($"{type}[{i}]", "'{0}' is not an email address.", addresses[i]);
             }
             else if (string.Equals(address, user.Email, StringComparison.OrdinalIgnoreCase))
             {

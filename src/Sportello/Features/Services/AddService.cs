@@ -34,7 +34,7 @@ public sealed class AddService(SportelloDb db, TimeProvider clock)
         }
         else if (await db.Services.AnyAsync(s => s.OrderNumber == orderNumber, cancellationToken))
         {
-            errors.Add("orderNumber", $"Order #{orderNumber} is already recorded for a service.");
+            errors.Add("orderNumber", "Order #{0} is already recorded for a service.", orderNumber);
         }
         var addresses = await ValidateAddressesAsync(errors, request.IpAddresses, cancellationToken);
         if (errors.Any)
@@ -70,11 +70,11 @@ public sealed class AddService(SportelloDb db, TimeProvider clock)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            errors.Add(field, $"{field} is required.");
+            errors.Add(field, "{0} is required.", field);
         }
         else if (value.Trim().Length > max)
         {
-            errors.Add(field, $"{field} is at most {max} characters.");
+            errors.Add(field, "{0} is at most {1} characters.", field, max);
         }
     }
 
@@ -91,11 +91,11 @@ public sealed class AddService(SportelloDb db, TimeProvider clock)
             var address = IpAddresses.Normalize(values[i]);
             if (address is null)
             {
-                errors.Add($"ipAddresses[{i}]", $"'{values[i]}' is not an IPv4 or IPv6 address.");
+                errors.Add($"ipAddresses[{i}]", "'{0}' is not an IPv4 or IPv6 address.", values[i]);
             }
             else if (addresses.Contains(address))
             {
-                errors.Add($"ipAddresses[{i}]", $"{address} is listed twice.");
+                errors.Add($"ipAddresses[{i}]", "{0} is listed twice.", address);
             }
             else
             {
@@ -105,7 +105,7 @@ public sealed class AddService(SportelloDb db, TimeProvider clock)
         var taken = await db.ServiceAddresses.Where(a => addresses.Contains(a.Address)).Select(a => a.Address).ToListAsync(cancellationToken);
         foreach (var address in taken)
         {
-            errors.Add($"ipAddresses[{values.FindIndex(v => IpAddresses.Normalize(v) == address)}]", $"{address} already belongs to a service.");
+            errors.Add($"ipAddresses[{values.FindIndex(v => IpAddresses.Normalize(v) == address)}]", "{0} already belongs to a service.", address);
         }
         return addresses;
     }

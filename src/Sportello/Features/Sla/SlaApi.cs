@@ -43,11 +43,11 @@ public static class SlaApi
         var errors = new ValidationErrors();
         if (request.FirstResponseMinutes is not (>= 1 and <= MaxMinutes))
         {
-            errors.Add("firstResponseMinutes", $"firstResponseMinutes must be between 1 and {MaxMinutes}.");
+            errors.Add("firstResponseMinutes", "firstResponseMinutes must be between 1 and {0}.", MaxMinutes);
         }
         if (request.NextResponseMinutes is not (>= 1 and <= MaxMinutes))
         {
-            errors.Add("nextResponseMinutes", $"nextResponseMinutes must be between 1 and {MaxMinutes}.");
+            errors.Add("nextResponseMinutes", "nextResponseMinutes must be between 1 and {0}.", MaxMinutes);
         }
         if (errors.Any)
         {

@@ -120,17 +120,17 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
         }
         else if (files.Count > limits.MaxFilesPerUpload)
         {
-            errors.Add("files", $"At most {limits.MaxFilesPerUpload} files at a time.");
+            errors.Add("files", "At most {0} files at a time.", limits.MaxFilesPerUpload);
         }
         var tooLarge = false;
         foreach (var file in files.Where(f => f.Length > limits.MaxAttachmentBytes))
         {
-            errors.Add("files", $"{FileNames.Normalize(file.FileName)} is {Megabytes(file.Length)}; each file may be at most {Megabytes(limits.MaxAttachmentBytes)}.");
+            errors.Add("files", "{0} is {1}; each file may be at most {2}.", FileNames.Normalize(file.FileName), Megabytes(file.Length), Megabytes(limits.MaxAttachmentBytes));
             tooLarge = true;
         }
         if (!tooLarge && alreadyOnMessage + files.Sum(f => f.Length) > limits.MaxMessageAttachmentBytes)
         {
-            errors.Add("files", $"Together the files on one message may be at most {Megabytes(limits.MaxMessageAttachmentBytes)}.");
+            errors.Add("files", "Together the files on one message may be at most {0}.", Megabytes(limits.MaxMessageAttachmentBytes));
             tooLarge = true;
         }
         return tooLarge;

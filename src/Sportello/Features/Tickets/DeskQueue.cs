@@ -45,7 +45,7 @@ public static class DeskQueue
         var limit = query.Limit ?? Page.DefaultLimit;
         if (limit is < 1 or > Page.MaxLimit)
         {
-            errors.Add("limit", $"limit must be between 1 and {Page.MaxLimit}.");
+            errors.Add("limit", "limit must be between 1 and {0}.", Page.MaxLimit);
         }
         var offset = 0;
         if (!string.IsNullOrEmpty(query.Cursor) && (!int.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))

@@ -56,7 +56,7 @@ public sealed class OpenTicket(
             start = ProblemStart.Resolve(request.ProblemStartedAt, request.ProblemTimeZone, customer.TimeZone, Instant.FromDateTimeUtc(now));
             if (start.Error is not null)
             {
-                errors.Add(start.Field!, start.Error);
+                errors.Add(start.Field!, start.Error, start.Values);
             }
         }
         if (files is { Count: > 0 })
@@ -195,12 +195,12 @@ public sealed class OpenTicket(
         {
             if (required)
             {
-                errors.Add(field, $"{field} is required.");
+                errors.Add(field, "{0} is required.", field);
             }
         }
         else if (value.Length > max)
         {
-            errors.Add(field, $"{field} is at most {max} characters.");
+            errors.Add(field, "{0} is at most {1} characters.", field, max);
         }
     }
 }

@@ -11,9 +11,13 @@ namespace Sportello.Features.Tickets;
 /// </summary>
 public static class ProblemStart
 {
-    public sealed record Result(DateTime? Utc, string? Zone, string? Field, string? Error)
+    /// <summary>The time, or the field in error with its message (a composite format, filled with <see cref="Values"/>).</summary>
+    public sealed record Result(DateTime? Utc, string? Zone, string? Field, string? Error, object?[] Values)
     {
-        public static Result Invalid(string field, string error) => new(null, null, field, error);
+        public static Result Invalid(string field, string error, params object?[] values) => new(null, null, field, error, values);
+
+        /// <summary>The error in English, values filled in.</summary>
+        public string? Message => Error is null ? null : string.Format(CultureInfo.InvariantCulture, Error, Values);
     }
 
     private static readonly LocalDateTimePattern[] LocalPatterns =
@@ -61,7 +65,7 @@ public static class ProblemStart
             if (expected != withOffset.Value.Offset)
             {
                 return Result.Invalid("problemStartedAt",
-                    $"{text} does not match {zoneName}, where the offset at that moment was {ShowOffset.Format(expected)}.");
+                    "{0} does not match {1}, where the offset at that moment was {2}.", text, zoneName, ShowOffset.Format(expected));
             }
         }
         else if (LocalPatterns.Select(p => p.Parse(text)).FirstOrDefault(r => r.Success) is { } local)
@@ -74,12 +78,14 @@ public static class ProblemStart
                     var justBefore = new OffsetDateTime(local.Value, mapping.LateInterval.WallOffset).ToInstant().InZone(zone);
                     var justAfter = new OffsetDateTime(local.Value, mapping.EarlyInterval.WallOffset).ToInstant().InZone(zone);
                     return Result.Invalid("problemStartedAt",
-                        $"{ShowLocal.Format(local.Value)} does not exist in {zoneName}: the clocks jumped forward at that time. " +
-                        $"Did you mean {Show(justBefore)} or {Show(justAfter)}? Send problemStartedAt with its offset.");
+                        "{0} does not exist in {1}: the clocks jumped forward at that time. " +
+                        "Did you mean {2} or {3}? Send problemStartedAt with its offset.",
+                        ShowLocal.Format(local.Value), zoneName, Show(justBefore), Show(justAfter));
                 case 2:
                     return Result.Invalid("problemStartedAt",
-                        $"{ShowLocal.Format(local.Value)} happened twice in {zoneName}: the clocks went back at that time. " +
-                        $"Send problemStartedAt with its offset: {Show(mapping.First())} (the first) or {Show(mapping.Last())} (the second).");
+                        "{0} happened twice in {1}: the clocks went back at that time. " +
+                        "Send problemStartedAt with its offset: {2} (the first) or {3} (the second).",
+                        ShowLocal.Format(local.Value), zoneName, Show(mapping.First()), Show(mapping.Last()));
                 default:
                     instant = mapping.Single().ToInstant();
                     break;
@@ -95,7 +101,7 @@ public static class ProblemStart
         {
             return Result.Invalid("problemStartedAt", "problemStartedAt is in the future.");
         }
-        return new Result(instant.ToDateTimeUtc(), zoneName, null, null);
+        return new Result(instant.ToDateTimeUtc(), zoneName, null, null, []);
     }
 
     private static string Show(ZonedDateTime time) =>

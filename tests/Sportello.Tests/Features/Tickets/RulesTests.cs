@@ -38,15 +38,15 @@ public sealed class RulesTests
         var result = ProblemStart.Resolve(local, zone, "Europe/Rome", Now);
         Assert.Null(result.Utc);
         Assert.Equal(field, result.Field);
-        Assert.Contains(why, result.Error, StringComparison.Ordinal);
+        Assert.Contains(why, result.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ProblemStart_Overlap_OffersBothReadings()
     {
         var result = ProblemStart.Resolve("2026-10-25T02:30", "Europe/Rome", "Europe/Rome", Now);
-        Assert.Contains("2026-10-25T02:30+02:00", result.Error, StringComparison.Ordinal);
-        Assert.Contains("2026-10-25T02:30+01:00", result.Error, StringComparison.Ordinal);
+        Assert.Contains("2026-10-25T02:30+02:00", result.Message, StringComparison.Ordinal);
+        Assert.Contains("2026-10-25T02:30+01:00", result.Message, StringComparison.Ordinal);
     }
 
     [Theory]

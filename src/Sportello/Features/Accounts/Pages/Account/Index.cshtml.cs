@@ -86,7 +86,7 @@ public sealed class IndexModel(
         }
         if (errors.Any)
         {
-            errors.CopyTo(ModelState, "Profile.");
+            errors.CopyTo(this, "Profile.");
             await LoadAsync(fillProfile: false);
             return Page();
         }
@@ -110,7 +110,7 @@ public sealed class IndexModel(
         var errors = await changePassword.HandleAsync(me, Password.CurrentPassword, Password.NewPassword, HttpContext.RequestAborted);
         if (errors.Any)
         {
-            errors.CopyTo(ModelState, "Password.");
+            errors.CopyTo(this, "Password.");
             await LoadAsync(fillProfile: true);
             return Page();
         }
@@ -125,7 +125,7 @@ public sealed class IndexModel(
         var outcome = await changeEmail.RequestAsync(me, new EmailChangeRequest(Email.NewEmail, Email.Password), HttpContext.RequestAborted);
         if (outcome.Value is null)
         {
-            outcome.Errors.CopyTo(ModelState, "Email.");
+            outcome.Errors.CopyTo(this, "Email.");
             await LoadAsync(fillProfile: true);
             return Page();
         }
@@ -146,7 +146,7 @@ public sealed class IndexModel(
             new NotificationAddressesRequest(Lines(Addresses.Invoices), Lines(Addresses.Support), Lines(Addresses.Abuse)), HttpContext.RequestAborted);
         if (outcome.Value is null)
         {
-            outcome.Errors.CopyTo(ModelState, "Addresses.");
+            outcome.Errors.CopyTo(this, "Addresses.");
             await LoadAsync(fillProfile: true, fillAddresses: false);
             return Page();
         }
