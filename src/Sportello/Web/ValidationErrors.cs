@@ -60,6 +60,12 @@ public sealed class ValidationErrors
 
         public string In(IStringLocalizer<Text> text)
         {
+            // A sentence translated whole ("subject is required." → "L'oggetto è obbligatorio.") reads best;
+            // otherwise the format is translated and then filled.
+            if (Values.Length > 0 && text[English] is { ResourceNotFound: false } whole)
+            {
+                return whole.Value;
+            }
             var translated = text[Text].Value;
             if (Values.Length == 0)
             {

@@ -85,7 +85,7 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
             { new StringContent(WebForms.AntiforgeryToken(page)), "__RequestVerificationToken" },
             { new StringContent("technical"), "Input.Department" },
             { new StringContent("high"), "Input.Priority" },
-            { new StringContent("Server giù"), "Input.Subject" },
+            { new StringContent(""), "Input.Subject" },
             { new StringContent("Non risponde."), "Input.Description" },
             { new StringContent(service.GetProperty("id").GetString()!), "Input.ServiceId" },
             // The night the clocks went forward in Italy: 02:30 never happened.
@@ -99,7 +99,10 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
         Assert.Contains("enorme.log pesa 20 MB; ogni file può pesare al massimo 20 MB.", html, StringComparison.Ordinal);
-        Assert.Contains("non esiste in Europe/Rome: a quell'ora gli orologi sono andati avanti. Intendevi", html, StringComparison.Ordinal);
+        Assert.Contains("non esiste nel fuso Europe/Rome: a quell'ora le lancette sono state spostate avanti. Intendevi", html, StringComparison.Ordinal);
+        // A sentence translated whole wins over the general format.
+        Assert.Contains("L'oggetto è obbligatorio.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Campo obbligatorio: subject", html, StringComparison.Ordinal);
         Assert.DoesNotContain("each file may be at most", html, StringComparison.Ordinal);
         Assert.DoesNotContain("the clocks jumped forward", html, StringComparison.Ordinal);
     }

@@ -13,11 +13,14 @@ public sealed record MailPipelineSummary(
     int OutboxDue, DateTime? OldestDueAt, int OutboxRetrying, int OutboxFailed, int Quarantined, Dictionary<string, DateTime> LastReceived,
     SmtpTlsSummary SmtpTls)
 {
+    /// <summary>Why the listener did not start, when it could not (for the admin page).</summary>
+    public string? SmtpStartFailure { get; init; }
+
     /// <summary>Work older than this that nobody picked up means a worker is stuck.</summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromMinutes(2);
 
     public string? Problem(DateTime now) =>
-        SmtpConfigured && !SmtpBound ? "The SMTP listener is not bound"
+        SmtpConfigured && !SmtpBound ? "The SMTP listener is not bound" + (SmtpStartFailure is null ? "" : $": {SmtpStartFailure}")
         : SmtpTls.Certificate is { } certificate && certificate.NotAfter <= now ? $"The SMTP certificate expired on {certificate.NotAfter:O}"
         : !IntakeHeld && OldestWaitingAt is { } waiting && now - waiting > StallAfter ? $"Inbound mail waiting since {waiting:O}: intake is stalled"
         : OldestDueAt is { } due && now - due > StallAfter ? $"Outgoing mail due since {due:O}: the outbox is stalled"
@@ -26,6 +29,7 @@ public sealed record MailPipelineSummary(
     public static async Task<MailPipelineSummary> ReadAsync(
         SportelloDb db, MailPipelineState state, MailOptions options, DateTime now, CancellationToken cancellationToken)
     {
+        state.RefreshCertificate?.Invoke();
         var waiting = db.InboundMessages.Where(m => m.State == InboundStates.Received);
         var oldestWaiting = await waiting.OrderBy(m => m.ReceivedAt).Select(m => (DateTime?)m.ReceivedAt).FirstOrDefaultAsync(cancellationToken);
         var due = db.OutboxMessages.Where(m => m.State == OutboxStates.Pending && m.NextAttemptAt <= now);
@@ -42,7 +46,10 @@ public sealed record MailPipelineSummary(
             await db.OutboxMessages.CountAsync(m => m.State == OutboxStates.Failed || m.State == OutboxStates.Bounced, cancellationToken),
             await db.InboundMessages.CountAsync(m => m.State == InboundStates.Quarantined, cancellationToken),
             lastReceived,
-            new SmtpTlsSummary(options.SmtpTls.Configured, options.SmtpTls.Configured && options.SmtpTls.Require, state.SmtpCertificate));
+            new SmtpTlsSummary(options.SmtpTls.Configured, options.SmtpTls.Configured && options.SmtpTls.Require, state.SmtpCertificate))
+        {
+            SmtpStartFailure = state.SmtpStartFailure,
+        };
     }
 }
 

@@ -54,7 +54,7 @@ public sealed class MailRoute
 public sealed class SmtpTlsOptions
 {
     /// <summary>
-    /// The listener's certificate: a PEM file (a full-chain file is fine: its first certificate is the listener's)
+    /// The listener's certificate: a PEM file (a full-chain file: the first certificate is the listener's, the rest are sent as its chain)
     /// or a PKCS#12 file (<c>.pfx</c>, <c>.p12</c>). Read again whenever the file changes, so a renewal needs no restart.
     /// </summary>
     public string? CertificateFile { get; set; }

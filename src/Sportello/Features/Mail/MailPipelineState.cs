@@ -11,6 +11,10 @@ public sealed class MailPipelineState
     public bool SmtpBound { get; set; }
     /// <summary>The certificate STARTTLS presents, when one is configured and could be read.</summary>
     public Inbound.CertificateSummary? SmtpCertificate { get; set; }
+    /// <summary>Reads the certificate files again (set by the listener), so the page and readiness see a renewal at once.</summary>
+    public Action? RefreshCertificate { get; set; }
+    /// <summary>Why the listener did not start, when it could not.</summary>
+    public string? SmtpStartFailure { get; set; }
     public DateTime? LastIntakePass { get; private set; }
     public DateTime? LastOutboxPass { get; private set; }
 

@@ -65,9 +65,14 @@ public sealed class SmtpListener(
             {
                 // Without its certificate the listener would accept mail it was told to protect: it stays down, and
                 // readiness says so.
+                state.SmtpStartFailure = $"its certificate could not be read ({ex.Message})";
                 logger.LogCritical("The SMTP listener does not start: its certificate could not be read ({Error})", ex.Message);
                 return;
             }
+        }
+        else if (options.SmtpTls.Require)
+        {
+            logger.LogWarning("Sportello:Mail:SmtpTls:Require is set without a certificate: STARTTLS cannot be offered, and mail is taken in clear");
         }
         var serverOptions = new SmtpServerOptionsBuilder()
             .ServerName(options.Domain)
@@ -86,7 +91,7 @@ public sealed class SmtpListener(
         {
             state.SmtpBound = true;
             logger.LogInformation("SMTP listener on {Endpoint}", bound);
-        });
+        }, certificate is null ? null : certificate.ContextFor);
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(listeners);
         services.Add(new Filter(this));
@@ -101,6 +106,11 @@ public sealed class SmtpListener(
             else if (command.Command is HeloCommand helo)
             {
                 created.Context.Properties[HeloKey] = new Greeting(helo.DomainOrAddress, Extended: false);
+            }
+            else if (command.Command is StartTlsCommand)
+            {
+                // RFC 3207: what the client said before TLS is forgotten; it greets again inside.
+                created.Context.Properties.Remove(HeloKey);
             }
         };
         try
@@ -146,7 +156,9 @@ public sealed class SmtpListener(
         var secure = context.Pipe.IsSecure;
         var protocol = greeting is { Extended: false } ? "SMTP" : secure ? "ESMTPS" : "ESMTP";
         var tls = secure ? $" ({ProtocolName(context.Pipe.SslProtocol)})" : "";
-        var recipient = transaction.To.Count == 1 ? $"\r\n\tfor <{transaction.To[0].AsAddress()}>" : "";
+        var recipient = transaction.To.Count == 1 && transaction.To[0].AsAddress() is var to && to.All(AddressChar)
+            ? $"\r\n\tfor <{to}>"
+            : "";
         var date = MimeKit.Utils.DateUtils.FormatDate(clock.GetUtcNow());
         var line = $"Received: from {helo} ([{ip}])\r\n\tby {options.Domain} (Sportello) with {protocol}{tls}{recipient};\r\n\t{date}\r\n";
         return Encoding.ASCII.GetBytes(line);
@@ -160,6 +172,8 @@ public sealed class SmtpListener(
         SslProtocols.Tls12 => "TLSv1.2",
         _ => protocol.ToString(),
     };
+
+    private static bool AddressChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '+' or '@';
 
     private static string HostChars(string value)
     {
