@@ -5,13 +5,8 @@
 
 DOVECOT_PASSWORD="imap-test-pass"
 
-dovecot_free_port() {
-  local port
-  for port in $(seq "$1" "$(($1 + 200))"); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
+# shellcheck source=scripts/lib/ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 dovecot_start() {
   local work="$1"
@@ -19,7 +14,7 @@ dovecot_start() {
   local mail_user login_user internal_user
   DOVECOT_DIR="$dir"
   DOVECOT_CONFIG="$dir/dovecot.conf"
-  DOVECOT_PORT="$(dovecot_free_port 51143)" || { echo "no free port for Dovecot" >&2; return 1; }
+  DOVECOT_PORT="$(free_port 51143)" || { echo "no free port for Dovecot" >&2; return 1; }
   if [ "$(id -u)" = 0 ]; then
     # Mail is stored as an unprivileged system user; the login and internal processes use Dovecot's own users.
     getent passwd vmail >/dev/null \

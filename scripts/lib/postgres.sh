@@ -5,19 +5,14 @@ pg_as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-pg_free_port() {
-  local port
-  for port in $(seq "$1" "$(($1 + 200))"); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
+# shellcheck source=scripts/lib/ports.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 
 pg_start() {
   local work="$1"
   PG_BIN="$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
   PG_DATA="$work/pg"
-  PG_PORT="$(pg_free_port 55432)" || { echo "no free port for PostgreSQL" >&2; return 1; }
+  PG_PORT="$(free_port 55432)" || { echo "no free port for PostgreSQL" >&2; return 1; }
   mkdir -p "$PG_DATA"
   [ "$(id -u)" = 0 ] && chown -R postgres "$work"
   chmod 755 "$work"
