@@ -145,6 +145,9 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         var customerId = await CustomerIdAsync(db);
         var now = DateTime.UtcNow;
         var ticket = NewTicket(customerId, now, TicketStatus.Open, Priorities.Normal);
+        // Sequential under a prefix of its own: a random number could repeat one drawn before (it has no retry).
+        var n = Interlocked.Increment(ref bareInserts);
+        ticket.Number = $"Y{(char)('A' + n / 1_000_000 % 26)}A-{n % 1_000_000:D6}";
         db.Tickets.Add(ticket);
         TicketAudit.Record(db, ticket.Id, customerId, TicketEventKinds.Created, "bench", now);
         await db.SaveChangesAsync();
@@ -152,6 +155,7 @@ public sealed class BenchHost : WebApplicationFactory<Program>
     }
 
     private Guid? customer;
+    private int bareInserts;
 
     private async Task<Guid> CustomerIdAsync(SportelloDb db) =>
         customer ??= await db.Users.Where(u => u.Email == "bench0@example.com").Select(u => u.Id).SingleAsync();
@@ -161,6 +165,14 @@ public sealed class BenchHost : WebApplicationFactory<Program>
     {
         var random = new Random(42);
         const int Batch = 5000;
+        // The scenarios before the seed drew random numbers, and any of them can fall under the seed's prefix: the seed
+        // skips every number already stored (nothing else writes while it runs), so it cannot collide.
+        HashSet<string> taken;
+        await using (var read = Services.CreateAsyncScope())
+        {
+            taken = await read.ServiceProvider.GetRequiredService<SportelloDb>().Tickets.Select(t => t.Number).ToHashSetAsync();
+        }
+        var sequence = 0;
         for (var done = 0; done < count; done += Batch)
         {
             await using var scope = Services.CreateAsyncScope();
@@ -169,16 +181,28 @@ public sealed class BenchHost : WebApplicationFactory<Program>
             var customerId = await CustomerIdAsync(db);
             for (var i = 0; i < Math.Min(Batch, count - done); i++)
             {
-                var n = done + i;
                 var created = DateTime.UtcNow.AddMinutes(-random.Next(0, 60 * 24 * 365 * 2));
                 var waiting = random.Next(10) == 0;
                 var status = waiting ? (random.Next(2) == 0 ? TicketStatus.Open : TicketStatus.CustomerReply) : TicketStatus.Closed;
                 var ticket = NewTicket(customerId, created, status, random.Next(5) == 0 ? Priorities.High : Priorities.Normal);
-                // Seeded numbers are sequential under a prefix of their own, so a large seed never collides.
-                ticket.Number = $"Z{(char)('A' + n / 26_000_000 % 26)}{(char)('A' + n / 1_000_000 % 26)}-{n % 1_000_000:D6}";
+                ticket.Number = SeedNumber(ref sequence, taken);
                 db.Tickets.Add(ticket);
             }
             await db.SaveChangesAsync();
+        }
+    }
+
+    /// <summary>The next sequential number under the seed's prefix (ZAA-000000 onwards) that is not stored yet.</summary>
+    private static string SeedNumber(ref int sequence, HashSet<string> taken)
+    {
+        while (true)
+        {
+            var n = sequence++;
+            var number = $"Z{(char)('A' + n / 26_000_000 % 26)}{(char)('A' + n / 1_000_000 % 26)}-{n % 1_000_000:D6}";
+            if (taken.Add(number))
+            {
+                return number;
+            }
         }
     }
 

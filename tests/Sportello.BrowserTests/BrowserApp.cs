@@ -24,7 +24,7 @@ public sealed class BrowserApp : SportelloApp
         {
             if (!File.Exists(Path.Combine(certificates, "cert.pem")))
             {
-                TestCertificates.WritePem(certificates, "mx.sportello.test", DateTimeOffset.UtcNow.AddDays(10));
+                TestCertificates.WritePem(certificates, "mx.sportello.test", Clock, TimeSpan.FromDays(10));
             }
             return new Dictionary<string, string?>
             {

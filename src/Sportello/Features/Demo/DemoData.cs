@@ -97,8 +97,11 @@ public static class DemoData
         var marco = await db.Users.SingleAsync(u => u.Email == Agents[0].Email);
         var sara = await db.Users.SingleAsync(u => u.Email == Agents[1].Email);
         var zone = NodaTime.DateTimeZoneProviders.Tzdb["Europe/Rome"];
-        var startedAt = NodaTime.Instant.FromDateTimeUtc(DateTime.UtcNow.AddMinutes(-20)).InZone(zone).LocalDateTime
-            .ToString("uuuu'-'MM'-'dd'T'HH':'mm", System.Globalization.CultureInfo.InvariantCulture);
+        var local = NodaTime.Instant.FromDateTimeOffset(provider.GetRequiredService<TimeProvider>().GetUtcNow().AddMinutes(-20))
+            .InZone(zone).LocalDateTime;
+        // In the autumn's repeated hour the local time is ambiguous and would be refused: state an hour earlier.
+        local = zone.MapLocal(local).Count == 1 ? local : local.PlusHours(-1);
+        var startedAt = local.ToString("uuuu'-'MM'-'dd'T'HH':'mm", System.Globalization.CultureInfo.InvariantCulture);
 
         await open.HandleAsync(giulia, new OpenTicketRequest("technical", "high", "Il sito del negozio non risponde",
             "Da circa venti minuti il sito restituisce un timeout. Il server non risponde al ping.",

@@ -16,14 +16,14 @@ public sealed class TlsMailApp : MailApp
     /// <summary>The certificate the listener should be serving now (a test in the class renews it).</summary>
     public string Thumbprint { get; private set; }
 
-    public TlsMailApp() => Thumbprint = TestCertificates.WritePem(CertificateFolder, "mx.sportello.test", DateTimeOffset.UtcNow.AddDays(90));
+    public TlsMailApp() => Thumbprint = TestCertificates.WritePem(CertificateFolder, "mx.sportello.test", Clock, TimeSpan.FromDays(90));
 
-    public string Renew(string subject, DateTimeOffset notAfter) =>
-        Thumbprint = TestCertificates.WritePem(CertificateFolder, subject, notAfter);
+    public string Renew(string subject, TimeSpan validFor) =>
+        Thumbprint = TestCertificates.WritePem(CertificateFolder, subject, Clock, validFor);
 
-    public string RenewWithChain(string subject, DateTimeOffset notAfter)
+    public string RenewWithChain(string subject, TimeSpan validFor)
     {
-        var (leaf, intermediate) = TestCertificates.WriteChainPem(CertificateFolder, subject, notAfter);
+        var (leaf, intermediate) = TestCertificates.WriteChainPem(CertificateFolder, subject, Clock, validFor);
         Thumbprint = leaf;
         return intermediate;
     }
@@ -132,7 +132,7 @@ public sealed class SmtpTlsTests(TlsMailApp app) : IClassFixture<TlsMailApp>
     public async Task FullChainFile_SendsTheIntermediateToClients()
     {
         var (_, email) = await app.CustomerAsync("tls-chain");
-        var intermediate = app.RenewWithChain("mx3.sportello.test", DateTimeOffset.UtcNow.AddDays(60));
+        var intermediate = app.RenewWithChain("mx3.sportello.test", TimeSpan.FromDays(60));
         var sent = new List<string>();
         using var client = new SmtpClient { LocalDomain = "client.example" };
         client.ServerCertificateValidationCallback = (_, certificate, chain, _) =>
@@ -185,7 +185,7 @@ public sealed class SmtpTlsTests(TlsMailApp app) : IClassFixture<TlsMailApp>
         Assert.True(before.GetProperty("smtpTls").GetProperty("required").GetBoolean());
 
         // The renewal tool replaces both files.
-        var renewed = app.Renew("mx2.sportello.test", DateTimeOffset.UtcNow.AddDays(10));
+        var renewed = app.Renew("mx2.sportello.test", TimeSpan.FromDays(10));
         // The admin page reads the files again by itself: a renewal shows before any client connects.
         var early = await (await admin.GetAsync("/api/v1/admin/mail/summary")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(renewed, early.GetProperty("smtpTls").GetProperty("certificate").GetProperty("thumbprint").GetString());
