@@ -421,7 +421,7 @@ internal static class MailBench
 
     /// <summary>The Message-ID without angle brackets, as MimeKit gives it, from a stored mail's dedup key.</summary>
     private static string BareId(string dedupKey) =>
-        dedupKey.StartsWith("mid:", StringComparison.Ordinal) ? dedupKey[4..].Trim().Trim('<', '>') : dedupKey;
+        dedupKey.StartsWith("mid:", StringComparison.Ordinal) ? dedupKey[4..dedupKey.LastIndexOf('#')].Trim().Trim('<', '>') : dedupKey;
 
     private static readonly string[] Subjects =
     [

@@ -50,6 +50,9 @@ default_internal_user = $internal_user
 first_valid_uid = $(id -u "$mail_user")
 last_valid_uid = 0
 mail_location = maildir:~/Maildir
+# Dovecot clears its children's environment: under faketime (a run with the clock moved) they must keep the same
+# clock as the master, or the login process and the auth process disagree and every login is dropped.
+import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS LD_PRELOAD FAKETIME FAKETIME_DONT_FAKE_MONOTONIC
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $dir/users

@@ -11,6 +11,8 @@ namespace Sportello.Web;
 public sealed class Throttle : IDisposable
 {
     public const string TicketCreation = "TicketCreation";
+    /// <summary>New tickets per customer and window, by web and by mail alike (CONTRACT.md).</summary>
+    public const int TicketCreationPermits = 30;
     public const string SignIn = "SignIn";
 
     private readonly PartitionedRateLimiter<string>? limiter;

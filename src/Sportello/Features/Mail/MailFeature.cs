@@ -12,6 +12,9 @@ public static class MailFeature
     {
         var section = builder.Configuration.GetSection(MailOptions.Section);
         builder.Services.Configure<MailOptions>(section);
+        // A relay list that cannot be read stops the start, naming the entry, rather than trusting nobody (or anybody) quietly.
+        builder.Services.AddOptions<MailOptions>()
+            .Validate(o => Inbound.Intake.TrustedRelays.Parse(o.Authentication.TrustedRelays) is not null).ValidateOnStart();
         builder.Services.AddSingleton<MailTokens>();
         builder.Services.AddSingleton<MailPipelineState>();
         builder.Services.AddSingleton<DkimSigning>();
@@ -20,6 +23,13 @@ public static class MailFeature
         builder.Services.AddScoped<TicketMails>();
         builder.Services.AddScoped<StoreInboundMail>();
         builder.Services.AddScoped<DeliveryReports>();
+        builder.Services.AddSingleton<Inbound.Intake.TrustedRelays>();
+        builder.Services.AddScoped<Inbound.Intake.ThreadInboundMail>();
+        builder.Services.AddScoped<Inbound.Intake.AnswerBudget>();
+        builder.Services.AddScoped<Inbound.Intake.MailTicketLimit>();
+        builder.Services.AddScoped<Inbound.Intake.MailMessages>();
+        builder.Services.AddScoped<Inbound.Intake.AppendMailReply>();
+        builder.Services.AddScoped<Inbound.Intake.OpenMailTicket>();
         builder.Services.AddScoped<ReceiveInboundMail>();
         builder.Services.AddScoped<NotificationAddresses>();
         builder.Services.AddKeyedSingleton(SmtpListener.ThrottleName,

@@ -103,6 +103,11 @@ public sealed class AuthenticationOptions
     /// remove such headers arriving from outside). Anything else is ignored.
     /// </summary>
     public List<string> TrustedAuthServIds { get; set; } = [];
+    /// <summary>
+    /// IP addresses or CIDR ranges of the relays that hand mail to the listener and write a trusted
+    /// Authentication-Results header; from anyone else such a header is ignored. Default none.
+    /// </summary>
+    public List<string> TrustedRelays { get; set; } = [];
     /// <summary>DKIM public keys known without DNS: selector, domain and the TXT record's value.</summary>
     public List<DkimKeyOptions> DkimKeys { get; set; } = [];
 }

@@ -111,6 +111,8 @@ public sealed class TicketMessage
     public string AuthorKind { get; set; } = AuthorKinds.Customer;
     public string AuthorName { get; set; } = "";
     public string Body { get; set; } = "";
+    /// <summary>How this message's sender was known (<see cref="SenderTrust"/>): signed in, or judged per mail.</summary>
+    public string Trust { get; set; } = SenderTrust.Verified;
     /// <summary>An agents-only note: never shown to the customer.</summary>
     public bool Internal { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -43,6 +43,7 @@ internal sealed class TicketMessageConfiguration : IEntityTypeConfiguration<Tick
         message.Property(m => m.AuthorKind).HasMaxLength(10).IsRequired();
         message.Property(m => m.AuthorName).HasMaxLength(200).IsRequired();
         message.Property(m => m.Body).IsRequired();
+        message.Property(m => m.Trust).HasMaxLength(12).IsRequired().HasDefaultValue(SenderTrust.Verified);
         message.HasIndex(m => new { m.TicketId, m.CreatedAt });
         message.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
     }

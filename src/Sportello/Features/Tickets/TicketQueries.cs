@@ -29,7 +29,7 @@ public static class TicketQueries
             .OrderBy(e => e.At).ThenBy(e => e.Id)
             .Select(e => new EventView(e.Kind, e.Detail, e.At, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Name).FirstOrDefault()))
             .ToListAsync(cancellationToken);
-        return detail with { Events = events };
+        return detail with { Events = events, Messages = messages.Select(m => MessageView.From(m) with { Trust = m.Trust }).ToList() };
     }
 
     /// <summary>An attachment's bytes, if the viewer may see the message it belongs to.</summary>

@@ -50,6 +50,10 @@ public sealed record MessageView(Guid Id, AuthorView Author, string Body, DateTi
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? QuotedText { get; init; }
 
+    /// <summary>On the Desk: how this message's sender was known (<c>verified</c>, <c>registered</c>, <c>unverified</c>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Trust { get; init; }
+
     /// <summary>For a message that came by mail: the stored original (agents can download it).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public Guid? InboundMessageId { get; init; }

@@ -15,7 +15,7 @@ public static class TicketsFeature
         builder.Services.AddScoped<MergeTickets>();
         builder.Services.AddSingleton<TicketSignals>();
         builder.Services.AddKeyedSingleton(Throttle.TicketCreation,
-            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), Throttle.TicketCreation, 30));
+            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), Throttle.TicketCreation, Throttle.TicketCreationPermits));
         builder.Services.AddSingleton<SlaMonitor>();
         if (builder.Configuration.GetValue("Sportello:Sla:Monitor", true))
         {

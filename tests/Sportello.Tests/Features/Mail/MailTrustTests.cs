@@ -23,6 +23,8 @@ public sealed class TrustMailApp : MailApp
         ["Sportello:Mail:Authentication:DkimKeys:0:Selector"] = "s1",
         ["Sportello:Mail:Authentication:DkimKeys:0:Record"] = $"v=DKIM1; k=rsa; p={Convert.ToBase64String(Key.ExportSubjectPublicKeyInfo())}",
         ["Sportello:Mail:Authentication:TrustedAuthServIds:0"] = "mx.sportello.test",
+        // The tests' client stands for the provider's own MX, which hands mail over from loopback.
+        ["Sportello:Mail:Authentication:TrustedRelays:0"] = "127.0.0.0/8",
         ["Sportello:Sla:OnCallEmail"] = "",
     };
 
@@ -134,18 +136,25 @@ public sealed class MailTrustTests(TrustMailApp app) : IClassFixture<TrustMailAp
     public async Task AuthenticationResults_AreBelievedOnlyFromTheProvidersMta()
     {
         var (customer, email) = await CustomerAsync("plain.example");
+        // The relay writes its verdict on top, just before handing the mail over.
         var trusted = MailApp.Mail(email, "Trusted MTA", "Checked upstream.");
-        trusted.Headers.Add("Authentication-Results", "mx.sportello.test; dkim=pass header.d=plain.example; dmarc=pass header.from=plain.example");
+        trusted.Headers.Insert(0, new Header("Authentication-Results", "mx.sportello.test; dkim=pass header.d=plain.example; dmarc=pass header.from=plain.example"));
         var forged = MailApp.Mail(email, "Forged MTA", "Header added by anyone.");
-        forged.Headers.Add("Authentication-Results", "mx.evil.example; dkim=pass header.d=plain.example; dmarc=pass header.from=plain.example");
+        forged.Headers.Insert(0, new Header("Authentication-Results", "mx.evil.example; dkim=pass header.d=plain.example; dmarc=pass header.from=plain.example"));
+        // A header with our MTA's name that came with the mail, below the relay's own Received line.
+        var buried = MailApp.Mail(email, "Buried verdict", "Header written by the sender.");
+        buried.Headers.Insert(0, new Header("Authentication-Results", "mx.sportello.test; dkim=pass header.d=plain.example; dmarc=pass header.from=plain.example"));
+        buried.Headers.Insert(0, new Header("Received", "from outside.example by mx.sportello.test; Tue, 24 Nov 2026 13:00:00 +0000"));
 
         await app.SendAsync(trusted);
         await app.SendAsync(forged);
+        await app.SendAsync(buried);
 
-        await Eventually.TrueAsync(async () => (await customer.TicketsAsync()).Length == 2, "both tickets");
+        await Eventually.TrueAsync(async () => (await customer.TicketsAsync()).Length == 3, "three tickets");
         var tickets = await customer.TicketsAsync();
         Assert.Equal("verified", tickets.Single(t => t.GetProperty("subject").GetString() == "Trusted MTA").GetProperty("trust").GetString());
         Assert.Equal("registered", tickets.Single(t => t.GetProperty("subject").GetString() == "Forged MTA").GetProperty("trust").GetString());
+        Assert.Equal("registered", tickets.Single(t => t.GetProperty("subject").GetString() == "Buried verdict").GetProperty("trust").GetString());
     }
 
     [Fact]

@@ -1029,6 +1029,13 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<Guid>("TicketId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Trust")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasDefaultValue("verified");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TicketId", "CreatedAt");

@@ -1018,6 +1018,13 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<Guid>("TicketId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Trust")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("verified");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TicketId", "CreatedAt");

@@ -19,14 +19,19 @@ public sealed record SenderCheckResult(string Verdict, string Detail);
 
 /// <summary>
 /// Is the From of this mail authentic? A From header alone proves nothing. Two sources are believed: a DKIM
-/// signature we can verify with a configured key (no DNS), aligned with the From domain; and an
-/// Authentication-Results header written by one of the provider's own MTAs (<c>TrustedAuthServIds</c>).
+/// signature we can verify with a configured key (no DNS), aligned with the From domain; and the one
+/// Authentication-Results header that a trusted relay wrote (<c>TrustedRelays</c>), naming one of the provider's own
+/// MTAs (<c>TrustedAuthServIds</c>).
 /// </summary>
 public sealed class SenderCheck(IOptions<MailOptions> options)
 {
     private readonly KeyLocator keys = new(options.Value.Authentication.DkimKeys);
 
-    public async Task<SenderCheckResult> CheckAsync(MimeMessage message, string? from, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Judges the From of <paramref name="message"/>. <paramref name="authenticationResults"/> is the one
+    /// Authentication-Results header that may be believed (see <see cref="Intake.TrustedRelays"/>), or null.
+    /// </summary>
+    public async Task<SenderCheckResult> CheckAsync(MimeMessage message, string? from, Header? authenticationResults, CancellationToken cancellationToken = default)
     {
         var fromDomain = from is null ? "" : from[(from.LastIndexOf('@') + 1)..].ToLowerInvariant();
         var findings = new List<string>();
@@ -41,12 +46,11 @@ public sealed class SenderCheck(IOptions<MailOptions> options)
             }
         }
 
-        // Only the topmost Authentication-Results of a trusted MTA counts: it was added last, by our own server;
-        // anything below it came with the mail and may be forged.
-        var trusted = message.Headers.Where(h => h.Id == HeaderId.AuthenticationResults)
-            .Select(h => AuthenticationResults.TryParse(h.RawValue, out var parsed) ? parsed : null)
-            .FirstOrDefault(r => r is not null
-                && options.Value.Authentication.TrustedAuthServIds.Contains(r.AuthenticationServiceIdentifier, StringComparer.OrdinalIgnoreCase));
+        // The believable header counts only when one of our own MTAs (by authserv-id) wrote it.
+        var trusted = authenticationResults is not null && AuthenticationResults.TryParse(authenticationResults.RawValue, out var parsed)
+            && options.Value.Authentication.TrustedAuthServIds.Contains(parsed.AuthenticationServiceIdentifier, StringComparer.OrdinalIgnoreCase)
+            ? parsed
+            : null;
         foreach (var result in trusted?.Results ?? [])
         {
             var method = result.Method.ToLowerInvariant();

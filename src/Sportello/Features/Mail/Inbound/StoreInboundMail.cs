@@ -56,7 +56,11 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
         }
     }
 
-    /// <summary>The Message-ID when the headers have one, else a hash of the bytes.</summary>
+    /// <summary>
+    /// The Message-ID with a hash of what the mail says (sender, recipients, subject and body), else a hash of the
+    /// bytes. A resend of the same mail (with other trace headers) is one mail; a different mail that reuses a
+    /// Message-ID, by accident or on purpose, is another and is never dropped after its 250.
+    /// </summary>
     public static string DedupKey(byte[] raw)
     {
         try
@@ -67,7 +71,7 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
             var id = headers[HeaderId.MessageId];
             if (!string.IsNullOrWhiteSpace(id) && id.Length < 900)
             {
-                return "mid:" + id.Trim();
+                return $"mid:{id.Trim()}#{ContentHash(headers, raw.AsSpan((int)Math.Min(parser.Position, raw.Length)))}";
             }
         }
         catch (FormatException)
@@ -75,6 +79,17 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
             // No readable headers: the bytes are the identity.
         }
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
+    }
+
+    private static string ContentHash(HeaderList headers, ReadOnlySpan<byte> body)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var id in (ReadOnlySpan<HeaderId>)[HeaderId.From, HeaderId.To, HeaderId.Cc, HeaderId.Subject, HeaderId.Date, HeaderId.ContentType])
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes((headers[id] ?? "") + "\n"));
+        }
+        hash.AppendData(body);
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
     }
 
     private static string? Cap(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;

@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Sportello.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class MessageTrust : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Trust",
+                table: "TicketMessages",
+                type: "character varying(12)",
+                maxLength: 12,
+                nullable: false,
+                defaultValue: "verified");
+
+            // Mail stored before: automatic notes earned nothing, the customer's mail was as trusted as its ticket.
+            migrationBuilder.Sql("""
+                UPDATE "TicketMessages" SET "Trust" = 'unverified'
+                WHERE "InboundMessageId" IS NOT NULL AND "AuthorKind" = 'system';
+                UPDATE "TicketMessages" SET "Trust" = (SELECT t."Trust" FROM "Tickets" t WHERE t."Id" = "TicketMessages"."TicketId")
+                WHERE "InboundMessageId" IS NOT NULL AND "AuthorKind" = 'customer';
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Trust",
+                table: "TicketMessages");
+        }
+    }
+}
