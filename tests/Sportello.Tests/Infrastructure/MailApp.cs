@@ -89,7 +89,8 @@ public class MailApp : SportelloApp
 
     public static MimeMessage Mail(string from, string subject, string body, string to = Support, string? messageId = null)
     {
-        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = body } };
+        // Dated by the test clock's start, not the machine's calendar (MimeKit would stamp today).
+        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = body }, Date = SportelloApp.Start };
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(MailboxAddress.Parse(to));
         message.MessageId = messageId ?? $"{Guid.NewGuid():N}@client.example";

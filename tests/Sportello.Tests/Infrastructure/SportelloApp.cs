@@ -17,7 +17,10 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
     public const string AdminEmail = "admin@test.example";
     public const string AdminPassword = "correct horse staple 2026";
 
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 13, 30, 0, TimeSpan.Zero));
+    /// <summary>Where every test clock starts: the one date the suite knows, whatever the machine's calendar says.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 13, 30, 0, TimeSpan.Zero);
+
+    public ManualClock Clock { get; } = new(Start);
     public TestDatabase Database { get; private set; } = null!;
 
     /// <summary>Extra settings a test class needs (rate limits, say).</summary>

@@ -46,11 +46,9 @@ internal sealed class ApiTokenAuthentication(
         {
             return AuthenticateResult.Fail("Unknown, expired or revoked token.");
         }
+        // A lockout stops password guessing, not the account's integrations: whoever knows an address could otherwise
+        // disable its scripts at will. A password change revokes the tokens.
         var (token, user) = (found.Token, found.User);
-        if (user.LockoutEnd > now)
-        {
-            return AuthenticateResult.Fail("The token's account is locked.");
-        }
         // Recording use is informative only, so it is written at most every few minutes.
         if (token.LastUsedAt is null || token.LastUsedAt < now.UtcDateTime.AddMinutes(-5))
         {

@@ -29,7 +29,9 @@ public static class Roles
     public const string Customer = "customer";
     public const string CustomerRoleId = "0193a000-0000-7000-8000-000000000001";
     public const string Agent = "agent";
+    public const string AgentRoleId = "0193a000-0000-7000-8000-000000000002";
     public const string Admin = "admin";
+    public const string AdminRoleId = "0193a000-0000-7000-8000-000000000003";
     public static readonly string[] All = [Customer, Agent, Admin];
 }
 

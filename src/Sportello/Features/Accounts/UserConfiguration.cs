@@ -32,8 +32,8 @@ internal sealed class RoleConfiguration : IEntityTypeConfiguration<Role>
     // Roles are part of the schema: every database has the same three, with stable ids.
     public void Configure(EntityTypeBuilder<Role> role) => role.HasData(
         Seed(Roles.CustomerRoleId, Roles.Customer),
-        Seed("0193a000-0000-7000-8000-000000000002", Roles.Agent),
-        Seed("0193a000-0000-7000-8000-000000000003", Roles.Admin));
+        Seed(Roles.AgentRoleId, Roles.Agent),
+        Seed(Roles.AdminRoleId, Roles.Admin));
 
     private static Role Seed(string id, string name) => new(name)
     {

@@ -49,7 +49,7 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, ChangeTicke
         {
             return false;
         }
-        var detail = await TicketQueries.DetailAsync(db, ticketId, User.UserId(), clock.GetUtcNow().UtcDateTime, HttpContext.RequestAborted);
+        var detail = await TicketQueries.DetailAsync(db, ticketId, TicketViewer.Customer(User.UserId()), clock.GetUtcNow().UtcDateTime, HttpContext.RequestAborted);
         if (detail is null)
         {
             return false;

@@ -6,7 +6,7 @@ using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Desk;
 
-public sealed class IndexModel(SportelloDb db, TimeProvider clock) : PageModel
+public sealed class IndexModel(SportelloDb db, DeskAccess access, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Department { get; set; }
@@ -27,7 +27,8 @@ public sealed class IndexModel(SportelloDb db, TimeProvider clock) : PageModel
     public async Task<IActionResult> OnGetAsync()
     {
         Now = clock.GetUtcNow().UtcDateTime;
-        var result = await DeskQueue.ReadAsync(db, new DeskQueue.Query(Department, Status, Assignee, null, Cursor), User.UserId(), Now, HttpContext.RequestAborted);
+        var scope = await access.ScopeAsync(User.UserId(), HttpContext.RequestAborted);
+        var result = await DeskQueue.ReadAsync(db, new DeskQueue.Query(Department, Status, Assignee, null, Cursor), scope, Now, HttpContext.RequestAborted);
         if (result.Errors.Any)
         {
             return BadRequest();

@@ -10,7 +10,7 @@ using Sportello.Web;
 namespace Sportello.Features.Desk;
 
 public sealed class TicketModel(
-    SportelloDb db, ReplyToTicket reply, ChangeTicket change, MergeTickets merge, TimeProvider clock)
+    SportelloDb db, ReplyToTicket reply, ChangeTicket change, MergeTickets merge, DeskAccess access, TimeProvider clock)
     : PageModel
 {
     public sealed record Person(Guid Id, string Name);
@@ -82,13 +82,17 @@ public sealed class TicketModel(
             outcome.Errors.CopyTo(this);
             return await LoadAsync(ticketId) ? Page() : NotFound();
         }
-        return Redirect($"/desk/tickets/{outcome.Value.Id}");
+        // A ticket moved to a department the agent does not work has left their view: back to the queue.
+        return (await access.ScopeAsync(me.Id, HttpContext.RequestAborted)).Covers(outcome.Value.Department)
+            ? Redirect($"/desk/tickets/{outcome.Value.Id}")
+            : Redirect("/desk");
     }
 
     private async Task<bool> LoadAsync(Guid ticketId)
     {
         var ct = HttpContext.RequestAborted;
-        var detail = await TicketQueries.DetailAsync(db, ticketId, customerId: null, clock.GetUtcNow().UtcDateTime, ct);
+        var scope = await access.ScopeAsync(User.UserId(), ct);
+        var detail = await TicketQueries.DetailAsync(db, ticketId, TicketViewer.Staff(scope), clock.GetUtcNow().UtcDateTime, ct);
         if (detail is null)
         {
             return false;
@@ -100,11 +104,10 @@ public sealed class TicketModel(
         {
             Customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, ct);
             Services = await ServicesFeature.OfCustomerAsync(db, customerId, ct);
-            OtherTickets = await db.Tickets.AsNoTracking().Where(t => t.CustomerId == customerId && t.Id != ticketId)
+            OtherTickets = await scope.Tickets(db.Tickets.AsNoTracking()).Where(t => t.CustomerId == customerId && t.Id != ticketId)
                 .OrderByDescending(t => t.Id).Take(20).ToListAsync(ct);
         }
-        var agentIds = db.AgentDepartments.Select(d => d.UserId);
-        Agents = await db.Users.AsNoTracking().Where(u => agentIds.Contains(u.Id)).OrderBy(u => u.Name)
+        Agents = await access.AgentsOf(ticket.Department).AsNoTracking().OrderBy(u => u.Name)
             .Select(u => new Person(u.Id, u.Name)).ToListAsync(ct);
         AssigneeName = Agents.FirstOrDefault(a => a.Id == ticket.AssigneeId)?.Name;
         return true;

@@ -22,7 +22,8 @@ public static class MailAdminApi
         mail.MapGet("/summary", SummaryAsync);
         mail.MapGet("/inbound", InboundAsync);
         mail.MapGet("/outbox", OutboxAsync);
-        api.MapGet("/desk/mail/{inboundId:guid}/original", OriginalAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Desk");
+        // Raw mail holds what the intake keeps from agents (other departments' mail, quarantined hostile content): admins only.
+        api.MapGet("/desk/mail/{inboundId:guid}/original", OriginalAsync).RequireAuthorization(Policies.ApiAdmin).WithTags("Desk");
         return api;
     }
 

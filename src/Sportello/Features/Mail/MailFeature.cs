@@ -55,7 +55,7 @@ public static class MailFeature
     public static WebApplication MapMail(this WebApplication app)
     {
         // The pages' own route to an original mail (cookie session); the API has /api/v1/desk/mail/{id}/original.
-        app.MapGet("/desk/mail/{inboundId:guid}/original", MailAdminApi.OriginalAsync).RequireAuthorization(Policies.Agent).ExcludeFromDescription();
+        app.MapGet("/desk/mail/{inboundId:guid}/original", MailAdminApi.OriginalAsync).RequireAuthorization(Policies.Admin).ExcludeFromDescription();
         return app;
     }
 

@@ -15,16 +15,24 @@ public sealed class TicketOptions
 }
 
 /// <summary>Files (logs, screenshots) join the uploader's latest message on a ticket; they change no status.</summary>
-public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<TicketOptions> options, TicketSignals signals, GroupCommit writer)
+public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<TicketOptions> options, TicketSignals signals, GroupCommit writer, DeskAccess access)
 {
     public sealed record Upload(string FileName, string? ContentType, long Length, Func<Stream> Open);
 
     public sealed record Result(List<Attachment>? Attachments, ValidationErrors Errors, bool TooLarge);
 
+    /// <summary>True when the user may add files to the ticket (so that a malformed upload is told apart from a missing ticket).</summary>
+    public async Task<bool> MayUploadAsync(User user, bool asAgent, Guid ticketId, CancellationToken cancellationToken = default) =>
+        await FindAsync(user, asAgent, ticketId, cancellationToken) is not null;
+
+    private async Task<Ticket?> FindAsync(User user, bool asAgent, Guid ticketId, CancellationToken cancellationToken) => asAgent
+        ? await access.TicketAsync(user.Id, ticketId, cancellationToken)
+        : await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId && t.CustomerId == user.Id, cancellationToken);
+
     /// <summary>Null when the user may not see the ticket.</summary>
     public async Task<Result?> HandleAsync(User user, bool asAgent, Guid ticketId, IReadOnlyList<Upload> files, CancellationToken cancellationToken = default)
     {
-        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId && (asAgent || t.CustomerId == user.Id), cancellationToken);
+        var ticket = await FindAsync(user, asAgent, ticketId, cancellationToken);
         if (ticket is null)
         {
             return null;

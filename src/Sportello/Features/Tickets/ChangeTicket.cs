@@ -8,7 +8,7 @@ using Sportello.Web;
 namespace Sportello.Features.Tickets;
 
 /// <summary>What agents change on a ticket besides writing: status, priority, department, assignee.</summary>
-public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, TicketMails mails)
+public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, TicketMails mails, DeskAccess access)
 {
     /// <summary>Null when there is no such ticket (or, for a customer, not theirs).</summary>
     public async Task<Outcome<Ticket>?> StatusAsync(User actor, Guid ticketId, string? status, bool asAgent, CancellationToken cancellationToken = default)
@@ -85,7 +85,8 @@ public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSigna
         var now = clock.GetUtcNow().UtcDateTime;
         var before = ticket.Department;
         ticket.Department = department;
-        return await SaveAsync(ticket, agent, TicketEventKinds.DepartmentChanged, $"{before} → {department}", now, cancellationToken);
+        // Moved out of the mover's departments, it leaves their view; its old department hears that it left.
+        return await SaveAsync(ticket, agent, TicketEventKinds.DepartmentChanged, $"{before} → {department}", now, cancellationToken, formerDepartment: before);
     }
 
     /// <summary>Assigns the ticket to an agent (or to nobody with null).</summary>
@@ -99,11 +100,10 @@ public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSigna
         string detail = "nobody";
         if (assigneeId is { } id)
         {
-            var assignee = await db.Users.Where(u => u.Id == id && db.AgentDepartments.Any(d => d.UserId == u.Id))
-                .Select(u => u.Name).FirstOrDefaultAsync(cancellationToken);
+            var assignee = await access.AgentsOf(ticket.Department).Where(u => u.Id == id).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken);
             if (assignee is null)
             {
-                return Outcome<Ticket>.Invalid(new ValidationErrors().Add("assigneeId", "assigneeId is not an agent."));
+                return Outcome<Ticket>.Invalid(new ValidationErrors().Add("assigneeId", "assigneeId is not an agent of this ticket's department."));
             }
             detail = assignee;
         }
@@ -112,18 +112,21 @@ public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSigna
         return await SaveAsync(ticket, agent, TicketEventKinds.Assigned, detail, now, cancellationToken);
     }
 
-    private Task<Ticket?> FindAsync(User actor, Guid ticketId, bool asAgent, CancellationToken cancellationToken) =>
-        db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId && (asAgent || t.CustomerId == actor.Id), cancellationToken);
+    // A customer's own ticket, or one in the agent's departments: anything else is missing.
+    private Task<Ticket?> FindAsync(User actor, Guid ticketId, bool asAgent, CancellationToken cancellationToken) => asAgent
+        ? access.TicketAsync(actor.Id, ticketId, cancellationToken)
+        : db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId && t.CustomerId == actor.Id, cancellationToken);
 
     private Task<SlaPolicy> PolicyAsync(Ticket ticket, string priority, CancellationToken cancellationToken) =>
         db.SlaPolicies.SingleAsync(p => p.Channel == ticket.Channel && p.Priority == priority, cancellationToken);
 
-    private async Task<Outcome<Ticket>?> SaveAsync(Ticket ticket, User actor, string kind, string detail, DateTime now, CancellationToken cancellationToken)
+    private async Task<Outcome<Ticket>?> SaveAsync(
+        Ticket ticket, User actor, string kind, string detail, DateTime now, CancellationToken cancellationToken, string? formerDepartment = null)
     {
         ticket.UpdatedAt = now;
         TicketAudit.Record(db, ticket.Id, actor.Id, kind, detail, now);
         await db.SaveChangesAsync(cancellationToken);
-        signals.Changed(ticket, kind);
+        signals.Changed(ticket, kind, formerDepartment: formerDepartment);
         return Outcome<Ticket>.Ok(ticket);
     }
 }

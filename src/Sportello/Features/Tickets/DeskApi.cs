@@ -31,10 +31,11 @@ public static class DeskApi
     }
 
     private static async Task<Results<Ok<List<TicketResponse>>, ValidationProblem>> QueueAsync(
-        HttpContext http, SportelloDb db, TimeProvider clock, string? department, string? status, string? assignee, int? limit, string? cursor)
+        HttpContext http, SportelloDb db, DeskAccess access, TimeProvider clock, string? department, string? status, string? assignee, int? limit, string? cursor)
     {
         var query = new DeskQueue.Query(department, status, assignee, limit, cursor);
-        var result = await DeskQueue.ReadAsync(db, query, http.User.UserId(), clock.GetUtcNow().UtcDateTime, http.RequestAborted);
+        var scope = await access.ScopeAsync(http.User.UserId(), http.RequestAborted);
+        var result = await DeskQueue.ReadAsync(db, query, scope, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
         if (result.Errors.Any)
         {
             return TypedResults.ValidationProblem(result.Errors.ToDictionary());
@@ -50,9 +51,10 @@ public static class DeskApi
         return TypedResults.Ok(result.Tickets);
     }
 
-    private static async Task<Results<Ok<TicketResponse>, NotFound>> GetAsync(Guid ticketId, HttpContext http, SportelloDb db, TimeProvider clock)
+    private static async Task<Results<Ok<TicketResponse>, NotFound>> GetAsync(Guid ticketId, HttpContext http, SportelloDb db, DeskAccess access, TimeProvider clock)
     {
-        var detail = await TicketQueries.DetailAsync(db, ticketId, customerId: null, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
+        var viewer = TicketViewer.Staff(await access.ScopeAsync(http.User.UserId(), http.RequestAborted));
+        var detail = await TicketQueries.DetailAsync(db, ticketId, viewer, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
         return detail is null ? TypedResults.NotFound() : TypedResults.Ok(detail);
     }
 

@@ -16,7 +16,7 @@ public static class DeskQueue
 
     public sealed record Result(List<TicketResponse> Tickets, ValidationErrors Errors, string? NextCursor, int Limit);
 
-    public static async Task<Result> ReadAsync(SportelloDb db, Query query, Guid me, DateTime now, CancellationToken cancellationToken)
+    public static async Task<Result> ReadAsync(SportelloDb db, Query query, DeskScope scope, DateTime now, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var department = Blank(query.Department);
@@ -57,7 +57,9 @@ public static class DeskQueue
             return new Result([], errors, null, limit);
         }
 
-        var tickets = db.Tickets.AsNoTracking().Where(t => t.QueueRank != null);
+        var me = scope.UserId;
+        // Only the departments the reader works: another department's tickets are not there, even when named.
+        var tickets = scope.Tickets(db.Tickets.AsNoTracking()).Where(t => t.QueueRank != null);
         if (department is not null)
         {
             tickets = tickets.Where(t => t.Department == department);

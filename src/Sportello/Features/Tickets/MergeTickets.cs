@@ -6,20 +6,22 @@ using Sportello.Web;
 namespace Sportello.Features.Tickets;
 
 /// <summary>Folds a duplicate ticket into another of the same customer: messages and files move, the duplicate closes.</summary>
-public sealed class MergeTickets(SportelloDb db, TimeProvider clock, TicketSignals signals)
+public sealed class MergeTickets(SportelloDb db, TimeProvider clock, TicketSignals signals, DeskAccess access)
 {
     /// <summary>Null when the duplicate does not exist.</summary>
     public async Task<Outcome<Ticket>?> HandleAsync(User agent, Guid duplicateId, string? into, CancellationToken cancellationToken = default)
     {
-        var duplicate = await db.Tickets.FirstOrDefaultAsync(t => t.Id == duplicateId, cancellationToken);
+        // Both tickets must be in the agent's departments: another department's ticket is not there to merge into.
+        var visible = (await access.ScopeAsync(agent.Id, cancellationToken)).Tickets(db.Tickets);
+        var duplicate = await visible.FirstOrDefaultAsync(t => t.Id == duplicateId, cancellationToken);
         if (duplicate is null)
         {
             return null;
         }
         var number = (into ?? "").Trim().TrimStart('#').ToUpperInvariant();
         var target = Guid.TryParse(into, out var targetId)
-            ? await db.Tickets.FirstOrDefaultAsync(t => t.Id == targetId, cancellationToken)
-            : await db.Tickets.FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
+            ? await visible.FirstOrDefaultAsync(t => t.Id == targetId, cancellationToken)
+            : await visible.FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
         var errors = new ValidationErrors();
         if (target is null)
         {

@@ -11,7 +11,7 @@ namespace Sportello.Features.Tickets;
 /// Messages on a ticket: the customer's replies, the agents' public replies and internal notes. A message and its
 /// files are written together, after both are checked, or not at all.
 /// </summary>
-public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, TicketMails mails)
+public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, TicketMails mails, DeskAccess access)
 {
     /// <summary>Null when the customer has no such ticket.</summary>
     public async Task<Outcome<TicketMessage>?> AsCustomerAsync(
@@ -21,11 +21,14 @@ public sealed class ReplyToTicket(SportelloDb db, TimeProvider clock, TicketSign
         return ticket is null ? null : await ReplyAsync(ticket, customer, AuthorKinds.Customer, body, isInternal: false, files, cancellationToken);
     }
 
-    /// <summary>Null when there is no such ticket. A public reply answers the customer and stops the response clock.</summary>
+    /// <summary>
+    /// Null when there is no such ticket in the agent's departments. A public reply answers the customer and stops the
+    /// response clock.
+    /// </summary>
     public async Task<Outcome<TicketMessage>?> AsAgentAsync(
         User agent, Guid ticketId, string? body, bool isInternal, IReadOnlyList<AddAttachments.Upload>? files = null, CancellationToken cancellationToken = default)
     {
-        var ticket = await db.Tickets.FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
+        var ticket = await access.TicketAsync(agent.Id, ticketId, cancellationToken);
         return ticket is null ? null : await ReplyAsync(ticket, agent, AuthorKinds.Agent, body, isInternal, files, cancellationToken);
     }
 

@@ -3,20 +3,19 @@ using Sportello.Data;
 
 namespace Sportello.Features.Tickets;
 
-/// <summary>Reading tickets with the access rule applied once: customers see their own and never internal notes.</summary>
+/// <summary>Reading tickets with the access rule applied once (<see cref="TicketViewer"/>): customers see their own and never internal notes; staff their departments.</summary>
 public static class TicketQueries
 {
-    public static async Task<TicketResponse?> DetailAsync(SportelloDb db, Guid ticketId, Guid? customerId, DateTime now, CancellationToken cancellationToken)
+    public static async Task<TicketResponse?> DetailAsync(SportelloDb db, Guid ticketId, TicketViewer viewer, DateTime now, CancellationToken cancellationToken)
     {
         // The ticket, its messages and its events as of one moment.
         await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
-        var ticket = await db.Tickets.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Id == ticketId && (customerId == null || t.CustomerId == customerId), cancellationToken);
+        var ticket = await viewer.Visible(db.Tickets.AsNoTracking()).FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
         if (ticket is null)
         {
             return null;
         }
-        var forCustomer = customerId is not null;
+        var forCustomer = viewer.IsCustomer;
         var messages = await db.TicketMessages.AsNoTracking().Include(m => m.Attachments)
             .Where(m => m.TicketId == ticketId && (!forCustomer || !m.Internal))
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).ToListAsync(cancellationToken);
@@ -33,12 +32,13 @@ public static class TicketQueries
     }
 
     /// <summary>An attachment's bytes, if the viewer may see the message it belongs to.</summary>
-    public static async Task<(Attachment Attachment, byte[] Bytes)?> AttachmentAsync(SportelloDb db, Guid attachmentId, Guid? customerId, CancellationToken cancellationToken)
+    public static async Task<(Attachment Attachment, byte[] Bytes)?> AttachmentAsync(SportelloDb db, Guid attachmentId, TicketViewer viewer, CancellationToken cancellationToken)
     {
+        var visible = viewer.Visible(db.Tickets);
+        var forCustomer = viewer.IsCustomer;
         var attachment = await db.Attachments.AsNoTracking()
-            .Where(a => a.Id == attachmentId)
-            .Where(a => customerId == null || (db.Tickets.Any(t => t.Id == a.TicketId && t.CustomerId == customerId)
-                && db.TicketMessages.Any(m => m.Id == a.MessageId && !m.Internal)))
+            .Where(a => a.Id == attachmentId && visible.Any(t => t.Id == a.TicketId))
+            .Where(a => !forCustomer || db.TicketMessages.Any(m => m.Id == a.MessageId && !m.Internal))
             .FirstOrDefaultAsync(cancellationToken);
         if (attachment is null)
         {

@@ -8,12 +8,18 @@ public sealed class TicketSignals(IHubContext<TicketsHub> hub, TimeProvider cloc
 {
     public sealed record TicketChanged(Guid Id, string Number, string Kind, string Status, string Priority, string Department, string SlaState, DateTime? DueAt);
 
-    /// <summary>Fire and forget: a lost push costs a stale screen until the next one, never data.</summary>
-    public void Changed(Ticket ticket, string kind, bool customerMaySee = true)
+    /// <summary>
+    /// Fire and forget: a lost push costs a stale screen until the next one, never data. A ticket that moved also
+    /// tells its <paramref name="formerDepartment"/>, whose queues it leaves.
+    /// </summary>
+    public void Changed(Ticket ticket, string kind, bool customerMaySee = true, string? formerDepartment = null)
     {
         var message = new TicketChanged(ticket.Id, ticket.Number, kind, ticket.Status, ticket.Priority, ticket.Department,
             SlaClock.StateOf(ticket, clock.GetUtcNow().UtcDateTime), ticket.DueAt);
-        _ = SendAsync(message, ticket.CustomerId, customerMaySee);
+        var departments = formerDepartment is null || formerDepartment == ticket.Department
+            ? [TicketsHub.Department(ticket.Department)]
+            : new[] { TicketsHub.Department(ticket.Department), TicketsHub.Department(formerDepartment) };
+        _ = SendAsync(message, departments, ticket.CustomerId, customerMaySee);
     }
 
     public sealed record Escalation(Guid Id, string Number, string Subject, string Department, string Priority, DateTime? DueAt);
@@ -42,12 +48,12 @@ public sealed class TicketSignals(IHubContext<TicketsHub> hub, TimeProvider cloc
         }
     }
 
-    private async Task SendAsync(TicketChanged message, Guid? customerId, bool customerMaySee)
+    private async Task SendAsync(TicketChanged message, IReadOnlyList<string> departments, Guid? customerId, bool customerMaySee)
     {
         try
         {
-            // Every agent is in the Desk group and every customer in their own, so these two reach every watcher once.
-            await hub.Clients.Group(TicketsHub.Desk).SendAsync("ticketChanged", message);
+            // Agents are in their departments' groups (admins in all), customers in their own: only they hear of it.
+            await hub.Clients.Groups(departments).SendAsync("ticketChanged", message);
             if (customerMaySee && customerId is { } customer)
             {
                 await hub.Clients.Group(TicketsHub.Customer(customer)).SendAsync("ticketChanged", message);

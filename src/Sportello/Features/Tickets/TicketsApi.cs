@@ -59,7 +59,7 @@ public static class TicketsApi
 
     private static async Task<Results<Ok<TicketResponse>, NotFound>> GetAsync(Guid ticketId, HttpContext http, SportelloDb db, TimeProvider clock)
     {
-        var detail = await TicketQueries.DetailAsync(db, ticketId, http.User.UserId(), clock.GetUtcNow().UtcDateTime, http.RequestAborted);
+        var detail = await TicketQueries.DetailAsync(db, ticketId, TicketViewer.Customer(http.User.UserId()), clock.GetUtcNow().UtcDateTime, http.RequestAborted);
         return detail is null ? TypedResults.NotFound() : TypedResults.Ok(detail);
     }
 
@@ -80,13 +80,18 @@ public static class TicketsApi
 
     internal static async Task<IResult> UploadAsAsync(Guid ticketId, HttpContext http, SportelloDb db, AddAttachments addAttachments, bool asAgent)
     {
-        if (!http.Request.HasFormContentType)
+        var me = await db.MeAsync(http.User, http.RequestAborted);
+        // Whose ticket it is comes first: someone else's answers 404 whatever was sent.
+        if (!await addAttachments.MayUploadAsync(me, asAgent, ticketId, http.RequestAborted))
+        {
+            return TypedResults.NotFound();
+        }
+        // No multipart at all, one without a boundary, or a body that does not match it: 400 naming the field.
+        if (await ReadFormAsync(http) is not { } form)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["files"] = ["Send the files as multipart/form-data parts named 'files'."] });
         }
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var uploads = AddAttachments.From(form.Files.GetFiles("files"));
-        var me = await db.MeAsync(http.User, http.RequestAborted);
         var result = await addAttachments.HandleAsync(me, asAgent, ticketId, uploads, http.RequestAborted);
         if (result is null)
         {
@@ -102,6 +107,22 @@ public static class TicketsApi
             result.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256)).ToList());
     }
 
+    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            return null;
+        }
+        try
+        {
+            return await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<Results<Ok<TicketResponse>, ValidationProblem, NotFound>> StatusAsync(
         Guid ticketId, StatusRequest request, HttpContext http, SportelloDb db, ChangeTicket change, TimeProvider clock)
     {
@@ -114,10 +135,10 @@ public static class TicketsApi
         : outcome.Value is { } ticket ? TypedResults.Ok(TicketResponse.From(ticket, clock.GetUtcNow().UtcDateTime))
         : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
 
-    internal static async Task<IResult> DownloadAsync(Guid attachmentId, HttpContext http, SportelloDb db, bool? inline)
+    internal static async Task<IResult> DownloadAsync(Guid attachmentId, HttpContext http, SportelloDb db, DeskAccess access, bool? inline)
     {
-        var customerId = http.User.IsAgentOrAdmin() ? (Guid?)null : http.User.UserId();
-        var file = await TicketQueries.AttachmentAsync(db, attachmentId, customerId, http.RequestAborted);
+        var viewer = await access.ViewerAsync(http.User, http.RequestAborted);
+        var file = await TicketQueries.AttachmentAsync(db, attachmentId, viewer, http.RequestAborted);
         return file is { } f ? TicketQueries.Serve(f.Attachment, f.Bytes, inline == true, http) : TypedResults.NotFound();
     }
 }

@@ -7,17 +7,17 @@ using Sportello.Features.Accounts;
 namespace Sportello.Features.Tickets;
 
 /// <summary>
-/// Live updates: agents hear of every ticket change on the Desk; customers of their own tickets (never of internal
-/// notes); everyone on a ticket's page hears of changes to it, and agents see who else is replying.
+/// Live updates: agents hear of the changes of their own departments' tickets (admins of all); customers of their
+/// own tickets (never of internal notes); everyone on a ticket's page hears of changes to it, and agents see who
+/// else is replying. Another department's ticket is, here too, exactly like a missing one.
 /// </summary>
 [Authorize(AuthenticationSchemes = HubSchemes)]
-public sealed class TicketsHub(SportelloDb db) : Hub
+public sealed class TicketsHub(SportelloDb db, DeskAccess access) : Hub
 {
     public const string Path = "/hubs/tickets";
     // Pages connect with their session cookie; integrators and tests with an API token.
     private const string HubSchemes = "Identity.Application," + ApiTokenAuthentication.SchemeName;
 
-    public static string Desk => "desk";
     public static string Department(string department) => $"desk:{department}";
     public static string User(Guid id) => $"user:{id:N}";
     public static string Customer(Guid id) => $"customer:{id:N}";
@@ -28,10 +28,9 @@ public sealed class TicketsHub(SportelloDb db) : Hub
         var user = Context.User!;
         if (IsAgent(user))
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, Desk);
             var me = user.UserId();
             await Groups.AddToGroupAsync(Context.ConnectionId, User(me));
-            foreach (var department in await db.AgentDepartments.Where(d => d.UserId == me).Select(d => d.Department).ToListAsync())
+            foreach (var department in (await access.ScopeAsync(me)).Departments)
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, Department(department));
             }
@@ -49,7 +48,7 @@ public sealed class TicketsHub(SportelloDb db) : Hub
         var user = Context.User!;
         if (IsAgent(user))
         {
-            if (!await db.Tickets.AnyAsync(t => t.Id == ticketId))
+            if (await access.TicketAsync(user.UserId(), ticketId) is null)
             {
                 return false;
             }
@@ -64,7 +63,7 @@ public sealed class TicketsHub(SportelloDb db) : Hub
     /// <summary>An agent is typing a reply: the other agents on the ticket get a collision warning.</summary>
     public async Task Replying(Guid ticketId)
     {
-        if (!IsAgent(Context.User!))
+        if (!IsAgent(Context.User!) || await access.TicketAsync(Context.User!.UserId(), ticketId) is null)
         {
             return;
         }

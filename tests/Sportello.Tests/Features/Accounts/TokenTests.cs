@@ -85,6 +85,32 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     }
 
     [Fact]
+    public async Task Lockout_StopsPasswordSignInOnly_TokensKeepWorking_UntilThePasswordChanges()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("integrations@example.com");
+        var script = await app.SignInAsync("integrations@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("integrations@example.com", "customer-password-1");
+        // Someone who knows the address guesses until the account locks.
+        for (var i = 0; i < 5; i++)
+        {
+            await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "integrations@example.com", password = $"attacker guess {i}" });
+        }
+        var right = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "integrations@example.com", password = "customer-password-1" });
+        Assert.True((await right.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("lockedOut").GetBoolean());
+
+        // The integration's token is not the attacker's to disable.
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/v1/me")).StatusCode);
+
+        var changed = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
+        {
+            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.NewPassword"] = "a brand new passphrase",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task PasswordChange_RevokesTokensAndEndsOtherSessions()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("changer@example.com");

@@ -32,7 +32,7 @@ public sealed class IntakeRulesTests
 
     private static MimeMessage Stored(params (string Field, string Value)[] headersOnTop)
     {
-        var message = new MimeMessage { Subject = "x", Body = new TextPart("plain") { Text = "x" } };
+        var message = new MimeMessage { Subject = "x", Body = new TextPart("plain") { Text = "x" }, Date = Infrastructure.SportelloApp.Start };
         message.From.Add(MailboxAddress.Parse("a@example.it"));
         foreach (var (field, value) in headersOnTop.Reverse())
         {

@@ -90,7 +90,7 @@ public sealed class LoopGuardTests(MailApp app) : IClassFixture<MailApp>
         var ack = await app.MailOut.WaitForAsync(colleague, m => m.Subject!.Contains(opened.GetProperty("number").GetString()!, StringComparison.Ordinal));
         var bounceTo = ack.Headers[HeaderId.ReturnPath]!.Trim('<', '>');
 
-        var report = new MimeMessage { Subject = "Undelivered Mail Returned to Sender" };
+        var report = new MimeMessage { Subject = "Undelivered Mail Returned to Sender", Date = SportelloApp.Start };
         report.From.Add(MailboxAddress.Parse("MAILER-DAEMON@mx.example.com"));
         report.To.Add(MailboxAddress.Parse(bounceTo));
         var status = new MessageDeliveryStatus();

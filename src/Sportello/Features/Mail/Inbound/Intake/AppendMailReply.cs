@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
+using Sportello.Features.Accounts;
 using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Tickets;
 
@@ -11,7 +12,7 @@ namespace Sportello.Features.Mail.Inbound.Intake;
 /// answers nobody and is never shown under anyone's name as trusted. An agent's address proves nothing by itself:
 /// an unauthenticated mail from it is refused, and the agent told (unless it was automatic).
 /// </summary>
-public sealed class AppendMailReply(SportelloDb db, MailMessages messages, ReplyToTicket replies, TicketMails mails, AnswerBudget budget)
+public sealed class AppendMailReply(SportelloDb db, MailMessages messages, ReplyToTicket replies, TicketMails mails, AnswerBudget budget, DeskAccess access)
 {
     public async Task<ReceiveInboundMail.Result> HandleAsync(
         InboundMessage inbound, ParsedMail mail, ThreadMatch match, SenderCheckResult check, string? noAutoAnswer, MailText.Content content,
@@ -19,6 +20,13 @@ public sealed class AppendMailReply(SportelloDb db, MailMessages messages, Reply
     {
         var (ticket, agent) = match;
         inbound.TicketId = ticket.Id;
+        if (agent is not null && !(await access.ScopeAsync(agent.Id, cancellationToken)).Covers(ticket.Department))
+        {
+            // The ticket moved to a department the agent does not work: their mail is not an answer there.
+            inbound.Outcome = InboundOutcomes.AgentReplyRefused;
+            inbound.Reason = "The agent does not work this ticket's department";
+            return new ReceiveInboundMail.Result(null, null);
+        }
         if (agent is not null && check.Verdict != SenderVerdicts.Pass)
         {
             inbound.Outcome = InboundOutcomes.AgentReplyRefused;

@@ -16,7 +16,7 @@ public sealed record ThreadMatch(Ticket Ticket, User? Agent);
 /// <c>[#KQF-482913]</c> and is authenticated as the ticket's owner. A mail from an agent's address on a thread is
 /// returned with the agent, to be judged as an agent's reply; a From header alone gives nobody anything.
 /// </summary>
-public sealed partial class ThreadInboundMail(SportelloDb db, MailTokens tokens)
+public sealed partial class ThreadInboundMail(SportelloDb db, MailTokens tokens, DeskAccess access)
 {
     public async Task<ThreadMatch?> FindAsync(MimeMessage message, string from, SenderCheckResult check, CancellationToken cancellationToken)
     {
@@ -72,8 +72,7 @@ public sealed partial class ThreadInboundMail(SportelloDb db, MailTokens tokens)
     private async Task<User?> AgentAsync(string from, CancellationToken cancellationToken)
     {
         var normalized = from.ToUpperInvariant();
-        return await db.Users.AsNoTracking()
-            .FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && db.AgentDepartments.Any(d => d.UserId == u.Id), cancellationToken);
+        return await access.Agents().AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
     }
 
     [GeneratedRegex(@"\[#([A-Z]{3}-\d{6})\]", RegexOptions.CultureInvariant)]

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.Accounts;
+
+/// <summary>
+/// What one member of staff may reach on the Desk: an agent, the tickets of their own departments; an admin, every
+/// ticket. Another department's ticket is, for an agent, exactly like one that does not exist (404).
+/// </summary>
+public sealed record DeskScope(Guid UserId, bool IsAdmin, IReadOnlyList<string> Departments)
+{
+    public static readonly DeskScope Nobody = new(Guid.Empty, false, []);
+
+    public bool Covers(string department) => IsAdmin || Departments.Contains(department);
+
+    public IQueryable<Ticket> Tickets(IQueryable<Ticket> tickets) => IsAdmin ? tickets : tickets.Where(t => Departments.Contains(t.Department));
+}
+
+/// <summary>
+/// The one definition of "agent": a user in the agent role, working the departments listed for them; admins act
+/// everywhere. Access checks, mail replies by agents, assignment, merge and the Desk's lists all ask here.
+/// </summary>
+public sealed class DeskAccess(SportelloDb db)
+{
+    private static readonly Guid AgentRole = Guid.Parse(Roles.AgentRoleId);
+    private static readonly Guid AdminRole = Guid.Parse(Roles.AdminRoleId);
+    private readonly Dictionary<Guid, DeskScope> scopes = [];
+
+    /// <summary>Users in the agent role.</summary>
+    public IQueryable<User> Agents() => db.Users.Where(u => db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == AgentRole));
+
+    /// <summary>Agents who work <paramref name="department"/>.</summary>
+    public IQueryable<User> AgentsOf(string department) =>
+        Agents().Where(u => db.AgentDepartments.Any(d => d.UserId == u.Id && d.Department == department));
+
+    /// <summary>What <paramref name="userId"/> may reach on the Desk (<see cref="DeskScope.Nobody"/> for a customer).</summary>
+    public async Task<DeskScope> ScopeAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        if (scopes.TryGetValue(userId, out var known))
+        {
+            return known;
+        }
+        var roles = await db.UserRoles.Where(r => r.UserId == userId).Select(r => r.RoleId).ToListAsync(cancellationToken);
+        var scope = roles.Contains(AdminRole) ? new DeskScope(userId, true, Departments.All)
+            : roles.Contains(AgentRole) ? new DeskScope(userId, false,
+                await db.AgentDepartments.Where(d => d.UserId == userId).Select(d => d.Department).ToListAsync(cancellationToken))
+            : DeskScope.Nobody;
+        scopes[userId] = scope;
+        return scope;
+    }
+
+    /// <summary>The viewer behind a signed-in principal: customers see their own tickets, staff their scope.</summary>
+    public async Task<TicketViewer> ViewerAsync(System.Security.Claims.ClaimsPrincipal principal, CancellationToken cancellationToken = default) =>
+        principal.IsInRole(Roles.Customer) ? TicketViewer.Customer(principal.UserId()) : TicketViewer.Staff(await ScopeAsync(principal.UserId(), cancellationToken));
+
+    /// <summary>The ticket, tracked, when <paramref name="userId"/> may act on it from the Desk; else null (404).</summary>
+    public async Task<Ticket?> TicketAsync(Guid userId, Guid ticketId, CancellationToken cancellationToken = default) =>
+        await (await ScopeAsync(userId, cancellationToken)).Tickets(db.Tickets).FirstOrDefaultAsync(t => t.Id == ticketId, cancellationToken);
+}
