@@ -48,7 +48,8 @@ public static class MailFeature
         // The pages' own route to an original mail (cookie session); the API has /api/v1/desk/mail/{id}/original.
         app.MapGet("/desk/mail/{inboundId:guid}/original", MailAdminApi.OriginalAsync).RequireAuthorization(Policies.Agent).ExcludeFromDescription();
         // Beside /health/ready, and like it open to the load balancer and monitoring (no sign-in).
-        app.MapGet("/health/mail", MailHealthReport.GetAsync).AllowAnonymous().WithName("MailHealth").WithTags("Health");
+        app.MapGet("/health/mail", MailHealthReport.GetAsync).AllowAnonymous().WithName("MailHealth").WithTags("Health")
+            .Produces<MailHealthReport>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -52,6 +52,8 @@ public sealed class MailHealthTests(HeldIntakeApp app) : IClassFixture<HeldIntak
                 && Regex.IsMatch(metrics, @"^sportello_mail_outbox_due[a-z_]*(\{[^}]*\})? 1\b", RegexOptions.Multiline)
                 && Regex.IsMatch(metrics, @"^sportello_mail_inbound_waiting[a-z_]*(\{[^}]*\})? 1\b", RegexOptions.Multiline);
         }, "the stall in /metrics");
+        var openApi = await (await app.Anonymous().GetAsync("/openapi/v1.json")).JsonAsync(HttpStatusCode.OK);
+        Assert.True(openApi.GetProperty("paths").GetProperty("/health/mail").GetProperty("get").GetProperty("responses").TryGetProperty("503", out _));
         var page = await (await app.SignInWebAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword)).GetPageAsync("/admin/mail");
         Assert.Contains("Mail is stalled:", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Not ready:", page, StringComparison.Ordinal);

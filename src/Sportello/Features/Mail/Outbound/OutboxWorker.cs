@@ -113,7 +113,7 @@ public sealed class OutboxWorker(
 
     /// <summary>
     /// Keeps this node off a relay that is down for the outbox's backoff (30 s, 1 min, ... for outages in a row), so a
-    /// wrong password is one refused login per wait, not one per mail.
+    /// wrong password is one refused login per wait, not one per mail; says so on the admin page meanwhile.
     /// </summary>
     private void RelayOutcome(bool down, OutboxMessage mail)
     {
@@ -123,8 +123,9 @@ public sealed class OutboxWorker(
             relayRetryAt = now + Backoff(++relayFailures);
             state.RelayFailed(now, mail.LastError ?? "unreachable");
         }
-        else if (mail.State == OutboxStates.Sent)
+        else
         {
+            // Reached and logged in: whatever it said about this mail, the relay is up.
             relayFailures = 0;
             state.RelayWorked();
         }
