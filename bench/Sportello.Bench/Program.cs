@@ -3,6 +3,7 @@
 // Usage: dotnet run -c Release --project bench/Sportello.Bench -- [sqlite|postgres] [seconds] [concurrency] [queueTickets]
 // PostgreSQL needs SPORTELLO_BENCH_POSTGRES, a connection string to a server where the bench may create a database.
 // The mail pipeline (MailBench.cs): -- [mail-sqlite|mail-postgres] [seconds] [smtp clients] [paced rates, e.g. 500,250] [outbox drain size]
+// The listener's memory under large mail (MailMemoryBench.cs): -- mail-memory [Sportello.dll] [clients] [message MB]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -16,6 +17,12 @@ internal static class BenchMain
 
     public static async Task Main(string[] args)
     {
+        if (args.ElementAtOrDefault(0) == "mail-memory")
+        {
+            await MailMemoryBench.RunAsync(args.ElementAtOrDefault(1) ?? Path.Combine(AppContext.BaseDirectory, "Sportello.dll"),
+                int.Parse(args.ElementAtOrDefault(2) ?? "50", CultureInfo.InvariantCulture), int.Parse(args.ElementAtOrDefault(3) ?? "30", CultureInfo.InvariantCulture));
+            return;
+        }
         var provider = args.ElementAtOrDefault(0) ?? "sqlite";
         var seconds = int.Parse(args.ElementAtOrDefault(1) ?? "10", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(args.ElementAtOrDefault(2) ?? "16", CultureInfo.InvariantCulture);

@@ -14,7 +14,8 @@ namespace Sportello.Features.Admin;
 public sealed class MailModel(SportelloDb db, MailPipelineState state, IOptions<MailOptions> options, TimeProvider clock) : PageModel
 {
     public MailPipelineSummary Summary { get; private set; } = null!;
-    public string? Problem { get; private set; }
+    public string? NotReady { get; private set; }
+    public string? Stall { get; private set; }
     public List<InboundView> Quarantine { get; private set; } = [];
     public List<OutboxView> OutboxTrouble { get; private set; } = [];
     public List<InboundView> Recent { get; private set; } = [];
@@ -28,7 +29,8 @@ public sealed class MailModel(SportelloDb db, MailPipelineState state, IOptions<
         var now = Now = clock.GetUtcNow().UtcDateTime;
         TimeZone = User.TimeZone();
         Summary = await MailPipelineSummary.ReadAsync(db, state, options.Value, now, ct);
-        Problem = Summary.Problem(now);
+        NotReady = Summary.NotReady();
+        Stall = Summary.Stall(now);
         Quarantine = await MailAdminApi.Inbound(db, InboundStates.Quarantined).Take(50).ToListAsync(ct);
         OutboxTrouble = await MailAdminApi.Outgoing(db.OutboxMessages
                 .Where(m => m.State == OutboxStates.Failed || m.State == OutboxStates.Bounced || (m.State == OutboxStates.Pending && m.Attempts > 0)))

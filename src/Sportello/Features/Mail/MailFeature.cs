@@ -49,6 +49,7 @@ public static class MailFeature
             builder.Services.AddHostedService<ImapIntake>();
         }
         builder.Services.AddHealthChecks().AddCheck<MailHealthCheck>("mail", tags: [OperationsFeature.Ready]);
+        builder.Services.AddHostedService<MailMetrics>();
         return builder;
     }
 
@@ -56,6 +57,9 @@ public static class MailFeature
     {
         // The pages' own route to an original mail (cookie session); the API has /api/v1/desk/mail/{id}/original.
         app.MapGet("/desk/mail/{inboundId:guid}/original", MailAdminApi.OriginalAsync).RequireAuthorization(Policies.Admin).ExcludeFromDescription();
+        // Beside /health/ready, and like it open to the load balancer and monitoring (no sign-in).
+        app.MapGet("/health/mail", MailHealthReport.GetAsync).AllowAnonymous().WithName("MailHealth").WithTags("Health")
+            .Produces<MailHealthReport>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

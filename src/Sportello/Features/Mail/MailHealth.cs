@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -7,7 +9,7 @@ using Sportello.Features.Mail.Outbound;
 
 namespace Sportello.Features.Mail;
 
-/// <summary>The mail pipeline at a glance: what the admin page shows and what readiness checks.</summary>
+/// <summary>The mail pipeline at a glance: what the admin page, <c>/health/mail</c> and the metrics show.</summary>
 public sealed record MailPipelineSummary(
     bool SmtpConfigured, bool SmtpBound, bool IntakeHeld, int InboundWaiting, DateTime? OldestWaitingAt, TimeSpan? IntakeLag,
     int OutboxDue, DateTime? OldestDueAt, int OutboxRetrying, int OutboxFailed, int Quarantined, Dictionary<string, DateTime> LastReceived,
@@ -15,16 +17,28 @@ public sealed record MailPipelineSummary(
 {
     /// <summary>Why the listener did not start, when it could not (for the admin page).</summary>
     public string? SmtpStartFailure { get; init; }
+    /// <summary>Since when this node cannot reach the relay or log in to it, and why.</summary>
+    public RelayDown? Relay { get; init; }
 
     /// <summary>Work older than this that nobody picked up means a worker is stuck.</summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromMinutes(2);
 
-    public string? Problem(DateTime now) =>
-        SmtpConfigured && !SmtpBound ? "The SMTP listener is not bound" + (SmtpStartFailure is null ? "" : $": {SmtpStartFailure}")
-        : SmtpTls.Certificate is { } certificate && certificate.NotAfter <= now ? $"The SMTP certificate expired on {certificate.NotAfter:O}"
+    /// <summary>What makes this node unready: only a listener that should be bound and is not (a backlog never does).</summary>
+    public string? NotReady() => ListenerProblem(SmtpConfigured, SmtpBound, SmtpStartFailure);
+
+    public static string? ListenerProblem(bool configured, bool bound, string? startFailure) =>
+        configured && !bound ? "The SMTP listener is not bound" + (startFailure is null ? "" : $": {startFailure}") : null;
+
+    /// <summary>What keeps mail from moving (<c>/health/mail</c> answers 503 with it): a stall or an expired certificate.</summary>
+    public string? Stall(DateTime now) =>
+        SmtpTls.Certificate is { } certificate && certificate.NotAfter <= now ? $"The SMTP certificate expired on {certificate.NotAfter:O}"
         : !IntakeHeld && OldestWaitingAt is { } waiting && now - waiting > StallAfter ? $"Inbound mail waiting since {waiting:O}: intake is stalled"
-        : OldestDueAt is { } due && now - due > StallAfter ? $"Outgoing mail due since {due:O}: the outbox is stalled"
+        : OldestDueAt is { } due && now - due > StallAfter
+            ? $"Outgoing mail due since {due:O}: the outbox is stalled" + (Relay is { } relay ? $" ({relay.Describe()})" : "")
         : null;
+
+    /// <summary>Everything the admin page warns about.</summary>
+    public string? Problem(DateTime now) => NotReady() ?? Stall(now);
 
     public static async Task<MailPipelineSummary> ReadAsync(
         SportelloDb db, MailPipelineState state, MailOptions options, DateTime now, CancellationToken cancellationToken)
@@ -37,7 +51,7 @@ public sealed record MailPipelineSummary(
             .Select(g => new { Source = g.Key, Last = g.Max(m => m.ReceivedAt) }).ToDictionaryAsync(g => g.Source, g => g.Last, cancellationToken);
         var lag = await db.InboundMessages.Where(m => m.ProcessedAt != null).OrderByDescending(m => m.ProcessedAt)
             .Select(m => new { m.ReceivedAt, m.ProcessedAt }).FirstOrDefaultAsync(cancellationToken);
-        return new MailPipelineSummary(
+        var summary = new MailPipelineSummary(
             !string.IsNullOrWhiteSpace(options.SmtpListen), state.SmtpBound, options.Intake.Hold,
             await waiting.CountAsync(cancellationToken), oldestWaiting, lag is null ? null : lag.ProcessedAt - lag.ReceivedAt,
             await due.CountAsync(cancellationToken),
@@ -49,7 +63,10 @@ public sealed record MailPipelineSummary(
             new SmtpTlsSummary(options.SmtpTls.Configured, options.SmtpTls.Configured && options.SmtpTls.Require, state.SmtpCertificate))
         {
             SmtpStartFailure = state.SmtpStartFailure,
+            Relay = state.Relay,
         };
+        state.Observed(summary, now);
+        return summary;
     }
 }
 
@@ -60,15 +77,32 @@ public sealed record SmtpTlsSummary(bool Offered, bool Required, CertificateSumm
     public static readonly TimeSpan RenewWithin = TimeSpan.FromDays(14);
 }
 
-/// <summary>Not ready when the listener is not bound or mail waits, unhandled, longer than it should.</summary>
-public sealed class MailHealthCheck(IServiceScopeFactory scopes, MailPipelineState state, IOptions<MailOptions> options, TimeProvider clock) : IHealthCheck
+/// <summary>Readiness: the listener is bound when one is configured. Mail backlog is <c>/health/mail</c>'s business.</summary>
+public sealed class MailHealthCheck(MailPipelineState state, IOptions<MailOptions> options) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(MailPipelineSummary.ListenerProblem(!string.IsNullOrWhiteSpace(options.Value.SmtpListen), state.SmtpBound, state.SmtpStartFailure)
+            is { } problem ? HealthCheckResult.Unhealthy(problem) : HealthCheckResult.Healthy());
+}
+
+/// <summary>The body of <c>GET /health/mail</c> (CONTRACT.md, "Health"): the backlog, and what stalls it.</summary>
+public sealed record MailHealthReport(
+    int InboundWaiting, DateTime? OldestWaitingAt, int OutboxDue, DateTime? OldestDueAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? CertificateExpiresAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Problem,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? RelayDownSince)
+{
+    public static MailHealthReport From(MailPipelineSummary summary, DateTime now) => new(
+        summary.InboundWaiting, summary.OldestWaitingAt, summary.OutboxDue, summary.OldestDueAt, summary.SmtpTls.Certificate?.NotAfter,
+        summary.Stall(now), summary.Relay?.Since);
+
+    /// <summary>200 while mail moves, 503 with the same body when it stalls; readiness is not affected either way.</summary>
+    public static async Task<Results<Ok<MailHealthReport>, JsonHttpResult<MailHealthReport>>> GetAsync(
+        SportelloDb db, MailPipelineState state, IOptions<MailOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
         var now = clock.GetUtcNow().UtcDateTime;
         var summary = await MailPipelineSummary.ReadAsync(db, state, options.Value, now, cancellationToken);
-        return summary.Problem(now) is { } problem ? HealthCheckResult.Unhealthy(problem) : HealthCheckResult.Healthy();
+        var report = From(summary, now);
+        return report.Problem is null ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }

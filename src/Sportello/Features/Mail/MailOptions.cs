@@ -12,6 +12,10 @@ public sealed class MailOptions
     /// <summary>Inbound SMTP endpoint, host:port; empty disables the listener.</summary>
     public string? SmtpListen { get; set; } = "127.0.0.1:2525";
     public int MaxMessageBytes { get; set; } = 30 * 1024 * 1024;
+    /// <summary>Concurrent SMTP sessions in all; beyond, 421 at the greeting. Each may hold a message in memory.</summary>
+    public int MaxSessions { get; set; } = 100;
+    /// <summary>Concurrent SMTP sessions from one client address; beyond, 421 at the greeting.</summary>
+    public int MaxSessionsPerIp { get; set; } = 10;
     /// <summary>STARTTLS on the listener: offered when a certificate is configured.</summary>
     public SmtpTlsOptions SmtpTls { get; set; } = new();
     /// <summary>The name on outgoing mail.</summary>

@@ -15,6 +15,10 @@ public sealed class MailPipelineState
     public Action? RefreshCertificate { get; set; }
     /// <summary>Why the listener did not start, when it could not.</summary>
     public string? SmtpStartFailure { get; set; }
+    /// <summary>Set while the relay cannot be reached or refuses our login; cleared by the next delivery it takes.</summary>
+    public RelayDown? Relay { get; private set; }
+    /// <summary>The latest reading of the pipeline, and when it was taken (what <c>/metrics</c> reports).</summary>
+    public (MailPipelineSummary Summary, DateTime At)? LastSummary { get; private set; }
     public DateTime? LastIntakePass { get; private set; }
     public DateTime? LastOutboxPass { get; private set; }
 
@@ -25,4 +29,17 @@ public sealed class MailPipelineState
     public void IntakePass(DateTime at) => LastIntakePass = at;
 
     public void OutboxPass(DateTime at) => LastOutboxPass = at;
+
+    /// <summary>The relay failed us; the first failure of a run is kept as the start of the outage.</summary>
+    public void RelayFailed(DateTime at, string error) => Relay = new RelayDown(Relay?.Since ?? at, error);
+
+    public void RelayWorked() => Relay = null;
+
+    public void Observed(MailPipelineSummary summary, DateTime at) => LastSummary = (summary, at);
+}
+
+/// <summary>The relay is unreachable or refuses our login since <paramref name="Since"/>.</summary>
+public sealed record RelayDown(DateTime Since, string Error)
+{
+    public string Describe() => $"the relay is down since {Since:O}: {Error}";
 }

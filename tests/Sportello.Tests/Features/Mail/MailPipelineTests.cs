@@ -48,30 +48,42 @@ public sealed class MailStallRulesTests
                 certificateUntil is { } until ? new CertificateSummary("CN=mx.sportello.test", until, "AB12") : null));
 
     [Fact]
-    public void Ready_WhileMailWaitsLessThanTwoMinutes() =>
-        Assert.Null(Summary(oldestWaiting: Now.AddSeconds(-100), oldestDue: Now.AddSeconds(-100)).Problem(Now));
+    public void NoStall_WhileMailWaitsLessThanTwoMinutes() =>
+        Assert.Null(Summary(oldestWaiting: Now.AddSeconds(-100), oldestDue: Now.AddSeconds(-100)).Stall(Now));
 
     [Fact]
-    public void NotReady_WhenInboundMailWaitsLongerThanTwoMinutes() =>
-        Assert.Contains("intake is stalled", Summary(oldestWaiting: Now.AddMinutes(-3)).Problem(Now), StringComparison.Ordinal);
+    public void InboundMailWaitingLongerThanTwoMinutes_IsAStall_NotUnreadiness()
+    {
+        var summary = Summary(oldestWaiting: Now.AddMinutes(-3));
+        Assert.Contains("intake is stalled", summary.Stall(Now), StringComparison.Ordinal);
+        Assert.Null(summary.NotReady());
+    }
 
     [Fact]
     public void HeldIntake_IsNotAStall() =>
-        Assert.Null(Summary(oldestWaiting: Now.AddMinutes(-30), held: true).Problem(Now));
+        Assert.Null(Summary(oldestWaiting: Now.AddMinutes(-30), held: true).Stall(Now));
 
     [Fact]
-    public void NotReady_WhenDueMailIsNotSentForTwoMinutes() =>
-        Assert.Contains("outbox is stalled", Summary(oldestDue: Now.AddMinutes(-3)).Problem(Now), StringComparison.Ordinal);
+    public void DueMailNotSentForTwoMinutes_IsAStall_NamingTheRelayWhenItIsDown()
+    {
+        var summary = Summary(oldestDue: Now.AddMinutes(-3));
+        Assert.Contains("outbox is stalled", summary.Stall(Now), StringComparison.Ordinal);
+        Assert.Null(summary.NotReady());
+        var relayDown = summary with { Relay = new RelayDown(Now.AddMinutes(-5), "The relay refused our login: 535") };
+        Assert.Contains("the relay is down since 2026-11-24T11:55:00.0000000Z: The relay refused our login", relayDown.Stall(Now), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void NotReady_WhenTheListenerIsNotBound() =>
-        Assert.Contains("SMTP", Summary(bound: false).Problem(Now), StringComparison.Ordinal);
+        Assert.Contains("SMTP", Summary(bound: false).NotReady(), StringComparison.Ordinal);
 
     [Fact]
-    public void Ready_WhileTheCertificateIsValid_NotReadyOnceItHasExpired()
+    public void ExpiredCertificate_IsAStall_NotUnreadiness()
     {
-        Assert.Null(Summary(certificateUntil: Now.AddDays(3)).Problem(Now));
-        Assert.Contains("certificate expired", Summary(certificateUntil: Now.AddMinutes(-1)).Problem(Now), StringComparison.Ordinal);
+        Assert.Null(Summary(certificateUntil: Now.AddDays(3)).Stall(Now));
+        var expired = Summary(certificateUntil: Now.AddMinutes(-1));
+        Assert.Contains("certificate expired", expired.Stall(Now), StringComparison.Ordinal);
+        Assert.Null(expired.NotReady());
     }
 }
 

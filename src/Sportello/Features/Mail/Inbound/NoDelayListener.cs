@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -12,28 +13,39 @@ namespace Sportello.Features.Mail.Inbound;
 /// <summary>
 /// SmtpServer's accept loop with TCP_NODELAY on every connection. Without it, a client that pipelines commands (MailKit,
 /// Postfix, Exim) waits for a delayed ACK of about 40 ms on every message: a cap of ~22 messages/s per connection
-/// (bench/README.md, "Mail"). STARTTLS swaps the stream for TLS over the same socket.
+/// (bench/README.md, "Mail"). STARTTLS swaps the stream for TLS over the same socket. With <see cref="SessionLimits"/>, a
+/// connection over the limits gets <c>421</c> instead of the greeting and is closed, before SmtpServer holds anything for it.
 /// </summary>
 public sealed class NoDelayListenerFactory(
-    Action<System.Net.EndPoint>? started = null, Func<X509Certificate, SslStreamCertificateContext?>? contexts = null) : IEndpointListenerFactory
+    Action<EndPoint>? started = null, Func<X509Certificate, SslStreamCertificateContext?>? contexts = null, SessionLimits? limits = null) : IEndpointListenerFactory
 {
     public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
     {
         var listener = new TcpListener(endpointDefinition.Endpoint);
         listener.Start();
         started?.Invoke(listener.LocalEndpoint);
-        return new Listener(listener, contexts);
+        return new Listener(listener, contexts, limits);
     }
 
-    private sealed class Listener(TcpListener listener, Func<X509Certificate, SslStreamCertificateContext?>? contexts) : IEndpointListener
+    private sealed class Listener(TcpListener listener, Func<X509Certificate, SslStreamCertificateContext?>? contexts, SessionLimits? limits) : IEndpointListener
     {
         public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
         {
-            var client = await listener.AcceptTcpClientAsync(cancellationToken);
-            client.NoDelay = true;
-            context.Properties.Add(EndpointListener.LocalEndPointKey, listener.LocalEndpoint);
-            context.Properties.Add(EndpointListener.RemoteEndPointKey, client.Client.RemoteEndPoint!);
-            return new Pipe(client, contexts);
+            while (true)
+            {
+                var client = await listener.AcceptTcpClientAsync(cancellationToken);
+                client.NoDelay = true;
+                var remote = (IPEndPoint)client.Client.RemoteEndPoint!;
+                if (limits is not null && !limits.TryEnter(remote.Address))
+                {
+                    // Answered on the side: the accept loop goes on at once.
+                    _ = limits.RefuseAsync(client);
+                    continue;
+                }
+                context.Properties.Add(EndpointListener.LocalEndPointKey, listener.LocalEndpoint);
+                context.Properties.Add(EndpointListener.RemoteEndPointKey, remote);
+                return new Pipe(client, contexts, limits is null ? null : () => limits.Leave(remote.Address));
+            }
         }
 
         public void Dispose() => listener.Stop();
@@ -43,12 +55,14 @@ public sealed class NoDelayListenerFactory(
     {
         private readonly TcpClient client;
         private readonly Func<X509Certificate, SslStreamCertificateContext?>? contexts;
+        private Action? ended;
         private SslStream? tls;
 
-        public Pipe(TcpClient client, Func<X509Certificate, SslStreamCertificateContext?>? contexts)
+        public Pipe(TcpClient client, Func<X509Certificate, SslStreamCertificateContext?>? contexts, Action? ended)
         {
             this.client = client;
             this.contexts = contexts;
+            this.ended = ended;
             var stream = client.GetStream();
             Input = PipeReader.Create(stream);
             Output = PipeWriter.Create(stream);
@@ -91,6 +105,72 @@ public sealed class NoDelayListenerFactory(
         {
             tls?.Dispose();
             client.Dispose();
+            Interlocked.Exchange(ref ended, null)?.Invoke();
         }
     }
+}
+
+/// <summary>
+/// Caps concurrent SMTP sessions in all and per client address (<c>Sportello:Mail:MaxSessions</c>, <c>:MaxSessionsPerIp</c>):
+/// each session may hold a message of up to <c>MaxMessageBytes</c> in memory, so the cap bounds the listener's memory.
+/// </summary>
+public sealed class SessionLimits(int maxSessions, int maxPerIp, string serverName)
+{
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(5);
+    private readonly Dictionary<IPAddress, int> perIp = [];
+    private int total;
+
+    public bool TryEnter(IPAddress address)
+    {
+        address = Normal(address);
+        lock (perIp)
+        {
+            perIp.TryGetValue(address, out var sessions);
+            if (total >= maxSessions || sessions >= maxPerIp)
+            {
+                return false;
+            }
+            perIp[address] = sessions + 1;
+            total++;
+            return true;
+        }
+    }
+
+    public void Leave(IPAddress address)
+    {
+        address = Normal(address);
+        lock (perIp)
+        {
+            total--;
+            if (perIp.TryGetValue(address, out var sessions) && sessions > 1)
+            {
+                perIp[address] = sessions - 1;
+            }
+            else
+            {
+                perIp.Remove(address);
+            }
+        }
+    }
+
+    /// <summary>RFC 5321, section 3.1: a server that will not serve a client may say 421 instead of the greeting, and close.</summary>
+    public async Task RefuseAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(RefusalTimeout);
+                var reply = System.Text.Encoding.ASCII.GetBytes($"421 4.7.0 {serverName} Too many connections; try again later\r\n");
+                await client.GetStream().WriteAsync(reply, timeout.Token);
+                client.Client.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The client left first: nothing to tell it.
+            }
+        }
+    }
+
+    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

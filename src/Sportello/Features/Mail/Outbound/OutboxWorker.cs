@@ -11,7 +11,9 @@ namespace Sportello.Features.Mail.Outbound;
 /// <summary>
 /// Delivers the outbox: over SMTP to the configured relay, or as <c>.eml</c> files in <c>{DataDir}/mail-out/</c>
 /// when there is none. Temporary failures are retried with exponential backoff; a 5xx refusal, or running out of
-/// attempts, marks the mail failed for an admin to see. Several nodes share the work by claiming rows.
+/// attempts, marks the mail failed for an admin to see. A relay that cannot be reached or refuses our login is "down":
+/// nothing is sent to it (or marked failed because of it) until its own backoff has passed. Several nodes share the
+/// work by claiming rows.
 /// </summary>
 public sealed class OutboxWorker(
     IServiceScopeFactory scopes, TimeProvider clock, IOptions<MailOptions> mailOptions, IOptions<SportelloOptions> appOptions,
@@ -24,6 +26,8 @@ public sealed class OutboxWorker(
     private readonly Counter<long> sent = meters.Create("Sportello").CreateCounter<long>("sportello.mail.sent", description: "Mails delivered to the relay or mail-out/");
     private readonly Counter<long> failed = meters.Create("Sportello").CreateCounter<long>("sportello.mail.failed", description: "Mails given up");
     private readonly MailOptions options = mailOptions.Value;
+    private int relayFailures;
+    private DateTime relayRetryAt = DateTime.MinValue;
 
     public string MailOutFolder => Path.Combine(Path.GetFullPath(appOptions.Value.DataDir), "mail-out");
 
@@ -36,6 +40,11 @@ public sealed class OutboxWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
         var now = clock.GetUtcNow().UtcDateTime;
+        var relayConfigured = !string.IsNullOrWhiteSpace(options.Outbound.Host);
+        if (relayConfigured && now < relayRetryAt)
+        {
+            return 0;
+        }
         var candidates = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.State == OutboxStates.Pending && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(BatchSize).ToListAsync(cancellationToken);
@@ -53,7 +62,7 @@ public sealed class OutboxWorker(
         {
             return 0;
         }
-        using var relay = string.IsNullOrWhiteSpace(options.Outbound.Host) ? null : new SmtpClient();
+        using var relay = relayConfigured ? new SmtpClient() : null;
         var started = TimeProvider.System.GetTimestamp();
         var renewed = started;
         var relayDown = false;
@@ -77,6 +86,10 @@ public sealed class OutboxWorker(
                 continue;
             }
             relayDown = !await DeliverAsync(relay, mail, cancellationToken);
+            if (relay is not null)
+            {
+                RelayOutcome(relayDown, mail);
+            }
             mail.ClaimedUntil = null;
             mail.ClaimToken = null;
             try
@@ -98,7 +111,27 @@ public sealed class OutboxWorker(
         return batch.Count;
     }
 
-    /// <summary>False when the relay could not be reached at all: the rest of the batch waits for the next pass.</summary>
+    /// <summary>
+    /// Keeps this node off a relay that is down for the outbox's backoff (30 s, 1 min, ... for outages in a row), so a
+    /// wrong password is one refused login per wait, not one per mail; says so on the admin page meanwhile.
+    /// </summary>
+    private void RelayOutcome(bool down, OutboxMessage mail)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (down)
+        {
+            relayRetryAt = now + Backoff(++relayFailures);
+            state.RelayFailed(now, mail.LastError ?? "unreachable");
+        }
+        else
+        {
+            // Reached and logged in: whatever it said about this mail, the relay is up.
+            relayFailures = 0;
+            state.RelayWorked();
+        }
+    }
+
+    /// <summary>False when the relay could not be reached or refused our login: the rest of the batch waits.</summary>
     private async Task<bool> DeliverAsync(SmtpClient? relay, OutboxMessage mail, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -139,7 +172,7 @@ public sealed class OutboxWorker(
                 logger.LogWarning("Mail {MessageId} not delivered (attempt {Attempt}): {Error}; next try at {Next:O}",
                     mail.MessageId, mail.Attempts, ex.Message, mail.NextAttemptAt);
             }
-            return relay is null || relay.IsConnected;
+            return relay is null || (relay.IsConnected && ex is not RelayLoginException);
         }
     }
 
@@ -182,12 +215,38 @@ public sealed class OutboxWorker(
             await relay.ConnectAsync(outbound.Host!, outbound.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(outbound.User))
             {
-                await relay.AuthenticateAsync(outbound.User, outbound.Password ?? "", cancellationToken);
+                await LogInAsync(relay, outbound, cancellationToken);
             }
         }
-        using var stream = new MemoryStream(mail.Mime);
+        using var stream = new MemoryStream(mail.Mime, writable: false);
         var message = await MimeMessage.LoadAsync(stream, cancellationToken);
         var sender = new MailboxAddress("", await tokens.BounceAddressAsync(mail.Id, options.Domain));
         await relay.SendAsync(message, sender, [new MailboxAddress("", mail.ToAddress)], cancellationToken);
     }
+
+    /// <summary>
+    /// A refused login (535, or any other answer to AUTH, even a 5xx) says nothing about the mail: the relay is down for
+    /// us. The connection is dropped, so no mail goes on without a login and gets refused (530/554) for that.
+    /// </summary>
+    private static async Task LogInAsync(SmtpClient relay, OutboundOptions outbound, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await relay.AuthenticateAsync(outbound.User!, outbound.Password ?? "", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await relay.DisconnectAsync(quit: relay.IsConnected, cancellationToken);
+            }
+            catch (Exception quit) when (quit is IOException or SmtpProtocolException or SmtpCommandException or System.Net.Sockets.SocketException)
+            {
+                // Going anyway.
+            }
+            throw new RelayLoginException($"The relay refused our login: {ex.Message}", ex);
+        }
+    }
+
+    private sealed class RelayLoginException(string message, Exception inner) : Exception(message, inner);
 }
