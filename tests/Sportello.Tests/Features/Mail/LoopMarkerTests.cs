@@ -63,6 +63,19 @@ public sealed class LoopMarkerTests(MailApp app) : IClassFixture<MailApp>
     }
 
     [Fact]
+    public async Task MailFromOneOfOurBounceAddresses_GetsNoAnswer()
+    {
+        var sender = $"forwarder-{Unique.Next()}@client.example";
+        var subject = $"Forwarded back {Unique.Next()}";
+        var raw = RawMail.Crlf(RawMail.Headers(sender, subject) + "Content-Type: text/plain\n\nOur own mail, forwarded back with its envelope.\n");
+
+        var handled = await RawMail.SendAsync(app, $"bounces+{Guid.NewGuid():N}.0123456789abcdef01234567@sportello.test", raw, subject);
+
+        Assert.Equal("No acknowledgement: sent from one of our bounce addresses", handled.GetProperty("reason").GetString());
+        Assert.Empty(await RawMail.OutboxToAsync(app, sender));
+    }
+
+    [Fact]
     public async Task OurOwnAcknowledgement_MailedBackToUs_GetsNoAnswer()
     {
         var (_, sender) = await SendAsync("");

@@ -104,6 +104,7 @@ public sealed class MailTextTests(MailApp app) : IClassFixture<MailApp>
         { "no-parts-at-all", "Content-Type: multipart/mixed; boundary=\"declared\"\n\nJust words, and no parts at all.\n", "Just words, and no parts at all." },
         { "no-parts-raw-html", "Content-Type: multipart/mixed; boundary=\"declared\"\n\n<html><body><script>alert(1)</script><p>Raw words</p><img src=x onerror=alert(3)></body></html>\n", "Raw words" },
         { "no-parts-controls", "Content-Type: multipart/mixed\n\nPlain words \u0001\u001b[31m and \u202egnp.exe\u202c here\n", "Plain words [31m and gnp.exe here" },
+        { "broken-inside-sound", "Content-Type: multipart/mixed; boundary=\"outer\"\n\n--outer\nContent-Type: multipart/alternative; boundary=\"inner\"\n\n--wrong\nContent-Type: text/plain\n\nThe inner boundary is wrong.\n--wrong--\n--outer\nContent-Type: application/pdf; name=\"a.pdf\"\nContent-Disposition: attachment; filename=\"a.pdf\"\n\nJVBERi0K\n--outer--\n", "The inner boundary is wrong." },
         { "empty-multipart", "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b--\n", "(empty message)" },
         { "broken-base64", "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nIl sito non risponde da stamattina, è urgente!\n", "Il sito non risponde da stamattina, è urgente!" },
         { "broken-base64-html", "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n<p>Il sito è giù!</p><script>alert(1)</script>\n", "Il sito è giù!" },

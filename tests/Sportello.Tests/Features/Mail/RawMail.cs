@@ -16,10 +16,10 @@ public static class RawMail
         "Date: Mon, 30 Nov 2026 10:00:00 +0100\nMIME-Version: 1.0\n";
 
     /// <summary>Sends the bytes and waits until the intake has handled the mail with this subject; returns its record.</summary>
-    public static async Task<JsonElement> SendAsync(MailApp app, string from, byte[] raw, string subject, string to = MailApp.Support)
+    public static async Task<JsonElement> SendAsync(MailApp app, string envelopeFrom, byte[] raw, string subject, string to = MailApp.Support)
     {
         await app.StartAsync();
-        var sent = await Swaks.SendRawAsync(app.SmtpPort, from, to, raw);
+        var sent = await Swaks.SendRawAsync(app.SmtpPort, envelopeFrom, to, raw);
         Assert.True(sent.ExitCode == 0, sent.Transcript);
         var admin = await app.AdminAsync();
         JsonElement found = default;

@@ -43,6 +43,11 @@ public static partial class LoopGuard
         {
             return "empty return path";
         }
+        // Our own mail come back (a forward from the customer's mailbox keeps our envelope sender).
+        if (envelopeFrom is not null && MailTokens.IsBounceAddress(envelopeFrom) && envelopeFrom.EndsWith("@" + options.Domain, StringComparison.OrdinalIgnoreCase))
+        {
+            return "sent from one of our bounce addresses";
+        }
         if (message.Body is MultipartReport)
         {
             return "delivery or disposition report";

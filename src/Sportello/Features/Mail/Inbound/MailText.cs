@@ -53,6 +53,9 @@ public static partial class MailText
     {
         switch (body)
         {
+            case Multipart { Count: > 0 } multipart:
+                // A broken multipart may sit inside a sound one.
+                return multipart.Select(child => Unstructured(child, depth)).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
             case Multipart { Count: 0 } multipart:
                 var raw = (multipart.Preamble ?? "") + (multipart.Epilogue ?? "");
                 if (depth < 3 && Reparse(raw) is { } recovered && BodyText(recovered, depth + 1) is { Length: > 0 } found && !string.IsNullOrWhiteSpace(found))
@@ -68,7 +71,12 @@ public static partial class MailText
     }
 
     // Raw text that carries markup is flattened like an HTML part, so no tag survives even as text.
-    private static string PlainText(string raw) => Markup().IsMatch(raw) ? HtmlToText(raw) : raw;
+    private static string PlainText(string raw)
+    {
+        // Twice what a ticket keeps is plenty to fill it, and bounds the sanitiser's work on a huge raw body.
+        raw = raw.Length > 2 * OpenTicket.MaxBody ? raw[..(2 * OpenTicket.MaxBody)] : raw;
+        return Markup().IsMatch(raw) ? HtmlToText(raw) : raw;
+    }
 
     // The first "--token" line of an unparsed multipart is its real boundary, more often than not.
     private static MimeMessage? Reparse(string raw)
