@@ -42,18 +42,6 @@ public sealed class ForgedReportTests(MailApp app) : IClassFixture<MailApp>
         return report;
     }
 
-    private async Task<JsonElement> HandledAsync(string subject)
-    {
-        var admin = await app.AdminAsync();
-        JsonElement found = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            found = (await admin.InboundAsync()).FirstOrDefault(m => m.GetProperty("subject").GetString() == subject && m.GetProperty("state").GetString() != "received");
-            return found.ValueKind != JsonValueKind.Undefined;
-        }, $"the report '{subject}' to be handled");
-        return found;
-    }
-
     private async Task AssertNothingMarkedAsync(HttpClient customer, MimeMessage ack, JsonElement handled)
     {
         Assert.Equal("delivery-report", handled.GetProperty("outcome").GetString());
@@ -74,7 +62,7 @@ public sealed class ForgedReportTests(MailApp app) : IClassFixture<MailApp>
 
         await app.SendAsync(Report(ack, MailApp.Support, subject), envelopeFrom: "", MailApp.Support);
 
-        var handled = await HandledAsync(subject);
+        var handled = await RawMail.HandledAsync(app, subject);
         await AssertNothingMarkedAsync(customer, ack, handled);
         Assert.Contains(ack.MessageId!, handled.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
@@ -91,7 +79,7 @@ public sealed class ForgedReportTests(MailApp app) : IClassFixture<MailApp>
 
         await app.SendAsync(Report(ack, forged, subject), envelopeFrom: "", forged);
 
-        await AssertNothingMarkedAsync(customer, ack, await HandledAsync(subject));
+        await AssertNothingMarkedAsync(customer, ack, await RawMail.HandledAsync(app, subject));
     }
 
     [Fact]
@@ -103,7 +91,7 @@ public sealed class ForgedReportTests(MailApp app) : IClassFixture<MailApp>
 
         await app.SendAsync(Report(ack, signed, subject), envelopeFrom: "", signed);
 
-        var handled = await HandledAsync(subject);
+        var handled = await RawMail.HandledAsync(app, subject);
         Assert.Equal("delivery-report", handled.GetProperty("outcome").GetString());
         var addresses = await (await customer.GetAsync("/api/v1/account/notification-addresses")).JsonAsync(HttpStatusCode.OK);
         Assert.True(addresses.GetProperty("support")[0].GetProperty("undeliverable").GetBoolean());

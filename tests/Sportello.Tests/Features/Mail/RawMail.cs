@@ -21,6 +21,12 @@ public static class RawMail
         await app.StartAsync();
         var sent = await Swaks.SendRawAsync(app.SmtpPort, envelopeFrom, to, raw);
         Assert.True(sent.ExitCode == 0, sent.Transcript);
+        return await HandledAsync(app, subject);
+    }
+
+    /// <summary>Waits until the intake has handled the mail with this subject; returns its record.</summary>
+    public static async Task<JsonElement> HandledAsync(MailApp app, string subject)
+    {
         var admin = await app.AdminAsync();
         JsonElement found = default;
         await Eventually.TrueAsync(async () =>
