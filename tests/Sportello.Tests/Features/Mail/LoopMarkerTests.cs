@@ -23,6 +23,7 @@ public sealed class LoopMarkerTests(MailApp app) : IClassFixture<MailApp>
     [InlineData("X-Been-There: {support}")]
     [InlineData("X-Been-There: billing@sportello.test")]
     [InlineData("Delivered-To: {support}\nDelivered-To: {support}")]
+    [InlineData("Delivered-To: billing@sportello.test\nX-Original-To: billing@sportello.test\nDelivered-To: {support}")]
     [InlineData("X-OTRS-Loop: yes")]
     [InlineData("X-RT-Loop-Prevention: Partner RT")]
     [InlineData("X-Zammad-Loop: true")]

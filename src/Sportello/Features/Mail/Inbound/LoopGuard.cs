@@ -85,10 +85,10 @@ public static partial class LoopGuard
                 return $"helpdesk loop header {header.Field}";
             }
         }
+        // Each delivery adds one Delivered-To: two naming us (the same address or two of ours) mean it came round again.
         var deliveredToUs = message.Headers.Where(h => h.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(h => Addresses().Matches(h.Value ?? "")).Select(a => a.Value.ToLowerInvariant()).Where(a => IsOurs(a, options))
-            .GroupBy(a => a).FirstOrDefault(g => g.Count() > 1);
-        return deliveredToUs is null ? null : $"delivered to {deliveredToUs.Key} more than once";
+            .SelectMany(h => Addresses().Matches(h.Value ?? "")).Select(a => a.Value.ToLowerInvariant()).Where(a => IsOurs(a, options)).ToList();
+        return deliveredToUs.Count > 1 ? $"delivered to us more than once ({string.Join(", ", deliveredToUs.Distinct())})" : null;
     }
 
     public static bool IsOurs(string address, MailOptions options) =>
