@@ -19,7 +19,7 @@ public sealed class ImapIntakeTests(ImapApp app) : IClassFixture<ImapApp>
     }
 
     [Fact]
-    public async Task ImapIntake_MessagesBecomeTickets_ThenAreFlagged()
+    public async Task ImapIntake_MessagesBecomeTickets_ThenAreMarkedTaken()
     {
         var (admin, customer, email) = await CustomerAsync("imap-reg");
         var stranger = $"stranger-{Unique.Next()}@elsewhere.example";
@@ -36,9 +36,10 @@ public sealed class ImapIntakeTests(ImapApp app) : IClassFixture<ImapApp>
         Assert.Equal(2, ours.Count);
         Assert.All(ours, m => Assert.Equal($"imap:{ImapApp.MailboxName}", m.GetProperty("source").GetString()));
         Assert.All(ours, m => Assert.Equal("ticket-opened", m.GetProperty("outcome").GetString()));
-        await Eventually.TrueAsync(async () => (await app.Imap.FlagsAsync(fromCustomer)).HasFlag(MessageFlags.Flagged)
-            && (await app.Imap.FlagsAsync(fromStranger)).HasFlag(MessageFlags.Flagged), "both messages to be flagged");
+        await Eventually.TrueAsync(async () => await app.Imap.TakenAsync(fromCustomer) && await app.Imap.TakenAsync(fromStranger), "both messages to be marked taken");
         Assert.True((await app.Imap.FlagsAsync(fromCustomer)).HasFlag(MessageFlags.Seen));
+        // \Flagged is the people's: the intake leaves it alone.
+        Assert.False((await app.Imap.FlagsAsync(fromCustomer)).HasFlag(MessageFlags.Flagged));
     }
 
     [Fact]
@@ -48,13 +49,13 @@ public sealed class ImapIntakeTests(ImapApp app) : IClassFixture<ImapApp>
         var subject = $"Una volta sola {Unique.Next()}";
         var uid = await app.Imap.AppendAsync(MailApp.Mail(email, subject, "Questa mail va presa una volta."));
         await Eventually.TrueAsync(async () => (await customer.TicketsAsync()).Length == 1, "the ticket");
-        await Eventually.TrueAsync(async () => (await app.Imap.FlagsAsync(uid)).HasFlag(MessageFlags.Flagged), "the message to be flagged");
+        await Eventually.TrueAsync(() => app.Imap.TakenAsync(uid), "the message to be marked taken");
 
-        // As if Sportello had stopped after the commit and before the flag: the message is ours to take again.
-        await app.Imap.RemoveFlagsAsync(uid, MessageFlags.Flagged | MessageFlags.Seen);
+        // As if Sportello had stopped after the commit and before the mark: the message is ours to take again.
+        await app.Imap.RemoveFlagsAsync(uid, MessageFlags.Seen, Sportello.Features.Mail.Inbound.ImapIntake.TakenKeyword);
 
-        // Only the intake flags, so the flag coming back means it fetched and stored the message again.
-        await Eventually.TrueAsync(async () => (await app.Imap.FlagsAsync(uid)).HasFlag(MessageFlags.Flagged), "the message to be flagged again");
+        // Only the intake marks, so the mark coming back means it fetched and stored the message again.
+        await Eventually.TrueAsync(() => app.Imap.TakenAsync(uid), "the message to be marked taken again");
         await admin.HandledAsync(1);
         Assert.Single(await admin.InboundAsync(), m => m.GetProperty("subject").GetString() == subject);
         Assert.Single(await customer.TicketsAsync());
@@ -73,8 +74,8 @@ public sealed class ImapSizeLimitTests(ImapApp app) : IClassFixture<ImapApp>
         var big = await app.Imap.AppendAsync(MailApp.Mail($"big-{Unique.Next()}@elsewhere.example", subject, new string('x', 1_500_000)));
         var small = await app.Imap.AppendAsync(MailApp.Mail($"small-{Unique.Next()}@elsewhere.example", $"Small {subject}", "fine"));
 
-        await Eventually.TrueAsync(async () => (await app.Imap.FlagsAsync(big)).HasFlag(MessageFlags.Flagged)
-            && (await app.Imap.FlagsAsync(small)).HasFlag(MessageFlags.Flagged), "both messages to be flagged");
+        await Eventually.TrueAsync(async () => await app.Imap.TakenAsync(big) && await app.Imap.TakenAsync(small), "both messages to be marked taken");
+        Assert.True((await app.Imap.FlagsAsync(big)).HasFlag(MessageFlags.Flagged));
 
         var inbound = await admin.HandledAsync(1);
         Assert.DoesNotContain(inbound, m => m.GetProperty("subject").GetString() == subject);
@@ -143,12 +144,12 @@ public sealed record TestImap(string Host, int Port, string User, string Passwor
         return imap with { Folder = folder!.FullName };
     }
 
-    public async Task<UniqueId> AppendAsync(MimeMessage message)
+    public async Task<UniqueId> AppendAsync(MimeMessage message, MessageFlags flags = MessageFlags.None, params string[] keywords)
     {
         var (client, folder) = await OpenAsync();
         using (client)
         {
-            var uid = await folder.AppendAsync(new AppendRequest(message));
+            var uid = await folder.AppendAsync(new AppendRequest(message, flags, keywords));
             await client.DisconnectAsync(true);
             return uid ?? throw new InvalidOperationException("Dovecot did not return the appended message's UID (UIDPLUS)");
         }
@@ -165,12 +166,24 @@ public sealed record TestImap(string Host, int Port, string User, string Passwor
         }
     }
 
-    public async Task RemoveFlagsAsync(UniqueId uid, MessageFlags flags)
+    /// <summary>Whether the intake has marked the message taken (its private keyword).</summary>
+    public async Task<bool> TakenAsync(UniqueId uid)
     {
         var (client, folder) = await OpenAsync();
         using (client)
         {
-            await folder.RemoveFlagsAsync(uid, flags, silent: true);
+            var summary = (await folder.FetchAsync([uid], MessageSummaryItems.Flags)).Single();
+            await client.DisconnectAsync(true);
+            return summary.Keywords.Contains(Sportello.Features.Mail.Inbound.ImapIntake.TakenKeyword);
+        }
+    }
+
+    public async Task RemoveFlagsAsync(UniqueId uid, MessageFlags flags, params string[] keywords)
+    {
+        var (client, folder) = await OpenAsync();
+        using (client)
+        {
+            await folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Remove, flags, keywords) { Silent = true });
             await client.DisconnectAsync(true);
         }
     }

@@ -8,7 +8,8 @@ namespace Sportello.Features.Mail.Inbound;
 
 /// <summary>
 /// Delivery reports (RFC 3464) about our own mail: the mail is marked bounced and the address undeliverable, shown to
-/// the customer and to admins. A report never becomes a ticket, and one about mail we did not send changes nothing.
+/// the customer and to admins. A report never becomes a ticket, and only one sent to the signed bounce address of a
+/// mail we sent changes anything: an unsigned one would let anybody mark someone's address undeliverable.
 /// </summary>
 public sealed class DeliveryReports(MailTokens tokens, TimeProvider clock)
 {
@@ -27,13 +28,14 @@ public sealed class DeliveryReports(MailTokens tokens, TimeProvider clock)
                 original = await db.OutboxMessages.FirstOrDefaultAsync(m => m.Id == outboxId, cancellationToken);
             }
         }
-        if (original is null && OriginalMessageId(message) is { } messageId)
-        {
-            original = await db.OutboxMessages.FirstOrDefaultAsync(m => m.MessageId == messageId, cancellationToken);
-        }
         if (original is null)
         {
-            return "delivery report about a mail we did not send";
+            // Anyone who saw one of our mails knows its Message-ID: a report that names it, but did not come back to
+            // the signed bounce address of that very mail, is kept for the record and changes nothing.
+            var messageId = OriginalMessageId(message);
+            return messageId is not null && await db.OutboxMessages.AnyAsync(m => m.MessageId == messageId, cancellationToken)
+                ? $"delivery report naming our mail {messageId} but not sent to its signed bounce address: ignored, nothing marked"
+                : "delivery report not sent to a signed bounce address of ours: ignored, nothing marked";
         }
         var (failed, status) = Failure(message);
         if (!failed)

@@ -8,9 +8,12 @@ using MimeKit;
 namespace Sportello.Features.Mail.Inbound;
 
 /// <summary>
-/// Takes inbound mail from the IMAP mailboxes in <c>Sportello:Mail:Imap</c>. A message without <c>\Flagged</c> is
-/// still ours to take: it is stored, and flagged only once the store has committed, so a crash in between fetches it
-/// again and the store keeps it once. New mail is awaited with IDLE when the server has it, else by polling.
+/// Takes inbound mail from the IMAP mailboxes in <c>Sportello:Mail:Imap</c>. A message without our private keyword
+/// <c>$SportelloTaken</c> is still ours to take, whatever a person did to it (read it, flagged it): it is stored, and
+/// marked only once the store has committed, so a crash in between fetches it again and the store keeps it once. A
+/// server that keeps no custom keywords (no <c>\*</c> in PERMANENTFLAGS) gets the same from a folder instead: taken
+/// mail is moved to <c>Sportello-taken</c> next to the folder read. New mail is awaited with IDLE when the server has
+/// it, else by polling.
 /// </summary>
 public sealed class ImapIntake(
     IOptions<MailOptions> options, IServiceScopeFactory scopes, MailPipelineState state, TimeProvider clock, ILogger<ImapIntake> logger)
@@ -19,6 +22,13 @@ public sealed class ImapIntake(
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
     private static readonly string[] RecipientFields = ["To", "Cc", "Delivered-To"];
+    /// <summary>The keyword that says "taken": private to Sportello, so no person sets it by accident.</summary>
+    public const string TakenKeyword = "$SportelloTaken";
+    /// <summary>Where taken mail goes on a server that keeps no custom keywords.</summary>
+    public const string TakenFolderName = "Sportello-taken";
+
+    /// <summary>The folder read and, when the server keeps no keywords, the folder taken mail moves to.</summary>
+    private sealed record Mailbox(IMailFolder Folder, IMailFolder? TakenFolder);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(options.Value.Imap.Select(mailbox => RunAsync(mailbox, stoppingToken)));
@@ -31,9 +41,9 @@ public sealed class ImapIntake(
             using var client = new ImapClient { Timeout = 60_000 };
             try
             {
-                var folder = await OpenAsync(client, mailbox, stoppingToken);
+                var opened = await OpenAsync(client, mailbox, stoppingToken);
                 backoff = FirstBackoff;
-                await TakeAndWaitAsync(client, folder, mailbox, stoppingToken);
+                await TakeAndWaitAsync(client, opened, mailbox, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -59,7 +69,7 @@ public sealed class ImapIntake(
         }
     }
 
-    private async Task<IMailFolder> OpenAsync(ImapClient client, ImapMailboxOptions mailbox, CancellationToken cancellationToken)
+    private async Task<Mailbox> OpenAsync(ImapClient client, ImapMailboxOptions mailbox, CancellationToken cancellationToken)
     {
         var security = mailbox.Tls.ToLowerInvariant() switch
         {
@@ -75,11 +85,29 @@ public sealed class ImapIntake(
         logger.LogInformation("IMAP mailbox {Name}: {User} at {Host}:{Port}, folder {Folder} ({Idle})",
             mailbox.Name, mailbox.User, mailbox.Host, mailbox.Port, mailbox.Folder,
             client.Capabilities.HasFlag(ImapCapabilities.Idle) ? "IDLE" : "polling");
-        return folder;
+        if (folder.PermanentFlags.HasFlag(MessageFlags.UserDefined) || folder.PermanentKeywords.Contains(TakenKeyword))
+        {
+            return new Mailbox(folder, null);
+        }
+        var parent = folder.ParentFolder ?? client.GetFolder(client.PersonalNamespaces[0]);
+        IMailFolder taken;
+        try
+        {
+            taken = await parent.GetSubfolderAsync(TakenFolderName, cancellationToken);
+        }
+        catch (FolderNotFoundException)
+        {
+            taken = await parent.CreateAsync(TakenFolderName, isMessageFolder: true, cancellationToken)
+                ?? throw new InvalidOperationException($"the server did not create the folder {TakenFolderName}");
+        }
+        logger.LogWarning("IMAP mailbox {Name} keeps no keywords of ours (PERMANENTFLAGS has no \\*): mail taken from {Folder} is moved to {Taken}",
+            mailbox.Name, mailbox.Folder, taken.FullName);
+        return new Mailbox(folder, taken);
     }
 
-    private async Task TakeAndWaitAsync(ImapClient client, IMailFolder folder, ImapMailboxOptions mailbox, CancellationToken stoppingToken)
+    private async Task TakeAndWaitAsync(ImapClient client, Mailbox opened, ImapMailboxOptions mailbox, CancellationToken stoppingToken)
     {
+        var folder = opened.Folder;
         var poll = TimeSpan.FromSeconds(Math.Max(1, mailbox.PollSeconds));
         var arrived = false;
         CancellationTokenSource? done = null;
@@ -92,7 +120,7 @@ public sealed class ImapIntake(
         while (true)
         {
             arrived = false;
-            await TakeAsync(folder, mailbox, stoppingToken);
+            await TakeAsync(opened, mailbox, stoppingToken);
             if (arrived)
             {
                 continue;
@@ -112,10 +140,11 @@ public sealed class ImapIntake(
         }
     }
 
-    private async Task TakeAsync(IMailFolder folder, ImapMailboxOptions mailbox, CancellationToken cancellationToken)
+    private async Task TakeAsync(Mailbox opened, ImapMailboxOptions mailbox, CancellationToken cancellationToken)
     {
+        var (folder, takenFolder) = opened;
         var source = $"imap:{mailbox.Name}";
-        var uids = await folder.SearchAsync(SearchQuery.NotFlagged, cancellationToken);
+        var uids = await folder.SearchAsync(takenFolder is null ? SearchQuery.NotKeyword(TakenKeyword) : SearchQuery.All, cancellationToken);
         if (uids.Count == 0)
         {
             return;
@@ -127,12 +156,12 @@ public sealed class ImapIntake(
         foreach (var summary in await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken))
         {
             // The same limit as SMTP's 552. There is no sender to refuse here: the mail stays in the mailbox, flagged
-            // so it is not fetched again, for the mailbox's owner to deal with.
+            // for the mailbox's owner to deal with, and marked taken so it is not fetched again.
             if (summary.Size > limit)
             {
-                logger.LogWarning("Mail {Uid} in IMAP mailbox {Name} is {Size} bytes, over the {Limit}-byte limit: left in the mailbox, flagged",
+                logger.LogWarning("Mail {Uid} in IMAP mailbox {Name} is {Size} bytes, over the {Limit}-byte limit: not stored, flagged",
                     summary.UniqueId, mailbox.Name, summary.Size, limit);
-                await folder.AddFlagsAsync(summary.UniqueId, MessageFlags.Flagged, silent: true, cancellationToken);
+                await MarkTakenAsync(opened, summary.UniqueId, MessageFlags.Flagged, cancellationToken);
                 tooLarge.Add(summary.UniqueId);
             }
         }
@@ -151,13 +180,25 @@ public sealed class ImapIntake(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Not flagged, so still ours: the next pass tries again.
+                // Not marked, so still ours: the next pass tries again.
                 logger.LogError("Could not store a mail of {Size} bytes from IMAP mailbox {Name}: {Error}", raw.Length, mailbox.Name, ex.GetType().Name);
                 return;
             }
             state.Received(source, clock.GetUtcNow().UtcDateTime);
-            await folder.AddFlagsAsync(uid, MessageFlags.Flagged | MessageFlags.Seen, silent: true, cancellationToken);
+            await MarkTakenAsync(opened, uid, MessageFlags.Seen, cancellationToken);
         }
+    }
+
+    // Adds the flags and our keyword, never taking away a person's flags; or, without keywords, moves the mail aside.
+    private static async Task MarkTakenAsync(Mailbox opened, UniqueId uid, MessageFlags flags, CancellationToken cancellationToken)
+    {
+        if (opened.TakenFolder is null)
+        {
+            await opened.Folder.StoreAsync(uid, new StoreFlagsRequest(StoreAction.Add, flags, [TakenKeyword]) { Silent = true }, cancellationToken);
+            return;
+        }
+        await opened.Folder.AddFlagsAsync(uid, flags, silent: true, cancellationToken);
+        await opened.Folder.MoveToAsync(uid, opened.TakenFolder, cancellationToken);
     }
 
     /// <summary>The To, Cc and Delivered-To addresses, lower-cased: IMAP has no envelope recipients.</summary>

@@ -83,6 +83,8 @@ public sealed class Outbox(
         // RFC 3834: an automatic mail says so, and the bounce address traces a delivery report back to this row.
         message.Headers.Add("Auto-Submitted", mail.AutoReply ? "auto-replied" : "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "All");
+        // What partner helpdesks look for to recognise mail they have already answered (and what our LoopGuard reads).
+        message.Headers.Add("X-Loop", options.SupportAddress);
         // Written raw: an address is not free text, and MimeKit would encode a long one as if it were.
         var returnPath = new Header(HeaderId.ReturnPath, "");
         returnPath.SetRawValue(Encoding.ASCII.GetBytes($" <{await tokens.BounceAddressAsync(id, domain)}>\r\n"));
