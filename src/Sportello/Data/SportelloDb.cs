@@ -31,6 +31,7 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<NotificationAddress> NotificationAddresses => Set<NotificationAddress>();
     public DbSet<AutoReplyRecord> AutoReplies => Set<AutoReplyRecord>();
+    public DbSet<Features.Mail.Inbound.Intake.MailTicketSlot> MailTicketSlots => Set<Features.Mail.Inbound.Intake.MailTicketSlot>();
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -100,6 +100,12 @@ public sealed class IntakeRulesTests
         var other = StoreInboundMail.DedupKey(Raw("", "Something else."));
 
         Assert.StartsWith("mid:<same@example.it>#", first, StringComparison.Ordinal);
+        // Our own Received line in front of the stored bytes is looked past, with or without a Message-ID.
+        var ours = "Received: from client ([192.0.2.25]) by sportello.test (Sportello) with ESMTP; Tue, 24 Nov 2026 13:30:00 +0000\r\n"u8.ToArray();
+        Assert.Equal(first, StoreInboundMail.DedupKey([.. ours, .. Raw("", "Hello.")], ours.Length));
+        var bare = System.Text.Encoding.ASCII.GetBytes("From: a@example.it\r\nSubject: No id\r\n\r\nHello.\r\n");
+        Assert.StartsWith("sha256:", StoreInboundMail.DedupKey(bare), StringComparison.Ordinal);
+        Assert.Equal(StoreInboundMail.DedupKey(bare), StoreInboundMail.DedupKey([.. ours, .. bare], ours.Length));
         Assert.Equal(first, relayed);
         Assert.NotEqual(first, other);
     }

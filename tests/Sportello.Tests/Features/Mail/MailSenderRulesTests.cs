@@ -19,6 +19,8 @@ public sealed class SenderRulesMailApp : MailApp
         ["Sportello:RateLimits:TicketCreation:PermitLimit"] = TicketsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Sportello:RateLimits:TicketCreation:WindowSeconds"] = "60",
         ["Sportello:Sla:OnCallEmail"] = "",
+        // Two intake workers race for the customer's last ticket, as two nodes would.
+        ["Sportello:Mail:Intake:Workers"] = "2",
     };
 }
 

@@ -512,6 +512,22 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("InboundMessages", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Mail.Inbound.Intake.MailTicketSlot", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CustomerId", "WindowStart", "Slot");
+
+                    b.ToTable("MailTicketSlots", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Mail.NotificationAddress", b =>
                 {
                     b.Property<Guid>("Id")

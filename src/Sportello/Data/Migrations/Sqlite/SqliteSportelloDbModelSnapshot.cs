@@ -501,6 +501,22 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("InboundMessages", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Mail.Inbound.Intake.MailTicketSlot", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WindowStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerId", "WindowStart", "Slot");
+
+                    b.ToTable("MailTicketSlots", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Mail.NotificationAddress", b =>
                 {
                     b.Property<Guid>("Id")

@@ -231,9 +231,7 @@ public sealed class SmtpListener(
 
         /// <summary>
         /// The message is copied out of SmtpServer's buffers once, into the array that is stored, our Received line in
-        /// front (a copy, then a concatenation, held a 30 MB mail three times). A message with a Message-ID is
-        /// recognised by it with or without our line; one without is handed over bare, so a resend still matches
-        /// it by content.
+        /// front (a copy, then a concatenation, held a 30 MB mail three times); the duplicate check looks past our line.
         /// </summary>
         private static Task<bool> StoreAsync(
             StoreInboundMail store, StoreInboundMail.Envelope envelope, byte[] trace, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
@@ -241,9 +239,7 @@ public sealed class SmtpListener(
             var stored = GC.AllocateUninitializedArray<byte>(checked(trace.Length + (int)buffer.Length));
             trace.CopyTo(stored, 0);
             buffer.CopyTo(stored.AsSpan(trace.Length));
-            return StoreInboundMail.DedupKey(stored).StartsWith("mid:", StringComparison.Ordinal)
-                ? store.StoreAsync(envelope, stored, null, cancellationToken)
-                : store.StoreAsync(envelope, stored[trace.Length..], trace, cancellationToken);
+            return store.StoreAsync(envelope, stored, trace.Length, cancellationToken);
         }
     }
 }

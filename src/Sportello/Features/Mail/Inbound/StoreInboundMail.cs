@@ -16,15 +16,12 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
 
     /// <summary>
     /// True when stored now, false when the same message was already stored. Throws when the database fails.
-    /// <paramref name="trace"/> (our Received line) goes before the message; the duplicate check looks past it.
+    /// <paramref name="raw"/> is stored as it is, never copied; its first <paramref name="traceLength"/> bytes are our
+    /// own Received line, which the duplicate check looks past.
     /// </summary>
-    public async Task<bool> StoreAsync(Envelope envelope, byte[] raw, byte[]? trace = null, CancellationToken cancellationToken = default)
+    public async Task<bool> StoreAsync(Envelope envelope, byte[] raw, int traceLength = 0, CancellationToken cancellationToken = default)
     {
-        var key = DedupKey(raw);
-        if (trace is { Length: > 0 })
-        {
-            raw = [.. trace, .. raw];
-        }
+        var key = DedupKey(raw, traceLength);
         var message = new InboundMessage
         {
             Id = Guid.CreateVersion7(),
@@ -61,24 +58,24 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
     /// bytes. A resend of the same mail (with other trace headers) is one mail; a different mail that reuses a
     /// Message-ID, by accident or on purpose, is another and is never dropped after its 250.
     /// </summary>
-    public static string DedupKey(byte[] raw)
+    public static string DedupKey(byte[] raw, int offset = 0)
     {
         try
         {
-            using var stream = new MemoryStream(raw, writable: false);
+            using var stream = new MemoryStream(raw, offset, raw.Length - offset, writable: false);
             var parser = new MimeParser(ParserOptions.Default, stream, MimeFormat.Entity);
             var headers = parser.ParseHeaders();
             var id = headers[HeaderId.MessageId];
             if (!string.IsNullOrWhiteSpace(id) && id.Length < 900)
             {
-                return $"mid:{id.Trim()}#{ContentHash(headers, raw.AsSpan((int)Math.Min(parser.Position, raw.Length)))}";
+                return $"mid:{id.Trim()}#{ContentHash(headers, raw.AsSpan((int)Math.Min(offset + parser.Position, raw.Length)))}";
             }
         }
         catch (FormatException)
         {
             // No readable headers: the bytes are the identity.
         }
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw));
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(raw.AsSpan(offset)));
     }
 
     private static string ContentHash(HeaderList headers, ReadOnlySpan<byte> body)

@@ -1,11 +1,12 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace Sportello.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class MessageTrust : Migration
+    public partial class MailTrust : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -17,6 +18,19 @@ namespace Sportello.Data.Migrations.Postgres
                 maxLength: 12,
                 nullable: false,
                 defaultValue: "verified");
+
+            migrationBuilder.CreateTable(
+                name: "MailTicketSlots",
+                columns: table => new
+                {
+                    CustomerId = table.Column<Guid>(type: "uuid", nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Slot = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MailTicketSlots", x => new { x.CustomerId, x.WindowStart, x.Slot });
+                });
 
             // Mail stored before: automatic notes earned nothing, the customer's mail was as trusted as its ticket.
             migrationBuilder.Sql("""
@@ -30,6 +44,9 @@ namespace Sportello.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "MailTicketSlots");
+
             migrationBuilder.DropColumn(
                 name: "Trust",
                 table: "TicketMessages");
