@@ -45,8 +45,18 @@ internal sealed partial class BadRequestProblems : IExceptionHandler
             }
             return new() { [field] = [field == "body" ? "The body is not valid JSON." : $"{field} has the wrong type or format."] };
         }
+        // A query, route or header value that does not fit its parameter: name the parameter, not the body.
+        if (BadParameter().Match(bad.Message) is { Success: true } parameter)
+        {
+            var name = parameter.Groups["name"].Value;
+            return new() { [name] = [parameter.Groups["missing"].Success ? $"{name} is required." : $"{name} has the wrong type or format."] };
+        }
         return new() { ["body"] = ["A JSON body is required."] };
     }
+
+    // Minimal APIs' words: 'Failed to bind parameter "int? limit" from "abc".', 'Required parameter "string q" was not provided…'.
+    [GeneratedRegex("^(?:Failed to bind parameter|(?<missing>Required parameter)) \"(?:[^\"]*[ ?])?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial Regex BadParameter();
 
     // "$.ipAddresses[1]" → "ipAddresses[1]"; "$" → "body".
     private static string FieldOf(string? path)

@@ -41,17 +41,7 @@ public sealed class SlaModel(SportelloDb db, TimeProvider clock) : PageModel
         // The period is whole days in the admin's own zone.
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(User.TimeZone()) ?? DateTimeZone.Utc;
         var now = clock.GetUtcNow().UtcDateTime;
-        var today = Instant.FromDateTimeUtc(now).InZone(zone).Date;
-        if (To == default)
-        {
-            To = today.ToDateOnly();
-        }
-        if (From == default || From > To)
-        {
-            From = To.AddDays(-29);
-        }
-        var start = LocalDate.FromDateOnly(From).AtStartOfDayInZone(zone).ToDateTimeUtc();
-        var end = LocalDate.FromDateOnly(To).PlusDays(1).AtStartOfDayInZone(zone).ToDateTimeUtc();
+        (From, To, var start, var end) = SlaPeriod.Days(From, To, zone, now);
         Policies = await SlaApi.PoliciesAsync(db, HttpContext.RequestAborted);
         Report = await SlaReport.ReadAsync(db, start, end, now, HttpContext.RequestAborted);
     }

@@ -72,11 +72,10 @@ public static class SlaApi
         SportelloDb db, TimeProvider clock, DateTime? from, DateTime? to, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var end = (to ?? now).ToUniversalTime();
-        var start = (from ?? end.AddDays(-30)).ToUniversalTime();
-        if (start >= end)
+        var errors = new ValidationErrors();
+        if (SlaPeriod.Resolve(from, to, now, errors) is not var (start, end))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from must be before to."] });
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
         return TypedResults.Ok(await SlaReport.ReadAsync(db, start, end, now, cancellationToken));
     }

@@ -34,6 +34,8 @@ public static class ProblemStart
         OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFo<G>"),
     ];
 
+    private static readonly Instant EarliestStart = Instant.FromUtc(1970, 1, 1, 0, 0);
+
     private static readonly OffsetPattern ShowOffset = OffsetPattern.CreateWithInvariantCulture("+HH':'mm");
     private static readonly LocalDateTimePattern ShowLocal = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm");
 
@@ -95,6 +97,11 @@ public static class ProblemStart
         {
             return Result.Invalid("problemStartedAt",
                 "problemStartedAt must be a local date and time such as 2026-11-24T14:30 (or with an offset, 2026-11-24T14:30+01:00).");
+        }
+        // Before computers kept logs there was no server to fail (and DateTime ends at year 1).
+        if (instant < EarliestStart)
+        {
+            return Result.Invalid("problemStartedAt", "problemStartedAt is too far in the past.");
         }
         // A little tolerance for clocks that run slightly ahead.
         if (instant > now + Duration.FromMinutes(2))

@@ -66,13 +66,21 @@ public sealed class SignInModel(PasswordSignIn passwordSignIn, SignInManager<Use
 /// <summary>Where a user lands after signing in: the return address when it is local, else their role's home.</summary>
 public static class Home
 {
+    /// <summary>
+    /// Where to go after signing in or switching language: <paramref name="returnUrl"/> when it is a path on this site,
+    /// else the user's home. Another site, a scheme, a backslash, control or non-ASCII characters (which no Location
+    /// header may carry) are ignored, never an error.
+    /// </summary>
     public static string For(ClaimsPrincipal user, string? returnUrl)
     {
-        if (!string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal))
+        if (IsSafeLocal(returnUrl))
         {
-            return returnUrl;
+            return returnUrl!;
         }
-        return user.IsInRole(Roles.Customer) ? "/" : user.IsInRole(Roles.Admin) ? "/admin" : user.IsInRole(Roles.Agent) ? "/desk" : "/account";
+        return user.Identity?.IsAuthenticated != true || user.IsInRole(Roles.Customer) ? "/" : user.IsInRole(Roles.Admin) ? "/admin" : user.IsInRole(Roles.Agent) ? "/desk" : "/account";
     }
+
+    public static bool IsSafeLocal(string? url) =>
+        url is { Length: > 0 and <= 2000 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal)
+        && url.All(c => c is > ' ' and < '\u007f' and not '\\');
 }
