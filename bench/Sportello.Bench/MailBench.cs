@@ -61,6 +61,9 @@ internal static class MailBench
         await using (var host = await BenchHost.StartAsync(provider, new Dictionary<string, string>
         {
             ["Sportello:Mail:SmtpListen"] = $"127.0.0.1:{smtpPort}",
+            // Every load client comes from 127.0.0.1: the per-IP session cap (10) is for the internet, not for this driver.
+            ["Sportello:Mail:MaxSessions"] = "1000",
+            ["Sportello:Mail:MaxSessionsPerIp"] = "1000",
             ["Sportello:Mail:Outbound:Host"] = "127.0.0.1",
             ["Sportello:Mail:Outbound:Port"] = relay.Port.ToString(CultureInfo.InvariantCulture),
             ["Sportello:Mail:Outbound:Tls"] = "none",

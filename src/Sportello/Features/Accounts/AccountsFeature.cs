@@ -72,6 +72,7 @@ public static class AccountsFeature
             .AddPolicy(Policies.Agent, p => p.RequireRole(Roles.Agent, Roles.Admin))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         builder.Services.AddScoped<ApiTokens>();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<DeskAccess>();
         builder.Services.AddScoped<TwoFactor>();
         builder.Services.AddScoped<PasswordSignIn>();

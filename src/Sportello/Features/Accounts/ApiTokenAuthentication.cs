@@ -55,14 +55,16 @@ internal sealed class ApiTokenAuthentication(
             await db.ApiTokens.Where(t => t.Id == token.Id)
                 .ExecuteUpdateAsync(t => t.SetProperty(x => x.LastUsedAt, now.UtcDateTime), Context.RequestAborted);
         }
-        // One query for the roles; the rest of the principal comes from the row already read.
-        var roles = await db.UserRoles.Where(ur => ur.UserId == user.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
+        // One query for the roles and an agent's departments; the rest of the principal comes from the row already read.
+        var access = await db.UserRoles.Where(ur => ur.UserId == user.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => "role:" + r.Name)
+            .Concat(db.AgentDepartments.Where(d => d.UserId == user.Id).Select(d => "department:" + d.Department))
             .ToListAsync(Context.RequestAborted);
         var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName ?? ""));
-        identity.AddClaims(roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        identity.AddClaims(access.Where(a => a.StartsWith("role:", StringComparison.Ordinal)).Select(r => new Claim(ClaimTypes.Role, r["role:".Length..])));
         SportelloClaims.AddProfile(identity, user);
+        SportelloClaims.AddDepartments(identity, access.Where(a => a.StartsWith("department:", StringComparison.Ordinal)).Select(d => d["department:".Length..]));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

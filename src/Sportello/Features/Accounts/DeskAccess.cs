@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Tickets;
@@ -21,7 +22,7 @@ public sealed record DeskScope(Guid UserId, bool IsAdmin, IReadOnlyList<string> 
 /// The one definition of "agent": a user in the agent role, working the departments listed for them; admins act
 /// everywhere. Access checks, mail replies by agents, assignment, merge and the Desk's lists all ask here.
 /// </summary>
-public sealed class DeskAccess(SportelloDb db)
+public sealed class DeskAccess(SportelloDb db, IHttpContextAccessor? http = null)
 {
     private static readonly Guid AgentRole = Guid.Parse(Roles.AgentRoleId);
     private static readonly Guid AdminRole = Guid.Parse(Roles.AdminRoleId);
@@ -40,6 +41,14 @@ public sealed class DeskAccess(SportelloDb db)
         if (scopes.TryGetValue(userId, out var known))
         {
             return known;
+        }
+        // The signed-in principal carries its roles and departments (checked at sign-in, or per request for tokens).
+        if (http?.HttpContext?.User is { Identity.IsAuthenticated: true } principal && principal.HasClaim(c => c.Type == SportelloClaims.DepartmentsKnown)
+            && principal.FindFirstValue(ClaimTypes.NameIdentifier) == userId.ToString())
+        {
+            return scopes[userId] = principal.IsInRole(Roles.Admin) ? new DeskScope(userId, true, Departments.All)
+                : principal.IsInRole(Roles.Agent) ? new DeskScope(userId, false, principal.FindAll(SportelloClaims.Department).Select(c => c.Value).ToList())
+                : DeskScope.Nobody;
         }
         var roles = await db.UserRoles.Where(r => r.UserId == userId).Select(r => r.RoleId).ToListAsync(cancellationToken);
         var scope = roles.Contains(AdminRole) ? new DeskScope(userId, true, Departments.All)

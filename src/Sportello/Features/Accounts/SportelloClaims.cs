@@ -1,22 +1,37 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Sportello.Features.Accounts;
 
-/// <summary>Adds the display name and language to the principal, so pages need no lookup.</summary>
-internal sealed class SportelloClaims(UserManager<User> users, RoleManager<Role> roles, IOptions<IdentityOptions> options)
+/// <summary>
+/// Adds the display name, language and an agent's departments to the principal, so pages and the Desk's access
+/// checks need no lookup.
+/// </summary>
+internal sealed class SportelloClaims(UserManager<User> users, RoleManager<Role> roles, IOptions<IdentityOptions> options, Data.SportelloDb db)
     : UserClaimsPrincipalFactory<User, Role>(users, roles, options)
 {
     public const string DisplayName = "sportello:name";
     public const string Language = "sportello:lang";
     public const string TimeZone = "sportello:tz";
+    /// <summary>One claim per department the agent works.</summary>
+    public const string Department = "sportello:department";
+    /// <summary>Present when the principal carries the departments (older sessions do not: they are looked up).</summary>
+    public const string DepartmentsKnown = "sportello:departments";
 
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(User user)
     {
         var identity = await base.GenerateClaimsAsync(user);
         AddProfile(identity, user);
+        AddDepartments(identity, await db.AgentDepartments.Where(d => d.UserId == user.Id).Select(d => d.Department).ToListAsync());
         return identity;
+    }
+
+    public static void AddDepartments(ClaimsIdentity identity, IEnumerable<string> departments)
+    {
+        identity.AddClaim(new Claim(DepartmentsKnown, "1"));
+        identity.AddClaims(departments.Select(d => new Claim(Department, d)));
     }
 
     public static void AddProfile(ClaimsIdentity identity, User user)

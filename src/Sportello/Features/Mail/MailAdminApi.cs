@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Web;
 
 namespace Sportello.Features.Mail;
 
@@ -56,9 +57,40 @@ public static class MailAdminApi
         SportelloDb db, MailPipelineState state, IOptions<MailOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
         TypedResults.Ok(await MailPipelineSummary.ReadAsync(db, state, options.Value, clock.GetUtcNow().UtcDateTime, cancellationToken));
 
-    private static async Task<Ok<List<InboundView>>> InboundAsync(SportelloDb db, string? state, int? take, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await Inbound(db, state).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(cancellationToken));
+    // Newest first. `limit` and `cursor` page like every list (ids are time-ordered); the older `take` (at most 500,
+    // no cursor) still works when neither is given.
+    private static async Task<Results<Ok<List<InboundView>>, ValidationProblem>> InboundAsync(
+        HttpContext http, SportelloDb db, string? state, int? take, int? limit, string? cursor)
+    {
+        if (limit is null && cursor is null)
+        {
+            return TypedResults.Ok(await Inbound(db, state).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(http.RequestAborted));
+        }
+        var errors = new ValidationErrors();
+        if (!Page.TryRead(limit, cursor, errors, out var page))
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var rows = await Inbound(db, state).Where(m => page.After == null || m.Id < page.After).OrderByDescending(m => m.Id)
+            .Take(page.Limit + 1).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(page.Finish(http, rows, m => m.Id));
+    }
 
-    private static async Task<Ok<List<OutboxView>>> OutboxAsync(SportelloDb db, string? state, int? take, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await Outgoing(db.OutboxMessages.Where(m => state == null || m.State == state)).Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(cancellationToken));
+    private static async Task<Results<Ok<List<OutboxView>>, ValidationProblem>> OutboxAsync(
+        HttpContext http, SportelloDb db, string? state, int? take, int? limit, string? cursor)
+    {
+        var mail = Outgoing(db.OutboxMessages.Where(m => state == null || m.State == state));
+        if (limit is null && cursor is null)
+        {
+            return TypedResults.Ok(await mail.Take(Math.Clamp(take ?? 100, 1, 500)).ToListAsync(http.RequestAborted));
+        }
+        var errors = new ValidationErrors();
+        if (!Page.TryRead(limit, cursor, errors, out var page))
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var rows = await mail.Where(m => page.After == null || m.Id < page.After).OrderByDescending(m => m.Id)
+            .Take(page.Limit + 1).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(page.Finish(http, rows, m => m.Id));
+    }
 }

@@ -40,14 +40,21 @@ public sealed record MailPipelineSummary(
     /// <summary>Everything the admin page warns about.</summary>
     public string? Problem(DateTime now) => NotReady() ?? Stall(now);
 
+    /// <summary>
+    /// Reads the pipeline's state. <paramref name="light"/> (the public <c>/health/mail</c>, which anyone may call
+    /// often) leaves out what only the admin page shows: the per-source history and a fresh look at the certificate files.
+    /// </summary>
     public static async Task<MailPipelineSummary> ReadAsync(
-        SportelloDb db, MailPipelineState state, MailOptions options, DateTime now, CancellationToken cancellationToken)
+        SportelloDb db, MailPipelineState state, MailOptions options, DateTime now, CancellationToken cancellationToken, bool light = false)
     {
-        state.RefreshCertificate?.Invoke();
+        if (!light)
+        {
+            state.RefreshCertificate?.Invoke();
+        }
         var waiting = db.InboundMessages.Where(m => m.State == InboundStates.Received);
         var oldestWaiting = await waiting.OrderBy(m => m.ReceivedAt).Select(m => (DateTime?)m.ReceivedAt).FirstOrDefaultAsync(cancellationToken);
         var due = db.OutboxMessages.Where(m => m.State == OutboxStates.Pending && m.NextAttemptAt <= now);
-        var lastReceived = await db.InboundMessages.GroupBy(m => m.Source)
+        var lastReceived = light ? [] : await db.InboundMessages.GroupBy(m => m.Source)
             .Select(g => new { Source = g.Key, Last = g.Max(m => m.ReceivedAt) }).ToDictionaryAsync(g => g.Source, g => g.Last, cancellationToken);
         var lag = await db.InboundMessages.Where(m => m.ProcessedAt != null).OrderByDescending(m => m.ProcessedAt)
             .Select(m => new { m.ReceivedAt, m.ProcessedAt }).FirstOrDefaultAsync(cancellationToken);
@@ -92,16 +99,17 @@ public sealed record MailHealthReport(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Problem,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTime? RelayDownSince)
 {
+    // The relay's own words stay on the admin page: this answer is public.
     public static MailHealthReport From(MailPipelineSummary summary, DateTime now) => new(
         summary.InboundWaiting, summary.OldestWaitingAt, summary.OutboxDue, summary.OldestDueAt, summary.SmtpTls.Certificate?.NotAfter,
-        summary.Stall(now), summary.Relay?.Since);
+        (summary with { Relay = null }).Stall(now), summary.Relay?.Since);
 
     /// <summary>200 while mail moves, 503 with the same body when it stalls; readiness is not affected either way.</summary>
     public static async Task<Results<Ok<MailHealthReport>, JsonHttpResult<MailHealthReport>>> GetAsync(
         SportelloDb db, MailPipelineState state, IOptions<MailOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var summary = await MailPipelineSummary.ReadAsync(db, state, options.Value, now, cancellationToken);
+        var summary = await MailPipelineSummary.ReadAsync(db, state, options.Value, now, cancellationToken, light: true);
         var report = From(summary, now);
         return report.Problem is null ? TypedResults.Ok(report) : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }

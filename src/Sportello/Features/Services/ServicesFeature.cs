@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Web;
 
 namespace Sportello.Features.Services;
 
@@ -26,16 +27,32 @@ public static class ServicesFeature
         db.Services.Include(s => s.Addresses).Where(s => s.CustomerId == customerId)
             .OrderBy(s => s.Name).ThenBy(s => s.OrderNumber).AsNoTracking().ToListAsync(cancellationToken);
 
-    private static async Task<Ok<List<ServiceResponse>>> ListOwnAsync(HttpContext http, SportelloDb db) =>
-        TypedResults.Ok((await OfCustomerAsync(db, http.User.UserId(), http.RequestAborted)).Select(ServiceResponse.From).ToList());
+    private static Task<Results<Ok<List<ServiceResponse>>, ValidationProblem, NotFound>> ListOwnAsync(
+        HttpContext http, SportelloDb db, int? limit, string? cursor) => PageAsync(http, db, http.User.UserId(), limit, cursor);
 
-    private static async Task<Results<Ok<List<ServiceResponse>>, NotFound>> ListOfCustomerAsync(Guid customerId, SportelloDb db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<ServiceResponse>>, ValidationProblem, NotFound>> ListOfCustomerAsync(
+        Guid customerId, HttpContext http, SportelloDb db, int? limit, string? cursor)
     {
-        if (!await AccountsApi.CustomersQuery(db).AnyAsync(u => u.Id == customerId, cancellationToken))
+        if (!await AccountsApi.CustomersQuery(db).AnyAsync(u => u.Id == customerId, http.RequestAborted))
         {
             return TypedResults.NotFound();
         }
-        return TypedResults.Ok((await OfCustomerAsync(db, customerId, cancellationToken)).Select(ServiceResponse.From).ToList());
+        return await PageAsync(http, db, customerId, limit, cursor);
+    }
+
+    // Services in the order they were added (ids are time-ordered), a page at a time like every list.
+    private static async Task<Results<Ok<List<ServiceResponse>>, ValidationProblem, NotFound>> PageAsync(
+        HttpContext http, SportelloDb db, Guid customerId, int? limit, string? cursor)
+    {
+        var errors = new ValidationErrors();
+        if (!Page.TryRead(limit, cursor, errors, out var page))
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        var rows = await db.Services.Include(s => s.Addresses).AsNoTracking()
+            .Where(s => s.CustomerId == customerId && (page.After == null || s.Id > page.After))
+            .OrderBy(s => s.Id).Take(page.Limit + 1).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(page.Finish(http, rows.Select(ServiceResponse.From).ToList(), s => s.Id));
     }
 
     private static async Task<Results<Created<ServiceResponse>, ValidationProblem, NotFound>> AddAsync(

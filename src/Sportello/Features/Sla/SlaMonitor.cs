@@ -52,9 +52,7 @@ public sealed class SlaMonitor(
     // A breach is mailed to the department's agents and the on-call contact, in the mark's transaction.
     private static async Task<List<User>> EscalationRecipientsAsync(SportelloDb db, Ticket ticket, User? onCall, CancellationToken cancellationToken)
     {
-        var agents = await db.Users.AsNoTracking()
-            .Where(u => db.AgentDepartments.Any(d => d.UserId == u.Id && d.Department == ticket.Department))
-            .ToListAsync(cancellationToken);
+        var agents = await new DeskAccess(db).AgentsOf(ticket.Department).AsNoTracking().ToListAsync(cancellationToken);
         if (onCall is not null && agents.All(a => a.Id != onCall.Id))
         {
             agents.Add(onCall);

@@ -85,6 +85,11 @@ public sealed class ChangeTicket(SportelloDb db, TimeProvider clock, TicketSigna
         var now = clock.GetUtcNow().UtcDateTime;
         var before = ticket.Department;
         ticket.Department = department;
+        // An assignee who does not work the new department could no longer see it: it waits for someone there.
+        if (ticket.AssigneeId is { } assignee && !await access.AgentsOf(department).AnyAsync(u => u.Id == assignee, cancellationToken))
+        {
+            ticket.AssigneeId = null;
+        }
         // Moved out of the mover's departments, it leaves their view; its old department hears that it left.
         return await SaveAsync(ticket, agent, TicketEventKinds.DepartmentChanged, $"{before} → {department}", now, cancellationToken, formerDepartment: before);
     }

@@ -117,7 +117,8 @@ public static class TicketsApi
         {
             return await http.Request.ReadFormAsync(http.RequestAborted);
         }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
+        // Too large stays 413 (BadRequestProblems answers it); everything else malformed is a 400 about files.
+        catch (Exception ex) when (ex is InvalidDataException || (ex is BadHttpRequestException bad && bad.StatusCode != StatusCodes.Status413PayloadTooLarge))
         {
             return null;
         }

@@ -21,7 +21,8 @@ public sealed class TicketsHub(SportelloDb db, DeskAccess access) : Hub
     public static string Department(string department) => $"desk:{department}";
     public static string User(Guid id) => $"user:{id:N}";
     public static string Customer(Guid id) => $"customer:{id:N}";
-    public static string TicketForAgents(Guid id) => $"ticket:{id:N}:desk";
+    /// <summary>The agents on a ticket's page, per department: once the ticket moves, the old department hears nothing of it.</summary>
+    public static string TicketForAgents(Guid id, string department) => $"ticket:{id:N}:desk:{department}";
 
     public override async Task OnConnectedAsync()
     {
@@ -48,11 +49,11 @@ public sealed class TicketsHub(SportelloDb db, DeskAccess access) : Hub
         var user = Context.User!;
         if (IsAgent(user))
         {
-            if (await access.TicketAsync(user.UserId(), ticketId) is null)
+            if (await access.TicketAsync(user.UserId(), ticketId) is not { } ticket)
             {
                 return false;
             }
-            await Groups.AddToGroupAsync(Context.ConnectionId, TicketForAgents(ticketId));
+            await Groups.AddToGroupAsync(Context.ConnectionId, TicketForAgents(ticketId, ticket.Department));
             return true;
         }
         // Customers hear of their own tickets through their own group already; this only confirms access.
@@ -63,11 +64,11 @@ public sealed class TicketsHub(SportelloDb db, DeskAccess access) : Hub
     /// <summary>An agent is typing a reply: the other agents on the ticket get a collision warning.</summary>
     public async Task Replying(Guid ticketId)
     {
-        if (!IsAgent(Context.User!) || await access.TicketAsync(Context.User!.UserId(), ticketId) is null)
+        if (!IsAgent(Context.User!) || await access.TicketAsync(Context.User!.UserId(), ticketId) is not { } ticket)
         {
             return;
         }
-        await Clients.OthersInGroup(TicketForAgents(ticketId)).SendAsync("agentReplying", new
+        await Clients.OthersInGroup(TicketForAgents(ticketId, ticket.Department)).SendAsync("agentReplying", new
         {
             ticketId,
             agentId = Context.User!.UserId(),

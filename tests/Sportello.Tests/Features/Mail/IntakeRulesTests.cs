@@ -90,6 +90,17 @@ public sealed class IntakeRulesTests
     }
 
     [Fact]
+    public void MailText_AReadablePart_WinsOverABrokenAlternative()
+    {
+        var raw = "From: a@example.it\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe site is down since 10:00.\r\n"
+            + "--b\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n<<<not base64!!>>>\r\n--b--\r\n";
+        var message = MimeMessage.Load(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(raw)));
+
+        Assert.Equal("The site is down since 10:00.", MailText.Read(message).Body);
+    }
+
+    [Fact]
     public void DedupKey_IsTheSameForAResendWithOtherTraceHeaders_AndDiffersForOtherContent()
     {
         static byte[] Raw(string trace, string body) => System.Text.Encoding.ASCII.GetBytes(

@@ -114,6 +114,8 @@ public sealed class RelayLoginTests(LoginRelayApp app) : IClassFixture<LoginRela
         var admin = await app.AdminAsync();
         var outbox = await admin.OutboxAsync();
         Assert.All(outbox, m => Assert.Equal("pending", m.GetProperty("state").GetString()));
+        // A relay that is down costs the mail no attempt, so a long outage never gives it up.
+        Assert.All(outbox, m => Assert.Equal(0, m.GetProperty("attempts").GetInt32()));
         Assert.Contains(outbox, m => m.GetProperty("lastError").GetString() is { } error && error.Contains("refused our login", StringComparison.Ordinal));
         Assert.Empty(app.Sink.Received);
         var page = await (await app.SignInWebAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword)).GetPageAsync("/admin/mail");

@@ -25,6 +25,33 @@ public sealed class ServicesApiTests(SportelloApp app) : IClassFixture<Sportello
         Assert.Equal("Milan MIL1", only.GetProperty("location").GetString());
     }
 
+    [Fact]
+    public async Task ServiceLists_ComeAPageAtATime_WithLimitAndCursor()
+    {
+        var admin = await app.AdminAsync();
+        var (email, _, _) = Unique.Customer($"pages{Unique.Next()}");
+        var id = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
+        var services = Enumerable.Range(0, 3).Select(_ => Unique.Customer("o")).ToList();
+        foreach (var (_, order, ip) in services)
+        {
+            await admin.AddServiceAsync(id, order, ip);
+        }
+        var orders = services.Select(s => s.OrderNumber).ToList();
+        var customer = await app.SignInAsync(email, "customer-password-1");
+
+        var first = await customer.GetAsync("/api/v1/services?limit=2");
+        var firstPage = await first.JsonAsync(HttpStatusCode.OK);
+        var next = first.Headers.GetValues("Link").Single();
+        var url = next[(next.IndexOf('<', StringComparison.Ordinal) + 1)..next.IndexOf('>', StringComparison.Ordinal)];
+        var second = await (await customer.GetAsync(url)).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(2, firstPage.GetArrayLength());
+        Assert.Equal(orders, firstPage.EnumerateArray().Concat(second.EnumerateArray()).Select(s => s.GetProperty("orderNumber").GetString()));
+        await (await customer.GetAsync("/api/v1/services?limit=201")).AssertNamesFieldAsync("limit");
+        var admins = await (await admin.GetAsync($"/api/v1/admin/customers/{id}/services?limit=1")).JsonAsync(HttpStatusCode.OK);
+        Assert.Single(admins.EnumerateArray());
+    }
+
     [Theory]
     [InlineData("1.2.3", "ipAddresses[0]")]
     [InlineData("256.1.1.1", "ipAddresses[0]")]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -177,11 +178,15 @@ public sealed class DepartmentBoundaryTests(SportelloApp app) : IClassFixture<Sp
     public async Task MovingATicket_ToAnotherDepartment_TakesItOutOfTheMoversView()
     {
         var world = await WorldAsync();
+        var me = (await (await world.Technical.GetAsync("/api/v1/me")).JsonAsync(HttpStatusCode.OK)).GetProperty("id").GetString();
+        (await world.Technical.PostJsonAsync($"/api/v1/desk/tickets/{world.TicketId}/assignee", new { assigneeId = me })).EnsureSuccessStatusCode();
 
         var moved = await (await world.Technical.PostJsonAsync($"/api/v1/desk/tickets/{world.TicketId}/department", new { department = "financial" }))
             .JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal("financial", moved.GetProperty("department").GetString());
+        // Its assignee no longer sees it: it waits, unassigned, for the new department.
+        Assert.Equal(JsonValueKind.Null, moved.GetProperty("assigneeId").ValueKind);
         Assert.Equal(HttpStatusCode.NotFound, (await world.Technical.GetAsync($"/api/v1/desk/tickets/{world.TicketId}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await world.Financial.GetAsync($"/api/v1/desk/tickets/{world.TicketId}")).StatusCode);
     }

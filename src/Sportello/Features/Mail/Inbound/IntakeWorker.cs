@@ -139,7 +139,8 @@ public sealed class IntakeWorker(
         {
             if (ticket is not null && change is not null)
             {
-                signals.Changed(ticket, change);
+                // An internal note (automatic mail on a thread) is the agents' business alone.
+                signals.Changed(ticket, change, customerMaySee: change != TicketEventKinds.NoteAdded);
             }
         }
     }

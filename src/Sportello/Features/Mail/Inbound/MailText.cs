@@ -28,18 +28,21 @@ public static partial class MailText
     // came, a wrapped message by its own text, and a multipart with no usable boundary by what it holds.
     private static string? BodyText(MimeMessage message, int depth)
     {
-        if (message.BodyParts.OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment && BrokenBase64(p)) is { } broken)
-        {
-            return PlainText(RawText(broken));
-        }
-        var text = message.TextBody;
-        if (string.IsNullOrWhiteSpace(text) && message.HtmlBody is { } html)
+        var texts = message.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment).ToList();
+        var broken = texts.FirstOrDefault(BrokenBase64);
+        // A readable part wins over a broken one (a broken HTML alternative beside a good plain text, say).
+        var text = broken is null ? message.TextBody : texts.FirstOrDefault(p => p.IsPlain && !BrokenBase64(p))?.Text;
+        if (string.IsNullOrWhiteSpace(text) && (broken is null ? message.HtmlBody : texts.FirstOrDefault(p => p.IsHtml && !BrokenBase64(p))?.Text) is { } html)
         {
             text = HtmlToText(html);
         }
         if (!string.IsNullOrWhiteSpace(text))
         {
             return text;
+        }
+        if (broken is not null)
+        {
+            return PlainText(RawText(broken));
         }
         if (depth < 3 && message.BodyParts.OfType<MessagePart>().FirstOrDefault() is { Message: { } inner })
         {

@@ -22,6 +22,14 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
     public async Task<bool> StoreAsync(Envelope envelope, byte[] raw, int traceLength = 0, CancellationToken cancellationToken = default)
     {
         var key = DedupKey(raw, traceLength);
+        // Mail fetched by IMAP before the dedup key carried a content hash was stored as "mid:<id>": an upgrade that
+        // finds it in the mailbox again (taken was \Flagged then, a keyword now) must not make it a second ticket.
+        if (envelope.Source.StartsWith("imap:", StringComparison.Ordinal) && key.StartsWith("mid:", StringComparison.Ordinal)
+            && key[..key.LastIndexOf('#')] is var legacy
+            && await db.InboundMessages.AsNoTracking().AnyAsync(m => m.DedupKey == legacy, cancellationToken))
+        {
+            return false;
+        }
         var message = new InboundMessage
         {
             Id = Guid.CreateVersion7(),

@@ -157,10 +157,21 @@ public sealed class OutboxWorker(
             GiveUp(mail, $"{(int)ex.StatusCode} {ex.Message}");
             return true;
         }
+        catch (Exception ex) when (relay is not null && (ex is RelayDownException || !relay.IsConnected)
+            && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+        {
+            // The relay is down for us (unreachable, refusing at the greeting, EHLO or STARTTLS, refusing our login, or
+            // gone mid-send): nothing was said about this mail, so it costs no attempt and is never given up for it.
+            mail.Attempts--;
+            mail.LastError = Trim($"Relay down: {ex.Message}");
+            mail.NextAttemptAt = now + Backoff(1);
+            logger.LogWarning("Mail {MessageId} waits: the relay is down ({Error})", mail.MessageId, ex.Message);
+            return false;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Down, busy, refusing for now, or misconfigured (no STARTTLS, no AUTH): try again later, less and less
-            // often, and show the error to admins; after the last attempt the mail is given up.
+            // Busy, refusing for now, or misconfigured: try again later, less and less often, and show the error to
+            // admins; after the last attempt the mail is given up.
             if (mail.Attempts >= options.Outbound.MaxAttempts)
             {
                 GiveUp(mail, ex.Message);
@@ -172,7 +183,7 @@ public sealed class OutboxWorker(
                 logger.LogWarning("Mail {MessageId} not delivered (attempt {Attempt}): {Error}; next try at {Next:O}",
                     mail.MessageId, mail.Attempts, ex.Message, mail.NextAttemptAt);
             }
-            return relay is null || (relay.IsConnected && ex is not RelayLoginException);
+            return true;
         }
     }
 
@@ -212,7 +223,16 @@ public sealed class OutboxWorker(
                 "tls" => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.StartTlsWhenAvailable,
             };
-            await relay.ConnectAsync(outbound.Host!, outbound.Port, security, cancellationToken);
+            try
+            {
+                await relay.ConnectAsync(outbound.Host!, outbound.Port, security, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Unreachable, or a refusal at the greeting, EHLO or STARTTLS: about us, not about this mail.
+                await DropAsync(relay, cancellationToken);
+                throw new RelayDownException($"The relay could not be reached: {ex.Message}", ex);
+            }
             if (!string.IsNullOrEmpty(outbound.User))
             {
                 await LogInAsync(relay, outbound, cancellationToken);
@@ -236,17 +256,22 @@ public sealed class OutboxWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            try
-            {
-                await relay.DisconnectAsync(quit: relay.IsConnected, cancellationToken);
-            }
-            catch (Exception quit) when (quit is IOException or SmtpProtocolException or SmtpCommandException or System.Net.Sockets.SocketException)
-            {
-                // Going anyway.
-            }
-            throw new RelayLoginException($"The relay refused our login: {ex.Message}", ex);
+            await DropAsync(relay, cancellationToken);
+            throw new RelayDownException($"The relay refused our login: {ex.Message}", ex);
         }
     }
 
-    private sealed class RelayLoginException(string message, Exception inner) : Exception(message, inner);
+    private static async Task DropAsync(SmtpClient relay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await relay.DisconnectAsync(quit: relay.IsConnected, cancellationToken);
+        }
+        catch (Exception quit) when (quit is IOException or SmtpProtocolException or SmtpCommandException or System.Net.Sockets.SocketException)
+        {
+            // Going anyway.
+        }
+    }
+
+    private sealed class RelayDownException(string message, Exception inner) : Exception(message, inner);
 }
