@@ -19,9 +19,10 @@ public sealed class MergeTickets(SportelloDb db, TimeProvider clock, TicketSigna
             return null;
         }
         var number = (into ?? "").Trim().TrimStart('#').ToUpperInvariant();
+        // Only an id or a well-formed number is looked up: anything else names no ticket.
         var target = Guid.TryParse(into, out var targetId)
             ? await visible.FirstOrDefaultAsync(t => t.Id == targetId, cancellationToken)
-            : await visible.FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
+            : TicketNumbers.IsValid(number) ? await visible.FirstOrDefaultAsync(t => t.Number == number, cancellationToken) : null;
         var errors = new ValidationErrors();
         if (target is null)
         {

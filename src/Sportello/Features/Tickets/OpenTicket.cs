@@ -202,5 +202,10 @@ public sealed class OpenTicket(
         {
             errors.Add(field, "{0} is at most {1} characters.", field, max);
         }
+        else if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            // Forms reach here too: no text has one, and PostgreSQL cannot store it.
+            errors.Add(field, "{0} contains a NUL character.", field);
+        }
     }
 }

@@ -160,7 +160,8 @@ public sealed record TestImap(string Host, int Port, string User, string Passwor
         var (client, folder) = await OpenAsync();
         using (client)
         {
-            var summary = (await folder.FetchAsync([uid], MessageSummaryItems.Flags)).Single();
+            // While the intake marks the message, the server may answer with a second FETCH for it: the last is current.
+            var summary = (await folder.FetchAsync([uid], MessageSummaryItems.Flags)).Last(s => s.UniqueId == uid);
             await client.DisconnectAsync(true);
             return summary.Flags ?? MessageFlags.None;
         }
@@ -172,9 +173,10 @@ public sealed record TestImap(string Host, int Port, string User, string Passwor
         var (client, folder) = await OpenAsync();
         using (client)
         {
-            var summary = (await folder.FetchAsync([uid], MessageSummaryItems.Flags)).Single();
+            // The intake may mark it during the fetch (two FETCH answers for one message); the mark is never taken back.
+            var summaries = await folder.FetchAsync([uid], MessageSummaryItems.Flags);
             await client.DisconnectAsync(true);
-            return summary.Keywords.Contains(Sportello.Features.Mail.Inbound.ImapIntake.TakenKeyword);
+            return summaries.Any(s => s.UniqueId == uid && s.Keywords.Contains(Sportello.Features.Mail.Inbound.ImapIntake.TakenKeyword));
         }
     }
 

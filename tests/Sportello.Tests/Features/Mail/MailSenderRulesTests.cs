@@ -71,8 +71,10 @@ public sealed class MailSenderRulesTests(SenderRulesMailApp app) : IClassFixture
         Assert.Equal(2, limited.Length);
         Assert.All(limited, m => Assert.Equal("quarantined", m.GetProperty("state").GetString()));
         Assert.All(limited, m => Assert.Equal(JsonValueKind.Null, m.GetProperty("ticketId").ValueKind));
-        await app.MailOut.WaitForAsync(email);
-        Assert.Equal(SenderRulesMailApp.TicketsPerMinute, app.MailOut.To(email).Count(m => m.Subject!.Contains(tag, StringComparison.Ordinal)));
+        // Acknowledgements are written with their handling: the outbox holds all there will be, and they all go out.
+        Assert.Equal(SenderRulesMailApp.TicketsPerMinute, (await admin.OutboxAsync()).Count(m => m.GetProperty("to").GetString() == email));
+        await Eventually.TrueAsync(() => Task.FromResult(
+            app.MailOut.To(email).Count(m => m.Subject!.Contains(tag, StringComparison.Ordinal)) == SenderRulesMailApp.TicketsPerMinute), "the acknowledgements");
 
         // A minute later the customer may write again.
         app.Clock.Advance(TimeSpan.FromSeconds(61));
