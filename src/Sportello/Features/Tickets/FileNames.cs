@@ -24,10 +24,9 @@ public static class FileNames
         return text;
     }
 
-    // Bidirectional overrides and zero-width characters can make "gpj.exe" read as "exe.jpg".
+    // Besides the direction controls, a name has no use for zero-width characters (text may: emoji joiners).
     private static bool IsInvisibleFormatting(char c) =>
-        c is (>= '\u200B' and <= '\u200F') or (>= '\u202A' and <= '\u202E') or (>= '\u2060' and <= '\u2064')
-            or (>= '\u2066' and <= '\u2069') or '\u061C' or '\uFEFF';
+        Web.InvisibleText.IsDirectionControl(c) || c is (>= '\u200B' and <= '\u200F') or (>= '\u2060' and <= '\u2064') or '\u061C' or '\uFEFF';
 }
 
 /// <summary>The only types served for inline preview are raster images recognised by their bytes, never by the name.</summary>

@@ -222,7 +222,7 @@ public static partial class MailText
         var clean = new StringBuilder(text.Length);
         foreach (var c in text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'))
         {
-            if ((c is '\n' or '\t' || !char.IsControl(c)) && c is not ('\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069'))
+            if ((c is '\n' or '\t' || !char.IsControl(c)) && !Web.InvisibleText.IsDirectionControl(c))
             {
                 clean.Append(c);
             }

@@ -35,9 +35,9 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
             Id = Guid.CreateVersion7(),
             Source = envelope.Source,
             ReceivedAt = clock.GetUtcNow().UtcDateTime,
-            RemoteAddress = Cap(envelope.RemoteAddress, 64),
-            EnvelopeFrom = Cap(envelope.From, 320),
-            Recipients = Cap(string.Join(",", envelope.Recipients), 4000) ?? "",
+            RemoteAddress = Intake.MailFields.Cap(envelope.RemoteAddress, 64),
+            EnvelopeFrom = Intake.MailFields.Cap(envelope.From, 320),
+            Recipients = Intake.MailFields.Cap(string.Join(",", envelope.Recipients), 4000) ?? "",
             DedupKey = key,
             Size = raw.Length,
             Raw = raw,
@@ -97,5 +97,4 @@ public sealed class StoreInboundMail(GroupCommit writer, SportelloDb db, TimePro
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
     }
 
-    private static string? Cap(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
 }

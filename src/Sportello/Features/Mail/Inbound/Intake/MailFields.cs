@@ -8,7 +8,7 @@ public static class MailFields
     /// <summary>One line of printable text (encoded words decoded by MimeKit, controls and bidi overrides removed).</summary>
     public static string OneLine(string? subject)
     {
-        var clean = new string((subject ?? "").Where(c => !char.IsControl(c) && c is not ('\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069')).ToArray()).Trim();
+        var clean = new string((subject ?? "").Where(c => !char.IsControl(c) && !Web.InvisibleText.IsDirectionControl(c)).ToArray()).Trim();
         return clean.Length == 0 ? "(no subject)" : clean;
     }
 
