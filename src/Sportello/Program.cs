@@ -5,6 +5,7 @@ using Sportello.Features.Demo;
 using Sportello.Features.Mail;
 using Sportello.Features.Operations;
 using Sportello.Features.Services;
+using Sportello.Features.Sla;
 using Sportello.Features.Tickets;
 using Sportello.Web;
 
@@ -14,6 +15,7 @@ builder.AddDatabase();
 builder.AddAccounts();
 builder.AddServices();
 builder.AddTickets();
+builder.AddSla();
 builder.AddMail();
 builder.AddWeb();
 builder.AddOperations();
@@ -32,6 +34,7 @@ app.MapGroup("/api/v1")
     .MapAccountsApi()
     .MapServicesApi()
     .MapTicketsAndDeskApi()
+    .MapSlaApi()
     .MapMailApi();
 app.MapTickets();
 app.MapMail();

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Sportello.Web;
 
 /// <summary>Keyset paging for lists: <c>limit</c> (default 50, at most 200) and an opaque <c>cursor</c>.</summary>
@@ -5,6 +7,10 @@ public readonly record struct Page(int Limit, Guid? After)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+
+    /// <summary>A page's list (a page, not the API): a cursor it did not hand out starts again from the first.</summary>
+    public static Page ForScreen(string? cursor, int limit = MaxLimit) =>
+        TryRead(limit, cursor, new ValidationErrors(), out var page) ? page : new Page(limit, null);
 
     public static bool TryRead(int? limit, string? cursor, ValidationErrors errors, out Page page)
     {
@@ -30,14 +36,57 @@ public readonly record struct Page(int Limit, Guid? After)
         return !errors.Any;
     }
 
-    /// <summary>Trims the one-extra row fetched and adds <c>Link: rel="next"</c> when there is more.</summary>
-    public List<T> Finish<T>(HttpContext http, List<T> rowsPlusOne, Func<T, Guid> key)
+    /// <summary>
+    /// An endpoint's list: 400 naming <c>limit</c> or <c>cursor</c> when they are wrong, else the page <paramref name="read"/>
+    /// returns, with its <c>Link</c> header.
+    /// </summary>
+    public static async Task<Results<Ok<List<T>>, ValidationProblem>> ListAsync<T>(
+        HttpContext http, int? limit, string? cursor, Func<Page, Task<Paged<T>>> read)
     {
-        if (rowsPlusOne.Count <= Limit)
+        var errors = new ValidationErrors();
+        if (!TryRead(limit, cursor, errors, out var page))
         {
-            return rowsPlusOne;
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        var rows = rowsPlusOne.GetRange(0, Limit);
+        return TypedResults.Ok((await read(page)).Link(http, page.Limit));
+    }
+
+    /// <summary>A list that belongs to something which may not exist (<paramref name="exists"/>): 404 first, then as <see cref="ListAsync"/>.</summary>
+    public static async Task<Results<Ok<List<T>>, ValidationProblem, NotFound>> ListOfAsync<T>(
+        HttpContext http, int? limit, string? cursor, Func<Task<bool>> exists, Func<Page, Task<Paged<T>>> read)
+    {
+        if (!await exists())
+        {
+            return TypedResults.NotFound();
+        }
+        var errors = new ValidationErrors();
+        if (!TryRead(limit, cursor, errors, out var page))
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        return TypedResults.Ok((await read(page)).Link(http, page.Limit));
+    }
+
+    /// <summary>Trims the one extra row fetched; the page's last key is the next cursor when there is more.</summary>
+    public Paged<T> Cut<T>(List<T> rowsPlusOne, Func<T, Guid> key) =>
+        rowsPlusOne.Count <= Limit ? new Paged<T>(rowsPlusOne, null) : new Paged<T>(rowsPlusOne.GetRange(0, Limit), key(rowsPlusOne[Limit - 1]));
+
+    /// <summary>Trims the one-extra row fetched and adds <c>Link: rel="next"</c> when there is more.</summary>
+    public List<T> Finish<T>(HttpContext http, List<T> rowsPlusOne, Func<T, Guid> key) => Cut(rowsPlusOne, key).Link(http, Limit);
+}
+
+/// <summary>One page of a list, and the cursor of the next when there is more.</summary>
+public sealed record Paged<T>(List<T> Items, Guid? Next)
+{
+    public string? NextCursor => Next?.ToString("N");
+
+    /// <summary>The items, with <c>Link: &lt;...&gt;; rel="next"</c> (this request's query, the next cursor) when there is more.</summary>
+    public List<T> Link(HttpContext http, int limit)
+    {
+        if (NextCursor is not { } cursor)
+        {
+            return Items;
+        }
         var request = http.Request;
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
         var next = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -48,10 +97,10 @@ public readonly record struct Page(int Limit, Guid? After)
                 next[name] = values.ToString();
             }
         }
-        next["limit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        next["cursor"] = key(rows[^1]).ToString("N");
+        next["limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        next["cursor"] = cursor;
         var url = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(request.PathBase + request.Path, next);
         http.Response.Headers.Append("Link", $"<{url}>; rel=\"next\"");
-        return rows;
+        return Items;
     }
 }

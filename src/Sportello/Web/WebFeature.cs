@@ -34,7 +34,8 @@ public static class WebFeature
             o.RootDirectory = "/Features";
             o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
             o.Conventions.AuthorizeFolder("/Desk", Policies.Agent);
-            o.Conventions.AuthorizeFolder("/ClientArea");
+            // The Client Area is for customers: one rule for the folder, so a new page or handler cannot forget it.
+            o.Conventions.AuthorizeFolder("/ClientArea", Policies.Customer);
             o.Conventions.AuthorizeFolder("/Accounts/Pages/Account");
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));

@@ -20,6 +20,8 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; } = MailApp.FreePort();
     public bool Refusing { get; set; }
+    /// <summary>Recipients whose local part starts with this are refused for good (550): mailboxes that do not exist.</summary>
+    public string GoneMailboxes { get; set; } = "gone";
     public bool RequiresLogin { get; init; }
     /// <summary>The password this relay takes now (the provider changing it turns our login away).</summary>
     public string? Password { get; set; }
@@ -72,7 +74,7 @@ public sealed class SmtpSink : IAsyncDisposable
                 : Task.FromResult(true);
 
         public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
-            Task.FromResult(!to.User.StartsWith("gone", StringComparison.Ordinal));
+            Task.FromResult(!to.User.StartsWith(sink.GoneMailboxes, StringComparison.Ordinal));
     }
 
     private sealed class Store(SmtpSink sink) : MessageStore

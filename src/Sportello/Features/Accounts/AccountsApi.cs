@@ -25,14 +25,15 @@ public static class AccountsApi
         admin.MapGet("/customers", ListCustomersAsync);
         admin.MapGet("/customers/{customerId:guid}", GetCustomerAsync);
         admin.MapPost("/agents", CreateAgentAsync);
+        admin.MapGet("/agents", ListAgentsAsync);
         return api;
     }
 
     /// <summary>Starts a change of the registered address: 202, and links go to both the old and the new address.</summary>
     private static async Task<Results<Accepted<EmailChangeResponse>, ValidationProblem>> RequestEmailChangeAsync(
-        EmailChangeRequest request, HttpContext http, SportelloDb db, ChangeEmail changeEmail)
+        EmailChangeRequest request, HttpContext http, CurrentUser current, ChangeEmail changeEmail)
     {
-        var me = await db.MeAsync(http.User, http.RequestAborted);
+        var me = await current.LoadAsync(http.RequestAborted);
         var outcome = await changeEmail.RequestAsync(me, request, http.RequestAborted);
         return outcome.Value is null ? TypedResults.ValidationProblem(outcome.Errors.ToDictionary()) : TypedResults.Accepted((string?)null, outcome.Value);
     }
@@ -114,33 +115,16 @@ public static class AccountsApi
             : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
     }
 
-    private static async Task<Results<Ok<List<CustomerResponse>>, ValidationProblem>> ListCustomersAsync(
-        HttpContext http, SportelloDb db, int? limit, string? cursor)
-    {
-        var errors = new ValidationErrors();
-        if (!Page.TryRead(limit, cursor, errors, out var page))
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-        var customers = await CustomersQuery(db)
-            .Where(u => page.After == null || u.Id > page.After)
-            .OrderBy(u => u.Id)
-            .Take(page.Limit + 1)
-            .ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(page.Finish(http, customers.Select(CustomerResponse.From).ToList(), c => c.Id));
-    }
+    private static Task<Results<Ok<List<CustomerResponse>>, ValidationProblem>> ListCustomersAsync(
+        HttpContext http, ListCustomers list, int? limit, string? cursor) =>
+        Page.ListAsync(http, limit, cursor, page => list.HandleAsync(page, http.RequestAborted));
 
-    private static async Task<Results<Ok<CustomerResponse>, NotFound>> GetCustomerAsync(Guid customerId, SportelloDb db, CancellationToken cancellationToken)
-    {
-        var customer = await CustomersQuery(db).FirstOrDefaultAsync(u => u.Id == customerId, cancellationToken);
-        return customer is null ? TypedResults.NotFound() : TypedResults.Ok(CustomerResponse.From(customer));
-    }
+    private static async Task<Results<Ok<CustomerResponse>, NotFound>> GetCustomerAsync(Guid customerId, ReadCustomer read, CancellationToken cancellationToken) =>
+        await read.HandleAsync(customerId, cancellationToken) is { } customer ? TypedResults.Ok(CustomerResponse.From(customer)) : TypedResults.NotFound();
 
-    internal static IQueryable<User> CustomersQuery(SportelloDb db)
-    {
-        var customerRole = db.Roles.Where(r => r.Name == Roles.Customer).Select(r => r.Id);
-        return db.Users.Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && customerRole.Contains(ur.RoleId)));
-    }
+    private static Task<Results<Ok<List<AgentResponse>>, ValidationProblem>> ListAgentsAsync(
+        HttpContext http, ListAgents list, int? limit, string? cursor) =>
+        Page.ListAsync(http, limit, cursor, page => list.HandleAsync(page, http.RequestAborted));
 
     private static async Task<Results<Created<AgentResponse>, ValidationProblem>> CreateAgentAsync(
         CreateAgentRequest request, CreateAgent createAgent, CancellationToken cancellationToken)

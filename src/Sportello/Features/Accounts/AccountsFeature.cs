@@ -54,6 +54,8 @@ public static class AccountsFeature
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
             cookie.SlidingExpiration = true;
             cookie.Events.OnValidatePrincipal = RejectStaleSessionAsync;
+            var accessDenied = cookie.Events.OnRedirectToAccessDenied;
+            cookie.Events.OnRedirectToAccessDenied = context => RedirectToAccessDeniedAsync(context, accessDenied);
         });
         builder.Services.ConfigureExternalCookie(c => c.Cookie.Name = "sportello.ext");
         builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, c =>
@@ -74,6 +76,10 @@ public static class AccountsFeature
         builder.Services.AddScoped<ApiTokens>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<DeskAccess>();
+        builder.Services.AddScoped<CurrentUser>();
+        builder.Services.AddScoped<ListCustomers>();
+        builder.Services.AddScoped<ReadCustomer>();
+        builder.Services.AddScoped<ListAgents>();
         builder.Services.AddScoped<TwoFactor>();
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<CreateCustomer>();
@@ -82,6 +88,18 @@ public static class AccountsFeature
         builder.Services.AddScoped<ChangeEmail>();
         builder.Services.AddSingleton<SignInThrottle>();
         return builder;
+    }
+
+    // The site's root is the Client Area's home: staff who open it go to their own home instead of "not allowed".
+    private static Task RedirectToAccessDeniedAsync(
+        RedirectContext<CookieAuthenticationOptions> context, Func<RedirectContext<CookieAuthenticationOptions>, Task> otherwise)
+    {
+        if (context.Request.Path != "/")
+        {
+            return otherwise(context);
+        }
+        context.Response.Redirect(Pages.Home.For(context.HttpContext.User, null));
+        return Task.CompletedTask;
     }
 
     // A session whose security stamp changed (password change, "sign out everywhere") ends on its next request.

@@ -54,16 +54,3 @@ public static class PrincipalExtensions
     /// <summary>The zone the user reads times in (their profile's), UTC when unknown.</summary>
     public static string TimeZone(this ClaimsPrincipal principal) => principal.FindFirstValue(SportelloClaims.TimeZone) ?? "UTC";
 }
-
-public static class CurrentUser
-{
-    /// <summary>The signed-in user's row; the principal was authenticated moments ago, so it exists.</summary>
-    public static async Task<User> MeAsync(this Data.SportelloDb db, ClaimsPrincipal principal, CancellationToken cancellationToken = default)
-    {
-        // FindAsync looks in the context first: the API token handler tracked the row moments ago in this same request.
-        return await db.Users.FindAsync([principal.UserId()], cancellationToken)
-            ?? throw new InvalidOperationException("The signed-in user no longer exists.");
-    }
-
-    public static bool IsAgentOrAdmin(this ClaimsPrincipal principal) => principal.IsInRole(Roles.Agent) || principal.IsInRole(Roles.Admin);
-}

@@ -1,12 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 
 namespace Sportello.Features.Admin;
 
-public sealed class AgentsModel(SportelloDb db, CreateAgent createAgent) : PageModel
+public sealed class AgentsModel(ListAgents listAgents, CreateAgent createAgent) : PageModel
 {
     public sealed class InputModel
     {
@@ -16,12 +14,14 @@ public sealed class AgentsModel(SportelloDb db, CreateAgent createAgent) : PageM
         public string? Password { get; set; }
     }
 
-    public sealed record AgentRow(string Name, string Email, List<string> Departments);
-
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public List<AgentRow> Agents { get; private set; } = [];
+    [BindProperty(SupportsGet = true)]
+    public string? Cursor { get; set; }
+
+    public List<AgentResponse> Agents { get; private set; } = [];
+    public string? NextCursor { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -40,10 +40,9 @@ public sealed class AgentsModel(SportelloDb db, CreateAgent createAgent) : PageM
 
     private async Task LoadAsync()
     {
-        var departments = await db.AgentDepartments.AsNoTracking().ToListAsync(HttpContext.RequestAborted);
-        var ids = departments.Select(d => d.UserId).Distinct().ToList();
-        var users = await db.Users.Where(u => ids.Contains(u.Id)).OrderBy(u => u.Name).AsNoTracking().ToListAsync(HttpContext.RequestAborted);
-        Agents = users.Select(u => new AgentRow(u.Name, u.Email!,
-            departments.Where(d => d.UserId == u.Id).Select(d => d.Department).Order(StringComparer.Ordinal).ToList())).ToList();
+        var page = Sportello.Web.Page.ForScreen(Cursor);
+        var result = await listAgents.HandleAsync(page, HttpContext.RequestAborted);
+        Agents = [.. result.Items.OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase)];
+        NextCursor = result.NextCursor;
     }
 }

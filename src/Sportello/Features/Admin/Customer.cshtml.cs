@@ -1,13 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Services;
 
 namespace Sportello.Features.Admin;
 
-public sealed class CustomerModel(SportelloDb db, AddService addService) : PageModel
+public sealed class CustomerModel(ReadCustomer readCustomer, ListServices listServices, AddService addService) : PageModel
 {
     public sealed class InputModel
     {
@@ -47,13 +45,12 @@ public sealed class CustomerModel(SportelloDb db, AddService addService) : PageM
 
     private async Task<bool> LoadAsync(Guid customerId)
     {
-        var customer = await AccountsApi.CustomersQuery(db).AsNoTracking().FirstOrDefaultAsync(u => u.Id == customerId, HttpContext.RequestAborted);
-        if (customer is null)
+        if (await readCustomer.HandleAsync(customerId, HttpContext.RequestAborted) is not { } customer)
         {
             return false;
         }
         Customer = customer;
-        Services = await ServicesFeature.OfCustomerAsync(db, customerId, HttpContext.RequestAborted);
+        Services = await listServices.AllAsync(customerId, HttpContext.RequestAborted);
         return true;
     }
 }

@@ -1,12 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 
 namespace Sportello.Features.Admin;
 
-public sealed class CustomersModel(SportelloDb db, CreateCustomer createCustomer) : PageModel
+public sealed class CustomersModel(ListCustomers listCustomers, CreateCustomer createCustomer) : PageModel
 {
     public sealed class InputModel
     {
@@ -23,7 +21,11 @@ public sealed class CustomersModel(SportelloDb db, CreateCustomer createCustomer
     [BindProperty]
     public InputModel Input { get; set; } = new();
 
-    public List<User> Customers { get; private set; } = [];
+    [BindProperty(SupportsGet = true)]
+    public string? Cursor { get; set; }
+
+    public List<CustomerResponse> Customers { get; private set; } = [];
+    public string? NextCursor { get; private set; }
 
     public async Task OnGetAsync() => await LoadAsync();
 
@@ -41,6 +43,11 @@ public sealed class CustomersModel(SportelloDb db, CreateCustomer createCustomer
         return Page();
     }
 
-    private async Task LoadAsync() =>
-        Customers = await AccountsApi.CustomersQuery(db).OrderBy(u => u.Name).AsNoTracking().ToListAsync(HttpContext.RequestAborted);
+    // Customers in the order they were registered, the largest page at a time; by name within the page.
+    private async Task LoadAsync()
+    {
+        var result = await listCustomers.HandleAsync(Sportello.Web.Page.ForScreen(Cursor), HttpContext.RequestAborted);
+        Customers = [.. result.Items.OrderBy(c => c.Name, StringComparer.CurrentCultureIgnoreCase)];
+        NextCursor = result.NextCursor;
+    }
 }

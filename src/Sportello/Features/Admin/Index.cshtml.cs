@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.Mail;
+using Sportello.Features.Services;
+using Sportello.Features.Sla;
 
 namespace Sportello.Features.Admin;
 
-public sealed class IndexModel(SportelloDb db, TimeProvider clock) : PageModel
+public sealed class IndexModel(
+    ListCustomers customers, ListServices services, ListAgents agents, ReadMailSummary mail, ReadSlaReport sla) : PageModel
 {
     public int Customers { get; private set; }
     public int Services { get; private set; }
@@ -16,12 +18,10 @@ public sealed class IndexModel(SportelloDb db, TimeProvider clock) : PageModel
     public async Task OnGetAsync()
     {
         var ct = HttpContext.RequestAborted;
-        Customers = await AccountsApi.CustomersQuery(db).CountAsync(ct);
-        Services = await db.Services.CountAsync(ct);
-        Agents = await db.AgentDepartments.Select(d => d.UserId).Distinct().CountAsync(ct);
-        MailProblems = await db.InboundMessages.CountAsync(m => m.State == Mail.Inbound.InboundStates.Quarantined, ct)
-            + await db.OutboxMessages.CountAsync(m => m.State == Mail.Outbound.OutboxStates.Failed || m.State == Mail.Outbound.OutboxStates.Bounced, ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        WithinTarget = (await Sla.SlaReport.ReadAsync(db, now.AddDays(-30), now, now, ct)).Overall.ShareWithinTarget;
+        Customers = await customers.CountAsync(ct);
+        Services = await services.CountAsync(ct);
+        Agents = await agents.CountAsync(ct);
+        MailProblems = await mail.ProblemsAsync(ct);
+        WithinTarget = (await sla.LastDaysAsync(30, ct)).Overall.ShareWithinTarget;
     }
 }

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NodaTime;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Sla;
 
 namespace Sportello.Features.Admin;
 
-public sealed class SlaModel(SportelloDb db, TimeProvider clock) : PageModel
+public sealed class SlaModel(ListSlaPolicies listPolicies, ChangeSlaPolicy changePolicy, ReadSlaReport readReport) : PageModel
 {
     public List<SlaPolicyView> Policies { get; private set; } = [];
     public SlaReport.Report Report { get; private set; } = null!;
@@ -22,7 +21,7 @@ public sealed class SlaModel(SportelloDb db, TimeProvider clock) : PageModel
 
     public async Task<IActionResult> OnPostPolicyAsync(string channel, string priority, int? firstResponseMinutes, int? nextResponseMinutes)
     {
-        var outcome = await SlaApi.UpdatePolicyAsync(db, channel, priority, new SlaPolicyRequest(firstResponseMinutes, nextResponseMinutes), HttpContext.RequestAborted);
+        var outcome = await changePolicy.HandleAsync(channel, priority, new SlaPolicyRequest(firstResponseMinutes, nextResponseMinutes), HttpContext.RequestAborted);
         if (outcome is null)
         {
             return NotFound();
@@ -40,9 +39,7 @@ public sealed class SlaModel(SportelloDb db, TimeProvider clock) : PageModel
     {
         // The period is whole days in the admin's own zone.
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(User.TimeZone()) ?? DateTimeZone.Utc;
-        var now = clock.GetUtcNow().UtcDateTime;
-        (From, To, var start, var end) = SlaPeriod.Days(From, To, zone, now);
-        Policies = await SlaApi.PoliciesAsync(db, HttpContext.RequestAborted);
-        Report = await SlaReport.ReadAsync(db, start, end, now, HttpContext.RequestAborted);
+        (From, To, Report) = await readReport.DaysAsync(From, To, zone, HttpContext.RequestAborted);
+        Policies = await listPolicies.HandleAsync(HttpContext.RequestAborted);
     }
 }

@@ -1,29 +1,20 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
-using Sportello.Features.Accounts.Pages;
 using Sportello.Features.Services;
+using Sportello.Features.Tickets;
 
 namespace Sportello.Features.ClientArea;
 
-public sealed class IndexModel(SportelloDb db) : PageModel
+public sealed class IndexModel(CurrentUser current, ListServices listServices, ListCustomerTickets listTickets) : PageModel
 {
     public string Name { get; private set; } = "";
     public List<Service> Services { get; private set; } = [];
     public int OpenTickets { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task OnGetAsync()
     {
-        if (!User.IsInRole(Roles.Customer))
-        {
-            return LocalRedirect(Home.For(User, null));
-        }
         Name = User.DisplayName();
-        var me = User.UserId();
-        Services = await ServicesFeature.OfCustomerAsync(db, me, HttpContext.RequestAborted);
-        OpenTickets = await db.Tickets.CountAsync(t => t.CustomerId == me && t.Status != Tickets.TicketStatus.Closed, HttpContext.RequestAborted);
-        return Page();
+        Services = await listServices.AllAsync(current.Id, HttpContext.RequestAborted);
+        OpenTickets = await listTickets.CountOpenAsync(current.Id, HttpContext.RequestAborted);
     }
 }

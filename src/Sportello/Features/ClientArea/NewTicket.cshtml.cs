@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Services;
 using Sportello.Features.Tickets;
@@ -10,7 +9,7 @@ using Sportello.Web;
 namespace Sportello.Features.ClientArea;
 
 public sealed class NewTicketModel(
-    SportelloDb db, OpenTicket openTicket, [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
+    CurrentUser current, OpenTicket openTicket, ListServices listServices, [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
     : PageModel
 {
     public sealed class InputModel
@@ -36,10 +35,6 @@ public sealed class NewTicketModel(
 
     public async Task<IActionResult> OnGetAsync(Guid? serviceId)
     {
-        if (!User.IsInRole(Roles.Customer))
-        {
-            return Redirect("/desk");
-        }
         Input.ProblemTimeZone = User.TimeZone();
         Input.ServiceId = serviceId;
         await LoadAsync();
@@ -48,10 +43,6 @@ public sealed class NewTicketModel(
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!User.IsInRole(Roles.Customer))
-        {
-            return Forbid();
-        }
         if (throttle.TryAcquire(User.UserId().ToString()) is not null)
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -59,7 +50,7 @@ public sealed class NewTicketModel(
             await LoadAsync();
             return Page();
         }
-        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var me = await current.LoadAsync(HttpContext.RequestAborted);
         var outcome = await openTicket.HandleAsync(me, new OpenTicketRequest(
             Input.Department, Input.Priority, Input.Subject, Input.Description, Input.ServiceId, Input.ServiceReference,
             Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, AddAttachments.From(Files), HttpContext.RequestAborted);
@@ -74,7 +65,7 @@ public sealed class NewTicketModel(
 
     private async Task LoadAsync()
     {
-        var services = await ServicesFeature.OfCustomerAsync(db, User.UserId(), HttpContext.RequestAborted);
+        var services = await listServices.AllAsync(current.Id, HttpContext.RequestAborted);
         ServiceChoices = services.Select(s => new SelectListItem(
             $"{s.Name} — #{s.OrderNumber} ({string.Join(", ", s.Addresses.Select(a => a.Address))})", s.Id.ToString())).ToList();
     }

@@ -1,13 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Tickets;
 
 namespace Sportello.Features.ClientArea;
 
-public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, ChangeTicket change, TimeProvider clock)
-    : PageModel
+public sealed class TicketModel(CurrentUser current, ReadTicket readTicket, ReplyToTicket reply, ChangeTicket change) : PageModel
 {
     public TicketResponse Ticket { get; private set; } = null!;
 
@@ -17,12 +15,11 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, ChangeTicke
     [BindProperty]
     public List<IFormFile> Files { get; set; } = [];
 
-
     public async Task<IActionResult> OnGetAsync(Guid ticketId) => await LoadAsync(ticketId) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
     {
-        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var me = await current.LoadAsync(HttpContext.RequestAborted);
         var outcome = await reply.AsCustomerAsync(me, ticketId, Body, AddAttachments.From(Files), HttpContext.RequestAborted);
         if (outcome is null)
         {
@@ -38,19 +35,14 @@ public sealed class TicketModel(SportelloDb db, ReplyToTicket reply, ChangeTicke
 
     public async Task<IActionResult> OnPostCloseAsync(Guid ticketId)
     {
-        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var me = await current.LoadAsync(HttpContext.RequestAborted);
         var outcome = await change.StatusAsync(me, ticketId, TicketStatus.Closed, asAgent: false, HttpContext.RequestAborted);
         return outcome is null ? NotFound() : Redirect($"/tickets/{ticketId}");
     }
 
     private async Task<bool> LoadAsync(Guid ticketId)
     {
-        if (!User.IsInRole(Roles.Customer))
-        {
-            return false;
-        }
-        var detail = await TicketQueries.DetailAsync(db, ticketId, TicketViewer.Customer(User.UserId()), clock.GetUtcNow().UtcDateTime, HttpContext.RequestAborted);
-        if (detail is null)
+        if (await readTicket.AsCustomerAsync(current.Id, ticketId, HttpContext.RequestAborted) is not { } detail)
         {
             return false;
         }

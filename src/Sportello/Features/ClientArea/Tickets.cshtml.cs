@@ -1,25 +1,25 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Tickets;
 
 namespace Sportello.Features.ClientArea;
 
-public sealed class TicketsModel(SportelloDb db) : PageModel
+public sealed class TicketsModel(CurrentUser current, ListCustomerTickets listTickets) : PageModel
 {
-    public List<Ticket> Tickets { get; private set; } = [];
+    public const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Cursor { get; set; }
+
+    public List<TicketResponse> Tickets { get; private set; } = [];
+    public string? NextCursor { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!User.IsInRole(Roles.Customer))
-        {
-            return Redirect("/desk");
-        }
-        var me = User.UserId();
-        Tickets = await db.Tickets.AsNoTracking().Where(t => t.CustomerId == me)
-            .OrderByDescending(t => t.Id).Take(200).ToListAsync(HttpContext.RequestAborted);
+        var result = await listTickets.HandleAsync(current.Id, Sportello.Web.Page.ForScreen(Cursor, PageSize), HttpContext.RequestAborted);
+        Tickets = result.Items;
+        NextCursor = result.NextCursor;
         return Page();
     }
 }

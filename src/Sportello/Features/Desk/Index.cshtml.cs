@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Desk;
 
-public sealed class IndexModel(SportelloDb db, DeskAccess access, TimeProvider clock) : PageModel
+public sealed class IndexModel(CurrentUser current, ReadDeskQueue readQueue, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Department { get; set; }
@@ -27,8 +26,7 @@ public sealed class IndexModel(SportelloDb db, DeskAccess access, TimeProvider c
     public async Task<IActionResult> OnGetAsync()
     {
         Now = clock.GetUtcNow().UtcDateTime;
-        var scope = await access.ScopeAsync(User.UserId(), HttpContext.RequestAborted);
-        var result = await DeskQueue.ReadAsync(db, new DeskQueue.Query(Department, Status, Assignee, null, Cursor), scope, Now, HttpContext.RequestAborted);
+        var result = await readQueue.HandleAsync(current.Id, new ReadDeskQueue.Query(Department, Status, Assignee, null, Cursor), HttpContext.RequestAborted);
         if (result.Errors.Any)
         {
             return BadRequest();

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Services;
 using Sportello.Features.Tickets;
@@ -10,18 +8,16 @@ using Sportello.Web;
 namespace Sportello.Features.Desk;
 
 public sealed class TicketModel(
-    SportelloDb db, ReplyToTicket reply, ChangeTicket change, MergeTickets merge, DeskAccess access, TimeProvider clock)
+    CurrentUser current, ReadDeskTicket readDeskTicket, ReplyToTicket reply, ChangeTicket change, MergeTickets merge, DeskAccess access)
     : PageModel
 {
-    public sealed record Person(Guid Id, string Name);
-
     public TicketResponse Ticket { get; private set; } = null!;
     /// <summary>Null when a stranger wrote by mail: then there is no account, and no account data to share.</summary>
     public User? Customer { get; private set; }
     public Ticket Requester { get; private set; } = null!;
     public List<Service> Services { get; private set; } = [];
     public List<Ticket> OtherTickets { get; private set; } = [];
-    public List<Person> Agents { get; private set; } = [];
+    public List<ReadDeskTicket.Person> Agents { get; private set; } = [];
     public string? AssigneeName { get; private set; }
 
     [BindProperty]
@@ -37,7 +33,7 @@ public sealed class TicketModel(
 
     public async Task<IActionResult> OnPostReplyAsync(Guid ticketId)
     {
-        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var me = await current.LoadAsync(HttpContext.RequestAborted);
         var outcome = await reply.AsAgentAsync(me, ticketId, Body, Internal, AddAttachments.From(Files), HttpContext.RequestAborted);
         if (outcome is null)
         {
@@ -71,7 +67,7 @@ public sealed class TicketModel(
 
     private async Task<IActionResult> ApplyAsync(Guid ticketId, Func<User, Task<Outcome<Ticket>?>> action)
     {
-        var me = await db.MeAsync(User, HttpContext.RequestAborted);
+        var me = await current.LoadAsync(HttpContext.RequestAborted);
         var outcome = await action(me);
         if (outcome is null)
         {
@@ -90,26 +86,12 @@ public sealed class TicketModel(
 
     private async Task<bool> LoadAsync(Guid ticketId)
     {
-        var ct = HttpContext.RequestAborted;
-        var scope = await access.ScopeAsync(User.UserId(), ct);
-        var detail = await TicketQueries.DetailAsync(db, ticketId, TicketViewer.Staff(scope), clock.GetUtcNow().UtcDateTime, ct);
-        if (detail is null)
+        if (await readDeskTicket.HandleAsync(current.Id, ticketId, HttpContext.RequestAborted) is not { } view)
         {
             return false;
         }
-        Ticket = detail;
-        var ticket = await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == ticketId, ct);
-        Requester = ticket;
-        if (ticket.CustomerId is { } customerId)
-        {
-            Customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, ct);
-            Services = await ServicesFeature.OfCustomerAsync(db, customerId, ct);
-            OtherTickets = await scope.Tickets(db.Tickets.AsNoTracking()).Where(t => t.CustomerId == customerId && t.Id != ticketId)
-                .OrderByDescending(t => t.Id).Take(20).ToListAsync(ct);
-        }
-        Agents = await access.AgentsOf(ticket.Department).AsNoTracking().OrderBy(u => u.Name)
-            .Select(u => new Person(u.Id, u.Name)).ToListAsync(ct);
-        AssigneeName = Agents.FirstOrDefault(a => a.Id == ticket.AssigneeId)?.Name;
+        (Ticket, Requester, Customer, Services, OtherTickets, Agents) = (view.Ticket, view.Requester, view.Customer, view.Services, view.OtherTickets, view.Agents);
+        AssigneeName = view.AssigneeName;
         return true;
     }
 }

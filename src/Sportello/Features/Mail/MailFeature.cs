@@ -1,4 +1,3 @@
-using Sportello.Features.Accounts;
 using Sportello.Features.Mail.Inbound;
 using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Operations;
@@ -32,6 +31,12 @@ public static class MailFeature
         builder.Services.AddScoped<Inbound.Intake.OpenMailTicket>();
         builder.Services.AddScoped<ReceiveInboundMail>();
         builder.Services.AddScoped<NotificationAddresses>();
+        builder.Services.AddScoped<ReadRawMail>();
+        builder.Services.AddScoped<ListInboundMail>();
+        builder.Services.AddScoped<ListOutboxMail>();
+        builder.Services.AddScoped<ReprocessInboundMail>();
+        builder.Services.AddScoped<RetryOutboxMail>();
+        builder.Services.AddScoped<ReadMailSummary>();
         builder.Services.AddKeyedSingleton(SmtpListener.ThrottleName,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), SmtpListener.ThrottleName, 120));
         builder.Services.AddKeyedSingleton(NotificationAddresses.ThrottleName,
@@ -55,8 +60,7 @@ public static class MailFeature
 
     public static WebApplication MapMail(this WebApplication app)
     {
-        // The pages' own route to an original mail (cookie session); the API has /api/v1/desk/mail/{id}/original.
-        app.MapGet("/desk/mail/{inboundId:guid}/original", MailAdminApi.OriginalAsync).RequireAuthorization(Policies.Admin).ExcludeFromDescription();
+        app.MapRawMailPage();
         // Beside /health/ready, and like it open to the load balancer and monitoring (no sign-in).
         app.MapGet("/health/mail", MailHealthReport.GetAsync).AllowAnonymous().WithName("MailHealth").WithTags("Health")
             .Produces<MailHealthReport>(StatusCodes.Status503ServiceUnavailable);

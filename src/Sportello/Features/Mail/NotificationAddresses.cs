@@ -161,17 +161,13 @@ public static class NotificationAddressesApi
         return api;
     }
 
-    private static async Task<Ok<NotificationAddressesView>> GetAsync(HttpContext http, SportelloDb db, NotificationAddresses addresses)
-    {
-        var me = await db.MeAsync(http.User, http.RequestAborted);
-        return TypedResults.Ok(await addresses.GetAsync(me.Id, http.RequestAborted));
-    }
+    private static async Task<Ok<NotificationAddressesView>> GetAsync(CurrentUser current, NotificationAddresses addresses, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await addresses.GetAsync(current.Id, cancellationToken));
 
     private static async Task<Results<Ok<NotificationAddressesView>, ValidationProblem>> PutAsync(
-        NotificationAddressesRequest request, HttpContext http, SportelloDb db, NotificationAddresses addresses)
+        NotificationAddressesRequest request, CurrentUser current, NotificationAddresses addresses, CancellationToken cancellationToken)
     {
-        var me = await db.MeAsync(http.User, http.RequestAborted);
-        var outcome = await addresses.SetAsync(me, request, http.RequestAborted);
+        var outcome = await addresses.SetAsync(await current.LoadAsync(cancellationToken), request, cancellationToken);
         return outcome.Value is null ? TypedResults.ValidationProblem(outcome.Errors.ToDictionary()) : TypedResults.Ok(outcome.Value);
     }
 }

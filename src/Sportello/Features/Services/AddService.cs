@@ -19,7 +19,7 @@ public sealed class AddService(SportelloDb db, TimeProvider clock)
     /// <summary>Null when there is no such customer.</summary>
     public async Task<Outcome<Service>?> HandleAsync(Guid customerId, AddServiceRequest request, CancellationToken cancellationToken = default)
     {
-        if (!await AccountsApi.CustomersQuery(db).AnyAsync(u => u.Id == customerId, cancellationToken))
+        if (!await Customers.Query(db).AnyAsync(u => u.Id == customerId, cancellationToken))
         {
             return null;
         }

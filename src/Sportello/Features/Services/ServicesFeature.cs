@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Web;
 
@@ -11,6 +9,7 @@ public static class ServicesFeature
     public static WebApplicationBuilder AddServices(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<AddService>();
+        builder.Services.AddScoped<ListServices>();
         return builder;
     }
 
@@ -23,37 +22,14 @@ public static class ServicesFeature
         return api;
     }
 
-    public static Task<List<Service>> OfCustomerAsync(SportelloDb db, Guid customerId, CancellationToken cancellationToken) =>
-        db.Services.Include(s => s.Addresses).Where(s => s.CustomerId == customerId)
-            .OrderBy(s => s.Name).ThenBy(s => s.OrderNumber).AsNoTracking().ToListAsync(cancellationToken);
+    private static Task<Results<Ok<List<ServiceResponse>>, ValidationProblem>> ListOwnAsync(
+        HttpContext http, CurrentUser current, ListServices list, int? limit, string? cursor) =>
+        Page.ListAsync(http, limit, cursor, page => list.PageAsync(current.Id, page, http.RequestAborted));
 
-    private static Task<Results<Ok<List<ServiceResponse>>, ValidationProblem, NotFound>> ListOwnAsync(
-        HttpContext http, SportelloDb db, int? limit, string? cursor) => PageAsync(http, db, http.User.UserId(), limit, cursor);
-
-    private static async Task<Results<Ok<List<ServiceResponse>>, ValidationProblem, NotFound>> ListOfCustomerAsync(
-        Guid customerId, HttpContext http, SportelloDb db, int? limit, string? cursor)
-    {
-        if (!await AccountsApi.CustomersQuery(db).AnyAsync(u => u.Id == customerId, http.RequestAborted))
-        {
-            return TypedResults.NotFound();
-        }
-        return await PageAsync(http, db, customerId, limit, cursor);
-    }
-
-    // Services in the order they were added (ids are time-ordered), a page at a time like every list.
-    private static async Task<Results<Ok<List<ServiceResponse>>, ValidationProblem, NotFound>> PageAsync(
-        HttpContext http, SportelloDb db, Guid customerId, int? limit, string? cursor)
-    {
-        var errors = new ValidationErrors();
-        if (!Page.TryRead(limit, cursor, errors, out var page))
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-        var rows = await db.Services.Include(s => s.Addresses).AsNoTracking()
-            .Where(s => s.CustomerId == customerId && (page.After == null || s.Id > page.After))
-            .OrderBy(s => s.Id).Take(page.Limit + 1).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(page.Finish(http, rows.Select(ServiceResponse.From).ToList(), s => s.Id));
-    }
+    private static Task<Results<Ok<List<ServiceResponse>>, ValidationProblem, NotFound>> ListOfCustomerAsync(
+        Guid customerId, HttpContext http, ReadCustomer customers, ListServices list, int? limit, string? cursor) =>
+        Page.ListOfAsync(http, limit, cursor, () => customers.ExistsAsync(customerId, http.RequestAborted),
+            page => list.PageAsync(customerId, page, http.RequestAborted));
 
     private static async Task<Results<Created<ServiceResponse>, ValidationProblem, NotFound>> AddAsync(
         Guid customerId, AddServiceRequest request, AddService addService, CancellationToken cancellationToken)

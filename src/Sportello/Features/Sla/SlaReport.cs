@@ -1,10 +1,8 @@
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Sla;
 
-/// <summary>How first responses measured up against their targets, by department, priority and channel.</summary>
+/// <summary>How first responses measured up against their targets, by department, priority and channel (the rule; <see cref="ReadSlaReport"/> reads the rows).</summary>
 public static class SlaReport
 {
     public sealed record Group(
@@ -14,15 +12,6 @@ public static class SlaReport
     public sealed record Report(DateTime From, DateTime To, Group Overall, IReadOnlyList<Group> Groups);
 
     public sealed record Row(string Department, string Priority, string Channel, DateTime CreatedAt, DateTime FirstResponseDueAt, DateTime? FirstRespondedAt);
-
-    public static async Task<Report> ReadAsync(SportelloDb db, DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken)
-    {
-        var rows = await db.Tickets.AsNoTracking()
-            .Where(t => t.CreatedAt >= from && t.CreatedAt < to && t.MergedIntoId == null)
-            .Select(t => new Row(t.Department, t.Priority, t.Channel, t.CreatedAt, t.FirstResponseDueAt, t.FirstRespondedAt))
-            .ToListAsync(cancellationToken);
-        return Build(from, to, rows, now);
-    }
 
     public static Report Build(DateTime from, DateTime to, IReadOnlyList<Row> rows, DateTime now)
     {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Sportello.Data;
 using Sportello.Features.Accounts;
 
 namespace Sportello.Features.Tickets;
@@ -12,7 +11,7 @@ public sealed record MergeRequest(string? Into);
 
 public sealed record EventView(string Kind, string? Detail, DateTime At, string? Actor);
 
-/// <summary>The agent's side of tickets (CONTRACT.md, "Agent").</summary>
+/// <summary>The agent's side of tickets (CONTRACT.md, "Agent"): routes mapped to the use cases, which hold the department boundary.</summary>
 public static class DeskApi
 {
     public static RouteGroupBuilder MapDeskApi(this RouteGroupBuilder api)
@@ -31,11 +30,9 @@ public static class DeskApi
     }
 
     private static async Task<Results<Ok<List<TicketResponse>>, ValidationProblem>> QueueAsync(
-        HttpContext http, SportelloDb db, DeskAccess access, TimeProvider clock, string? department, string? status, string? assignee, int? limit, string? cursor)
+        HttpContext http, CurrentUser current, ReadDeskQueue queue, string? department, string? status, string? assignee, int? limit, string? cursor)
     {
-        var query = new DeskQueue.Query(department, status, assignee, limit, cursor);
-        var scope = await access.ScopeAsync(http.User.UserId(), http.RequestAborted);
-        var result = await DeskQueue.ReadAsync(db, query, scope, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
+        var result = await queue.HandleAsync(current.Id, new ReadDeskQueue.Query(department, status, assignee, limit, cursor), http.RequestAborted);
         if (result.Errors.Any)
         {
             return TypedResults.ValidationProblem(result.Errors.ToDictionary());
@@ -51,40 +48,33 @@ public static class DeskApi
         return TypedResults.Ok(result.Tickets);
     }
 
-    private static async Task<Results<Ok<TicketResponse>, NotFound>> GetAsync(Guid ticketId, HttpContext http, SportelloDb db, DeskAccess access, TimeProvider clock)
-    {
-        var viewer = TicketViewer.Staff(await access.ScopeAsync(http.User.UserId(), http.RequestAborted));
-        var detail = await TicketQueries.DetailAsync(db, ticketId, viewer, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
-        return detail is null ? TypedResults.NotFound() : TypedResults.Ok(detail);
-    }
+    private static async Task<Results<Ok<TicketResponse>, NotFound>> GetAsync(Guid ticketId, CurrentUser current, ReadTicket read, CancellationToken cancellationToken) =>
+        TicketResults.Detail(await read.AsStaffAsync(current.Id, ticketId, cancellationToken));
 
     private static async Task<Results<Created<MessageView>, ValidationProblem, NotFound>> ReplyAsync(
-        Guid ticketId, AgentMessageRequest request, HttpContext http, SportelloDb db, ReplyToTicket reply)
-    {
-        var me = await db.MeAsync(http.User, http.RequestAborted);
-        return TicketsApi.Respond(ticketId, await reply.AsAgentAsync(me, ticketId, request.Body, request.Internal == true, cancellationToken: http.RequestAborted));
-    }
+        Guid ticketId, AgentMessageRequest request, CurrentUser current, ReplyToTicket reply, CancellationToken cancellationToken) =>
+        TicketResults.Message(ticketId, await reply.AsAgentAsync(await current.LoadAsync(cancellationToken), ticketId, request.Body, request.Internal == true, cancellationToken: cancellationToken));
 
-    private static Task<IResult> UploadAsync(Guid ticketId, HttpContext http, SportelloDb db, AddAttachments addAttachments) =>
-        TicketsApi.UploadAsAsync(ticketId, http, db, addAttachments, asAgent: true);
+    private static Task<IResult> UploadAsync(Guid ticketId, HttpContext http, CurrentUser current, AddAttachments addAttachments) =>
+        TicketResults.UploadAsync(ticketId, http, current, addAttachments, asAgent: true);
 
     private static async Task<Results<Ok<TicketResponse>, ValidationProblem, NotFound>> StatusAsync(
-        Guid ticketId, StatusRequest request, HttpContext http, SportelloDb db, ChangeTicket change, TimeProvider clock) =>
-        TicketsApi.Respond(await change.StatusAsync(await db.MeAsync(http.User), ticketId, request.Status, asAgent: true, http.RequestAborted), clock);
+        Guid ticketId, StatusRequest request, CurrentUser current, ChangeTicket change, TimeProvider clock, CancellationToken cancellationToken) =>
+        TicketResults.Ticket(await change.StatusAsync(await current.LoadAsync(cancellationToken), ticketId, request.Status, asAgent: true, cancellationToken), clock);
 
     private static async Task<Results<Ok<TicketResponse>, ValidationProblem, NotFound>> PriorityAsync(
-        Guid ticketId, PriorityRequest request, HttpContext http, SportelloDb db, ChangeTicket change, TimeProvider clock) =>
-        TicketsApi.Respond(await change.PriorityAsync(await db.MeAsync(http.User), ticketId, request.Priority, http.RequestAborted), clock);
+        Guid ticketId, PriorityRequest request, CurrentUser current, ChangeTicket change, TimeProvider clock, CancellationToken cancellationToken) =>
+        TicketResults.Ticket(await change.PriorityAsync(await current.LoadAsync(cancellationToken), ticketId, request.Priority, cancellationToken), clock);
 
     private static async Task<Results<Ok<TicketResponse>, ValidationProblem, NotFound>> DepartmentAsync(
-        Guid ticketId, DepartmentRequest request, HttpContext http, SportelloDb db, ChangeTicket change, TimeProvider clock) =>
-        TicketsApi.Respond(await change.DepartmentAsync(await db.MeAsync(http.User), ticketId, request.Department, http.RequestAborted), clock);
+        Guid ticketId, DepartmentRequest request, CurrentUser current, ChangeTicket change, TimeProvider clock, CancellationToken cancellationToken) =>
+        TicketResults.Ticket(await change.DepartmentAsync(await current.LoadAsync(cancellationToken), ticketId, request.Department, cancellationToken), clock);
 
     private static async Task<Results<Ok<TicketResponse>, ValidationProblem, NotFound>> AssignAsync(
-        Guid ticketId, AssigneeRequest request, HttpContext http, SportelloDb db, ChangeTicket change, TimeProvider clock) =>
-        TicketsApi.Respond(await change.AssignAsync(await db.MeAsync(http.User), ticketId, request.AssigneeId, http.RequestAborted), clock);
+        Guid ticketId, AssigneeRequest request, CurrentUser current, ChangeTicket change, TimeProvider clock, CancellationToken cancellationToken) =>
+        TicketResults.Ticket(await change.AssignAsync(await current.LoadAsync(cancellationToken), ticketId, request.AssigneeId, cancellationToken), clock);
 
     private static async Task<Results<Ok<TicketResponse>, ValidationProblem, NotFound>> MergeAsync(
-        Guid ticketId, MergeRequest request, HttpContext http, SportelloDb db, MergeTickets merge, TimeProvider clock) =>
-        TicketsApi.Respond(await merge.HandleAsync(await db.MeAsync(http.User), ticketId, request.Into, http.RequestAborted), clock);
+        Guid ticketId, MergeRequest request, CurrentUser current, MergeTickets merge, TimeProvider clock, CancellationToken cancellationToken) =>
+        TicketResults.Ticket(await merge.HandleAsync(await current.LoadAsync(cancellationToken), ticketId, request.Into, cancellationToken), clock);
 }

@@ -1,4 +1,3 @@
-using Sportello.Features.Sla;
 using Sportello.Web;
 
 namespace Sportello.Features.Tickets;
@@ -13,14 +12,14 @@ public static class TicketsFeature
         builder.Services.AddScoped<AddAttachments>();
         builder.Services.AddScoped<ChangeTicket>();
         builder.Services.AddScoped<MergeTickets>();
+        builder.Services.AddScoped<ReadTicket>();
+        builder.Services.AddScoped<ReadDeskTicket>();
+        builder.Services.AddScoped<ReadDeskQueue>();
+        builder.Services.AddScoped<ListCustomerTickets>();
+        builder.Services.AddScoped<DownloadAttachment>();
         builder.Services.AddSingleton<TicketSignals>();
         builder.Services.AddKeyedSingleton(Throttle.TicketCreation,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), Throttle.TicketCreation, Throttle.TicketCreationPermits));
-        builder.Services.AddSingleton<SlaMonitor>();
-        if (builder.Configuration.GetValue("Sportello:Sla:Monitor", true))
-        {
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<SlaMonitor>());
-        }
         var signalR = builder.Services.AddSignalR();
         if (builder.Configuration["Sportello:Redis"] is { Length: > 0 } redis)
         {
@@ -32,10 +31,9 @@ public static class TicketsFeature
     public static WebApplication MapTickets(this WebApplication app)
     {
         app.MapHub<TicketsHub>(TicketsHub.Path);
-        // The pages' own download route (cookie session); the API has /api/v1/attachments/{id}.
-        app.MapGet("/files/{attachmentId:guid}", TicketsApi.DownloadAsync).RequireAuthorization().ExcludeFromDescription();
+        app.MapTicketFiles();
         return app;
     }
 
-    public static RouteGroupBuilder MapTicketsAndDeskApi(this RouteGroupBuilder api) => api.MapTicketsApi().MapDeskApi().MapSlaApi();
+    public static RouteGroupBuilder MapTicketsAndDeskApi(this RouteGroupBuilder api) => api.MapTicketsApi().MapDeskApi();
 }

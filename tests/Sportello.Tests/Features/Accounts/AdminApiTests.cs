@@ -120,6 +120,34 @@ public sealed class AdminApiTests(SportelloApp app) : IClassFixture<SportelloApp
     }
 
     [Fact]
+    public async Task ListAgents_ShowsEveryAgentWithDepartments_PagedForAdminsOnly()
+    {
+        var admin = await app.AdminAsync();
+        var tag = Unique.Next();
+        var first = await app.AgentAsync($"listed-a{tag}@sportello.test", "financial");
+        await app.AgentAsync($"listed-b{tag}@sportello.test", "technical", "financial");
+        await (await app.AdminAsync()).CreateCustomerAsync($"not-an-agent{tag}@example.com");
+
+        var agents = new List<System.Text.Json.JsonElement>();
+        string? next = "/api/v1/admin/agents?limit=1";
+        while (next is not null)
+        {
+            var response = await admin.GetAsync(next);
+            agents.AddRange((await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray());
+            next = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+        }
+        Assert.Equal(["financial"], agents.Single(a => a.GetProperty("email").GetString() == $"listed-a{tag}@sportello.test")
+            .GetProperty("departments").EnumerateArray().Select(d => d.GetString()!));
+        Assert.Equal(["financial", "technical"], agents.Single(a => a.GetProperty("email").GetString() == $"listed-b{tag}@sportello.test")
+            .GetProperty("departments").EnumerateArray().Select(d => d.GetString()!));
+        // Customers and the admin are not agents; every agent appears once across the pages.
+        Assert.DoesNotContain(agents, a => a.GetProperty("email").GetString()!.StartsWith("not-an-agent", StringComparison.Ordinal));
+        Assert.DoesNotContain(agents, a => a.GetProperty("email").GetString() == SportelloApp.AdminEmail);
+        Assert.Equal(agents.Count, agents.Select(a => a.GetProperty("id").GetString()).Distinct().Count());
+        Assert.Equal(HttpStatusCode.Forbidden, (await first.GetAsync("/api/v1/admin/agents")).StatusCode);
+    }
+
+    [Fact]
     public async Task CreateAgent_UnknownDepartment_Returns400NamingDepartments()
     {
         var admin = await app.AdminAsync();

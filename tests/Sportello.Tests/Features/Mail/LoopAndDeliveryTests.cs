@@ -202,5 +202,18 @@ public sealed class RelayTests(RelayApp app) : IClassFixture<RelayApp>
         Assert.All(app.Sink.Envelopes, from => Assert.StartsWith("bounces+", from, StringComparison.Ordinal));
         var failed = (await admin.OutboxAsync()).Single(m => m.GetProperty("to").GetString() == gone);
         Assert.Contains("550", failed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+
+        // The cause is fixed (the mailbox exists again) and an admin sends the failed mail again: it goes out, once.
+        var failedId = failed.GetProperty("id").GetString()!;
+        var agent = await app.AgentAsync($"retry-agent-{Unique.Next()}@sportello.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsync($"/api/v1/admin/mail/outbox/{failedId}/retry", null)).StatusCode);
+        app.Sink.GoneMailboxes = "nobody-at-all";
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/v1/admin/mail/outbox/{failedId}/retry", null)).StatusCode);
+        await Eventually.TrueAsync(async () => (await admin.OutboxAsync()).Single(m => m.GetProperty("id").GetString() == failedId)
+            .GetProperty("state").GetString() == "sent", "the retried mail to be sent");
+        Assert.Single(app.Sink.Received, m => m.To.Mailboxes.Single().Address == gone);
+        // Only a failed mail can be sent again: a sent one, or one that does not exist, is not there to retry.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/mail/outbox/{failedId}/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/mail/outbox/{Guid.NewGuid()}/retry", null)).StatusCode);
     }
 }

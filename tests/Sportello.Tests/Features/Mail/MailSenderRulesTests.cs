@@ -80,6 +80,19 @@ public sealed class MailSenderRulesTests(SenderRulesMailApp app) : IClassFixture
         app.Clock.Advance(TimeSpan.FromSeconds(61));
         await app.SendAsync(MailApp.Mail(email, $"{tag} later", "After the window."));
         await Eventually.TrueAsync(async () => (await customer.TicketsAsync()).Length == SenderRulesMailApp.TicketsPerMinute + 1, "a ticket after the window");
+
+        // An admin who finds a real request among the limited ones hands it back to the intake: it becomes a ticket.
+        var held = limited[0].GetProperty("id").GetString()!;
+        var agent = await app.AgentAsync($"reprocess-agent-{Unique.Next()}@sportello.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsync($"/api/v1/admin/mail/inbound/{held}/reprocess", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/v1/admin/mail/inbound/{held}/reprocess", null)).StatusCode);
+        await Eventually.TrueAsync(async () => (await customer.TicketsAsync()).Length == SenderRulesMailApp.TicketsPerMinute + 2, "a ticket from the released mail");
+        var released = (await admin.InboundAsync()).Single(m => m.GetProperty("id").GetString() == held);
+        Assert.Equal("processed", released.GetProperty("state").GetString());
+        Assert.Equal("ticket-opened", released.GetProperty("outcome").GetString());
+        // Only quarantined mail goes back: a processed one, or one that does not exist, is not there to release.
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/mail/inbound/{held}/reprocess", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/mail/inbound/{Guid.NewGuid()}/reprocess", null)).StatusCode);
     }
 
     [Fact]

@@ -10,13 +10,14 @@ namespace Sportello.Features.Tickets;
 /// The tickets waiting on support, in working order: High before Normal, then by the due time of the running
 /// target (first response, else next response), oldest first among equals.
 /// </summary>
-public static class DeskQueue
+public sealed class ReadDeskQueue(SportelloDb db, DeskAccess access, TimeProvider clock)
 {
     public sealed record Query(string? Department, string? Status, string? Assignee, int? Limit, string? Cursor);
 
     public sealed record Result(List<TicketResponse> Tickets, ValidationErrors Errors, string? NextCursor, int Limit);
 
-    public static async Task<Result> ReadAsync(SportelloDb db, Query query, DeskScope scope, DateTime now, CancellationToken cancellationToken)
+    /// <summary>The queue as <paramref name="userId"/> sees it: only the departments they work (admins every one).</summary>
+    public async Task<Result> HandleAsync(Guid userId, Query query, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
         var department = Blank(query.Department);
@@ -57,7 +58,9 @@ public static class DeskQueue
             return new Result([], errors, null, limit);
         }
 
-        var me = scope.UserId;
+        var me = userId;
+        var scope = await access.ScopeAsync(userId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
         // Only the departments the reader works: another department's tickets are not there, even when named.
         var tickets = scope.Tickets(db.Tickets.AsNoTracking()).Where(t => t.QueueRank != null);
         if (department is not null)
