@@ -1,16 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Sportello.Data;
 using Sportello.Web;
 
 namespace Sportello.Features.Accounts;
 
 public sealed record TokenRequest(string? Email, string? Password, string? TotpCode = null, string? Name = null);
 public sealed record TokenResponse(string Token, DateTime ExpiresAt);
-public sealed record MeResponse(
-    Guid Id, string Email, string Name, string? Country, string Language, string TimeZone,
-    string? Company, string? VatId, IReadOnlyList<string> Roles, IReadOnlyList<string> Departments);
 
 public static class AccountsApi
 {
@@ -92,19 +86,8 @@ public static class AccountsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<MeResponse>, NotFound>> GetMeAsync(HttpContext http, SportelloDb db, UserManager<User> users)
-    {
-        var id = http.User.UserId();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id, http.RequestAborted);
-        if (user is null)
-        {
-            return TypedResults.NotFound();
-        }
-        var roles = (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList();
-        var departments = await db.AgentDepartments.Where(d => d.UserId == id).Select(d => d.Department).OrderBy(d => d).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(new MeResponse(user.Id, user.Email!, user.Name, user.Country, user.Language, user.TimeZone,
-            user.Company, user.VatId, roles, departments));
-    }
+    private static async Task<Results<Ok<MeResponse>, NotFound>> GetMeAsync(ReadMe readMe, CancellationToken cancellationToken) =>
+        await readMe.HandleAsync(cancellationToken) is { } me ? TypedResults.Ok(me) : TypedResults.NotFound();
 
     private static async Task<Results<Created<CustomerResponse>, ValidationProblem>> CreateCustomerAsync(
         CreateCustomerRequest request, CreateCustomer createCustomer, CancellationToken cancellationToken)

@@ -80,6 +80,7 @@ public static class AccountsFeature
         builder.Services.AddScoped<ListCustomers>();
         builder.Services.AddScoped<ReadCustomer>();
         builder.Services.AddScoped<ListAgents>();
+        builder.Services.AddScoped<ReadMe>();
         builder.Services.AddScoped<TwoFactor>();
         builder.Services.AddScoped<PasswordSignIn>();
         builder.Services.AddScoped<CreateCustomer>();
