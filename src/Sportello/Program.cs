@@ -1,6 +1,7 @@
 using Sportello;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.Chat;
 using Sportello.Features.Demo;
 using Sportello.Features.Mail;
 using Sportello.Features.Operations;
@@ -17,6 +18,7 @@ builder.AddServices();
 builder.AddTickets();
 builder.AddSla();
 builder.AddMail();
+builder.AddChat();
 builder.AddWeb();
 builder.AddOperations();
 
@@ -35,9 +37,11 @@ app.MapGroup("/api/v1")
     .MapServicesApi()
     .MapTicketsAndDeskApi()
     .MapSlaApi()
-    .MapMailApi();
+    .MapMailApi()
+    .MapChatApi();
 app.MapTickets();
 app.MapMail();
+app.MapChat();
 app.MapRazorPages();
 
 await app.RunAsync();

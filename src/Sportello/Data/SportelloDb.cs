@@ -33,6 +33,8 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<AutoReplyRecord> AutoReplies => Set<AutoReplyRecord>();
     public DbSet<Features.Mail.Inbound.Intake.MailTicketSlot> MailTicketSlots => Set<Features.Mail.Inbound.Intake.MailTicketSlot>();
     public DbSet<SharedSecret> SharedSecrets => Set<SharedSecret>();
+    public DbSet<Features.Chat.Conversation> Conversations => Set<Features.Chat.Conversation>();
+    public DbSet<Features.Chat.ChatMessage> ChatMessages => Set<Features.Chat.ChatMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

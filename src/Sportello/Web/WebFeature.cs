@@ -66,6 +66,7 @@ public static class WebFeature
         });
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseCors();
         app.UseAuthentication();
         app.UseRequestLocalization();
         app.UseAuthorization();

@@ -6,15 +6,21 @@ namespace Sportello.Tests.Infrastructure;
 /// <summary>A real SignalR client on the test server, signed in with the client's API token.</summary>
 public static class Hubs
 {
-    public static async Task<HubConnection> ConnectAsync(SportelloApp app, HttpClient client, Action<HubConnection> listen)
+    public static Task<HubConnection> ConnectAsync(SportelloApp app, HttpClient client, Action<HubConnection> listen) =>
+        ConnectAsync(app, "hubs/tickets", client.DefaultRequestHeaders.Authorization!.Parameter, listen);
+
+    /// <summary>A connection to <paramref name="path"/>, with an API token or (null) anonymous, like a widget.</summary>
+    public static async Task<HubConnection> ConnectAsync(SportelloApp app, string path, string? token, Action<HubConnection> listen)
     {
-        var token = client.DefaultRequestHeaders.Authorization!.Parameter;
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/tickets"), o =>
+            .WithUrl(new Uri(app.Server.BaseAddress, path), o =>
             {
                 o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
                 o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult(token);
+                if (token is not null)
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
             })
             .Build();
         listen(connection);

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using MimeKit;
 using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Mail.Outbound;
@@ -111,9 +110,8 @@ public sealed class NotificationAddresses(
         }
         for (var i = 0; i < addresses.Count; i++)
         {
-            var address = addresses[i]?.Trim().ToLowerInvariant() ?? "";
-            if (address.Length is 0 or > 254 || !MailboxAddress.TryParse(address, out var parsed) || parsed.Address != address
-                || !address.Contains('@') || address.EndsWith('@'))
+            var address = EmailAddresses.Normalize(addresses[i]);
+            if (address is null)
             {
                 errors.Add($"{type}[{i}]", "'{0}' is not an email address.", addresses[i]);
             }

@@ -36,17 +36,19 @@ public sealed class DepartmentBoundaryTests(SportelloApp app) : IClassFixture<Sp
             await app.AdminAsync(), customer, ticket.GetProperty("id").GetString()!, technicalEmail, financialEmail);
     }
 
-    /// <summary>Every API route under /api/v1/desk that names a ticket, with its HTTP methods.</summary>
-    private IEnumerable<(string Method, string Template)> DeskTicketRoutes() =>
+    private IEnumerable<(string Method, string Template)> DeskTicketRoutes() => DeskRoutes("ticketId");
+
+    /// <summary>Every API route under /api/v1/desk that names a <paramref name="parameter"/> (a ticket, a chat), with its HTTP methods.</summary>
+    private IEnumerable<(string Method, string Template)> DeskRoutes(string parameter) =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } raw && raw.TrimStart('/').StartsWith("api/v1/desk/", StringComparison.Ordinal)
-                && e.RoutePattern.Parameters.Any(p => p.Name == "ticketId"))
+                && e.RoutePattern.Parameters.Any(p => p.Name == parameter))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
                 .Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
             .Distinct();
 
-    private static string Url(string template, string ticketId) =>
-        System.Text.RegularExpressions.Regex.Replace(template, @"\{ticketId(:[^}]*)?\}", ticketId);
+    private static string Url(string template, string id) =>
+        System.Text.RegularExpressions.Regex.Replace(template, @"\{(ticketId|chatId)(:[^}]*)?\}", id);
 
     // The answer without its per-request trace id.
     private static string Problem(string body) =>
@@ -80,6 +82,35 @@ public sealed class DepartmentBoundaryTests(SportelloApp app) : IClassFixture<Sp
             foreach (var (who, client) in new[] { ("agent of the department", world.Technical), ("admin", world.Admin) })
             {
                 var allowed = await CallAsync(client, method, url);
+                Assert.True(allowed.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden) && (int)allowed.StatusCode < 500,
+                    $"{method} {template} by the {who}: {(int)allowed.StatusCode}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task EveryDeskChatRoute_AnswersAnotherDepartmentsAgent_LikeAMissingChat()
+    {
+        var world = await WorldAsync();
+        var started = await (await app.Anonymous().PostAsJsonAsync("/api/v1/chat/conversations", new { message = "Boundary chat.", department = "technical" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var chatId = started.GetProperty("id").GetString()!;
+        var routes = DeskRoutes("chatId").ToList();
+        Assert.Contains(routes, r => r.Method == "POST" && r.Template.EndsWith("/desk/chats/{chatId:guid}/accept", StringComparison.Ordinal));
+        Assert.True(routes.Count >= 5, $"only {routes.Count} desk chat routes found");
+        var missing = Guid.NewGuid().ToString();
+
+        foreach (var (method, template) in routes)
+        {
+            var other = await CallAsync(world.Financial, method, Url(template, chatId));
+            var absent = await CallAsync(world.Financial, method, Url(template, missing));
+            Assert.True(other.StatusCode == HttpStatusCode.NotFound, $"{method} {template} by another department: {(int)other.StatusCode}");
+            Assert.Equal(Problem(await absent.Content.ReadAsStringAsync()), Problem(await other.Content.ReadAsStringAsync()));
+            var customer = await CallAsync(world.Customer, method, Url(template, chatId));
+            Assert.True(customer.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"{method} {template} by a customer: {(int)customer.StatusCode}");
+            foreach (var (who, client) in new[] { ("agent of the department", world.Technical), ("admin", world.Admin) })
+            {
+                var allowed = await CallAsync(client, method, Url(template, chatId));
                 Assert.True(allowed.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden) && (int)allowed.StatusCode < 500,
                     $"{method} {template} by the {who}: {(int)allowed.StatusCode}");
             }

@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Sportello.Features.Accounts;
+using Sportello.Web;
+
+namespace Sportello.Features.Chat;
+
+/// <summary>Chat over REST (CONTRACT.md, "Chat"): visitors with their <c>X-Chat-Token</c>, agents under /desk/chats.</summary>
+public static class ChatApi
+{
+    public const string TokenHeader = "X-Chat-Token";
+
+    public static RouteGroupBuilder MapChatApi(this RouteGroupBuilder api)
+    {
+        var visitor = api.MapGroup("/chat/conversations").AllowAnonymous().RequireCors(ChatFeature.CorsPolicy).WithTags("Chat")
+            .AddEndpointFilter(OnlyWhenEnabledAsync);
+        visitor.MapPost("/", StartAsync);
+        visitor.MapGet("/{conversationId:guid}", StateAsync);
+        visitor.MapPost("/{conversationId:guid}/messages", SendAsync);
+        visitor.MapGet("/{conversationId:guid}/messages", ReadAsync);
+        visitor.MapPost("/{conversationId:guid}/close", CloseAsync);
+
+        var desk = api.MapGroup("/desk/chats").RequireAuthorization(Policies.ApiAgent).WithTags("Desk");
+        desk.MapGet("/", ListAsync);
+        desk.MapGet("/{chatId:guid}/messages", ReadAsStaffAsync);
+        desk.MapPost("/{chatId:guid}/accept", AcceptAsync);
+        desk.MapPost("/{chatId:guid}/messages", AnswerAsync);
+        desk.MapPost("/{chatId:guid}/transfer", TransferAsync);
+        desk.MapPost("/{chatId:guid}/close", CloseAsStaffAsync);
+        return api;
+    }
+
+    private static async ValueTask<object?> OnlyWhenEnabledAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.RequestServices.GetRequiredService<IOptionsMonitor<ChatOptions>>().CurrentValue.Enabled
+            ? await next(context)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Chat is not enabled");
+
+    private static async Task<IResult> StartAsync(
+        StartChatRequest request, HttpContext http, StartChat start, [FromKeyedServices(ChatFeature.StartThrottle)] Throttle throttle)
+    {
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        if (throttle.TryAcquire(ip ?? "unknown") is { } wait)
+        {
+            return Throttle.TooMany(http.Response, wait);
+        }
+        // A Client Area session verifies on Sportello's own origin (the cookie never comes from the provider's site).
+        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        Guid? customer = session.Succeeded && session.Principal.IsInRole(Roles.Customer) ? session.Principal.UserId() : null;
+        var outcome = await start.HandleAsync(request, customer, http.Request.Headers.Origin.FirstOrDefault(), ip, http.RequestAborted);
+        return outcome.Value is { } started
+            ? TypedResults.Created($"/api/v1/chat/conversations/{started.Id}", started)
+            : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
+    }
+
+    private static async Task<Results<Ok<ChatStateView>, NotFound>> StateAsync(
+        Guid conversationId, [FromHeader(Name = TokenHeader)] string? token, ReadChat read, CancellationToken cancellationToken) =>
+        await read.StateAsync(conversationId, token, cancellationToken) is { } state ? TypedResults.Ok(state) : TypedResults.NotFound();
+
+    private static async Task<IResult> SendAsync(
+        Guid conversationId, ChatMessageRequest request, [FromHeader(Name = TokenHeader)] string? token, HttpContext http, SendChatMessage send,
+        [FromKeyedServices(ChatFeature.MessageThrottle)] Throttle throttle)
+    {
+        if (throttle.TryAcquire(conversationId.ToString()) is { } wait)
+        {
+            return Throttle.TooMany(http.Response, wait);
+        }
+        return Created(await send.AsVisitorAsync(conversationId, token, request.Body, http.RequestAborted), conversationId);
+    }
+
+    private static async Task<IResult> ReadAsync(
+        Guid conversationId, [FromHeader(Name = TokenHeader)] string? token, long? after, ReadChat read, CancellationToken cancellationToken) =>
+        Ok(await read.AsVisitorAsync(conversationId, token, after, cancellationToken));
+
+    private static async Task<IResult> CloseAsync(
+        Guid conversationId, CloseChatRequest request, [FromHeader(Name = TokenHeader)] string? token, CloseChat close, CancellationToken cancellationToken) =>
+        State(await close.AsVisitorAsync(conversationId, token, request, cancellationToken));
+
+    private static Task<Results<Ok<List<ChatSummary>>, ValidationProblem>> ListAsync(
+        HttpContext http, CurrentUser current, ListDeskChats list, int? limit, string? cursor) =>
+        Page.ListAsync(http, limit, cursor, page => list.HandleAsync(current.Id, page, http.RequestAborted));
+
+    private static async Task<IResult> ReadAsStaffAsync(Guid chatId, long? after, CurrentUser current, ReadChat read, CancellationToken cancellationToken) =>
+        Ok(await read.AsStaffAsync(current.Id, chatId, after, cancellationToken));
+
+    private static async Task<IResult> AcceptAsync(Guid chatId, CurrentUser current, AcceptChat accept, CancellationToken cancellationToken) =>
+        State(await accept.HandleAsync(await current.LoadAsync(cancellationToken), chatId, cancellationToken));
+
+    private static async Task<IResult> AnswerAsync(
+        Guid chatId, AgentChatMessageRequest request, CurrentUser current, SendChatMessage send, CancellationToken cancellationToken) =>
+        Created(await send.AsAgentAsync(await current.LoadAsync(cancellationToken), chatId, request.Body, request.Internal == true, cancellationToken), chatId);
+
+    private static async Task<IResult> TransferAsync(
+        Guid chatId, TransferChatRequest request, CurrentUser current, TransferChat transfer, CancellationToken cancellationToken) =>
+        State(await transfer.HandleAsync(await current.LoadAsync(cancellationToken), chatId, request, cancellationToken));
+
+    private static async Task<IResult> CloseAsStaffAsync(Guid chatId, CurrentUser current, CloseChat close, CancellationToken cancellationToken) =>
+        State(await close.AsAgentAsync(await current.LoadAsync(cancellationToken), chatId, cancellationToken));
+
+    // A missing (or someone else's) chat is 404; a chat in the wrong state for the action is 409 naming status; bad input 400.
+    private static IResult Failed<T>(Outcome<T> outcome) where T : class =>
+        outcome.Errors.Has("status")
+            ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: string.Join(" ", outcome.Errors.For("status")),
+                extensions: new Dictionary<string, object?> { ["errors"] = outcome.Errors.ToDictionary() })
+            : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
+
+    private static IResult Created(Outcome<ChatMessage>? outcome, Guid conversationId) =>
+        outcome is null ? TypedResults.NotFound()
+        : outcome.Value is { } message ? TypedResults.Created($"/api/v1/chat/conversations/{conversationId}/messages?after={message.Seq - 1}", ChatMessageView.From(message))
+        : Failed(outcome);
+
+    private static IResult Ok(Outcome<List<ChatMessageView>>? outcome) =>
+        outcome is null ? TypedResults.NotFound() : outcome.Value is { } messages ? TypedResults.Ok(messages) : Failed(outcome);
+
+    private static IResult State(Outcome<Conversation>? outcome) =>
+        outcome is null ? TypedResults.NotFound()
+        : outcome.Value is { } c ? TypedResults.Ok(new ChatSignals.ChatChanged(c.Id, c.Status, c.Department, c.AgentId, c.Verified, c.LastSeq, c.TicketId))
+        : Failed(outcome);
+}

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Sportello.Features.Accounts;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.Chat;
+
+internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> conversation)
+    {
+        conversation.ToTable("ChatConversations");
+        conversation.HasKey(c => c.Id);
+        conversation.Property(c => c.Department).HasMaxLength(20).IsRequired();
+        conversation.Property(c => c.Status).HasMaxLength(10).IsRequired();
+        conversation.Property(c => c.VisitorTokenHash).HasMaxLength(64).IsRequired();
+        conversation.Property(c => c.VisitorName).HasMaxLength(100);
+        conversation.Property(c => c.VisitorEmail).HasMaxLength(320);
+        conversation.Property(c => c.RatingComment).HasMaxLength(2000);
+        conversation.Property(c => c.RemoteAddress).HasMaxLength(45);
+        conversation.Ignore(c => c.Verified);
+        conversation.Property(c => c.Version).IsConcurrencyToken();
+        // The Desk's list: open chats of some departments, oldest wait first.
+        conversation.HasIndex(c => new { c.Status, c.Department, c.WaitingSince });
+        conversation.HasIndex(c => c.AgentId);
+        conversation.HasOne<User>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        conversation.HasOne<User>().WithMany().HasForeignKey(c => c.AgentId).OnDelete(DeleteBehavior.SetNull);
+        conversation.HasOne<Ticket>().WithMany().HasForeignKey(c => c.TicketId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMessage>
+{
+    public void Configure(EntityTypeBuilder<ChatMessage> message)
+    {
+        message.ToTable("ChatMessages");
+        message.HasKey(m => m.Id);
+        message.Property(m => m.AuthorKind).HasMaxLength(10).IsRequired();
+        message.Property(m => m.AuthorName).HasMaxLength(200).IsRequired();
+        message.Property(m => m.Body).IsRequired();
+        // One number per message and conversation: a reconnecting client asks for what follows the last it saw.
+        message.HasIndex(m => new { m.ConversationId, m.Seq }).IsUnique();
+        message.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

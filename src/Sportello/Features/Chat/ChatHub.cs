@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.SignalR;
+using Sportello.Features.Accounts;
+
+namespace Sportello.Features.Chat;
+
+/// <summary>
+/// Live chat for the widget and the Desk's console. Visitors connect anonymously and prove each conversation with its
+/// token; staff connect with their session or an API token and hear their departments. Methods answer a missing
+/// conversation and another's (another visitor's, another department's) alike: "not found".
+/// Sending goes through the same use cases as REST, so every message is committed, numbered, then broadcast.
+/// </summary>
+public sealed class ChatHub(ChatAccess access, ReadChat read, SendChatMessage send, ChatSignals signals, Data.SportelloDb db) : Hub
+{
+    public const string Path = "/hubs/chat";
+    /// <summary>Anyone may connect; a session cookie or an API token, when present, makes the connection staff's.</summary>
+    public const string Policy = "chat-hub";
+
+    public static string Visitor(Guid id) => $"chat:{id:N}:visitor";
+    public static string Staff(Guid id) => $"chat:{id:N}:staff";
+    public static string Desk(string department) => $"chats:{department}";
+    public static string Queue(string department) => $"chat-queue:{department}";
+
+    /// <summary>The visitor joins their conversation and gets what follows <paramref name="after"/>.</summary>
+    public async Task<List<ChatMessageView>> Join(Guid conversationId, string visitorToken, long after)
+    {
+        var messages = await read.AsVisitorAsync(conversationId, visitorToken, after) ?? throw NotFound();
+        var conversation = (await access.VisitorAsync(conversationId, visitorToken))!;
+        await Groups.AddToGroupAsync(Context.ConnectionId, Visitor(conversationId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, Queue(conversation.Department));
+        return messages.Value ?? throw new HubException("after is a sequence number, 0 or more.");
+    }
+
+    /// <summary>Where the visitor stands now (status, queue position, the ticket it became).</summary>
+    public async Task<ChatStateView> State(Guid conversationId, string visitorToken) =>
+        await read.StateAsync(conversationId, visitorToken) ?? throw NotFound();
+
+    /// <summary>The visitor writes; the answer is the message as stored, with its sequence number.</summary>
+    public async Task<ChatMessageView> Send(Guid conversationId, string visitorToken, string body)
+    {
+        var outcome = await send.AsVisitorAsync(conversationId, visitorToken, body) ?? throw NotFound();
+        return outcome.Value is { } message ? ChatMessageView.From(message) : throw Invalid(outcome.Errors);
+    }
+
+    public async Task Typing(Guid conversationId, string visitorToken)
+    {
+        if (await access.VisitorAsync(conversationId, visitorToken) is { } conversation)
+        {
+            signals.Typing(conversationId, ChatAuthors.Visitor, conversation.VisitorName);
+        }
+    }
+
+    /// <summary>Staff: follow the chats of their departments (the console's list).</summary>
+    public async Task WatchQueue()
+    {
+        var scope = await StaffScopeAsync();
+        foreach (var department in scope.IsAdmin ? StartChat.Departments : scope.Departments)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Desk(department));
+        }
+    }
+
+    /// <summary>Staff: follow one chat (every message, internal notes too) and get what follows <paramref name="after"/>.</summary>
+    public async Task<List<ChatMessageView>> Watch(Guid conversationId, long after)
+    {
+        var scope = await StaffScopeAsync();
+        var messages = await read.AsStaffAsync(scope.UserId, conversationId, after) ?? throw NotFound();
+        await Groups.AddToGroupAsync(Context.ConnectionId, Staff(conversationId));
+        return messages.Value ?? throw new HubException("after is a sequence number, 0 or more.");
+    }
+
+    /// <summary>Staff: an agent writes (a public answer, or an internal note).</summary>
+    public async Task<ChatMessageView> Answer(Guid conversationId, string body, bool isInternal)
+    {
+        var scope = await StaffScopeAsync();
+        var me = await db.Users.FindAsync(scope.UserId) ?? throw NotFound();
+        var outcome = await send.AsAgentAsync(me, conversationId, body, isInternal) ?? throw NotFound();
+        return outcome.Value is { } message ? ChatMessageView.From(message) : throw Invalid(outcome.Errors);
+    }
+
+    public async Task AgentTyping(Guid conversationId)
+    {
+        var scope = await StaffScopeAsync();
+        if (await access.StaffAsync(scope.UserId, conversationId) is not null)
+        {
+            signals.Typing(conversationId, ChatAuthors.Agent, Context.User?.DisplayName());
+        }
+    }
+
+    private async Task<DeskScope> StaffScopeAsync()
+    {
+        var user = Context.User;
+        if (user?.Identity?.IsAuthenticated != true || !(user.IsInRole(Roles.Agent) || user.IsInRole(Roles.Admin)))
+        {
+            throw new HubException("Only agents may do this.");
+        }
+        return await access.ScopeAsync(user.UserId());
+    }
+
+    private static HubException NotFound() => new("Not found.");
+
+    private static HubException Invalid(Web.ValidationErrors errors) =>
+        new(string.Join(" ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+}
