@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Sportello.BrowserTests.Pages;
@@ -88,7 +89,11 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
             problems.AddRange(await ViolationsAsync(asCustomer, path));
         }
         var asAgent = await SignedInAsync(agentEmail, "agent passphrase 2026", locale);
-        foreach (var path in new[] { "/desk", $"/desk/tickets/{id}", $"/desk/tickets/{mailed.GetProperty("ticketId").GetString()}" })
+        // A visitor's chat, so the console's list and a conversation are checked too.
+        var chat = await (await app.Anonymous().PostAsJsonAsync("/api/v1/chat/conversations", new { name = "Visitor " + locale, message = "Hello from the widget." }))
+            .JsonAsync(System.Net.HttpStatusCode.Created);
+        foreach (var path in new[] { "/desk", $"/desk/tickets/{id}", $"/desk/tickets/{mailed.GetProperty("ticketId").GetString()}", "/desk/chats",
+            $"/desk/chats/{chat.GetProperty("id").GetString()}" })
         {
             problems.AddRange(await ViolationsAsync(asAgent, path));
         }

@@ -14,6 +14,9 @@ public sealed class BrowserApp : SportelloApp
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
     public int SmtpPort { get; } = MailApp.FreePort();
+    /// <summary>The provider's own site, another origin on loopback, where the chat widget is embedded (ChatWidgetTests).</summary>
+    public int ProviderPort { get; } = MailApp.FreePort();
+    public string ProviderSite => $"http://127.0.0.1:{ProviderPort}";
 
     // A certificate close to its end, so the admin mail page (and its accessibility check) shows the renewal warning.
     private readonly string certificates = Path.Combine(Path.GetTempPath(), $"sportello-browser-tls-{Guid.NewGuid():N}");
@@ -32,6 +35,8 @@ public sealed class BrowserApp : SportelloApp
                 ["Sportello:Mail:SupportAddress"] = MailApp.Support,
                 ["Sportello:Mail:SmtpTls:CertificateFile"] = Path.Combine(certificates, "cert.pem"),
                 ["Sportello:Mail:SmtpTls:KeyFile"] = Path.Combine(certificates, "key.pem"),
+                // The provider's site, another origin, embeds the chat widget.
+                ["Sportello:Chat:AllowedOrigins:0"] = ProviderSite,
             };
         }
     }

@@ -30,6 +30,7 @@ public static class ChatApi
         desk.MapPost("/{chatId:guid}/messages", AnswerAsync);
         desk.MapPost("/{chatId:guid}/transfer", TransferAsync);
         desk.MapPost("/{chatId:guid}/close", CloseAsStaffAsync);
+        desk.MapPost("/{chatId:guid}/escalate", EscalateAsync);
         return api;
     }
 
@@ -98,6 +99,15 @@ public static class ChatApi
 
     private static async Task<IResult> CloseAsStaffAsync(Guid chatId, CurrentUser current, CloseChat close, CancellationToken cancellationToken) =>
         State(await close.AsAgentAsync(await current.LoadAsync(cancellationToken), chatId, cancellationToken));
+
+    private static async Task<IResult> EscalateAsync(
+        Guid chatId, EscalateChatRequest request, CurrentUser current, EscalateChat escalate, CancellationToken cancellationToken) =>
+        await escalate.HandleAsync(await current.LoadAsync(cancellationToken), chatId, request, cancellationToken) switch
+        {
+            null => TypedResults.NotFound(),
+            { Value: { } ticket } => TypedResults.Created($"/api/v1/desk/tickets/{ticket.TicketId}", ticket),
+            var failed => Failed(failed),
+        };
 
     // A missing (or someone else's) chat is 404; a chat in the wrong state for the action is 409 naming status; bad input 400.
     private static IResult Failed<T>(Outcome<T> outcome) where T : class =>

@@ -25,6 +25,8 @@ public static class ChatFeature
         builder.Services.AddScoped<AcceptChat>();
         builder.Services.AddScoped<TransferChat>();
         builder.Services.AddScoped<ListDeskChats>();
+        builder.Services.AddScoped<EscalateChat>();
+        builder.Services.AddScoped<ReadDeskChat>();
         builder.Services.AddKeyedSingleton(StartThrottle,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StartThrottle, 10));
         builder.Services.AddKeyedSingleton(MessageThrottle,
@@ -44,6 +46,7 @@ public static class ChatFeature
     public static WebApplication MapChat(this WebApplication app)
     {
         app.MapHub<ChatHub>(ChatHub.Path).RequireCors(CorsPolicy).RequireAuthorization(ChatHub.Policy);
+        app.MapChatWidget();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Sportello.Web;
 
 namespace Sportello.Features.Chat;
@@ -6,7 +7,7 @@ namespace Sportello.Features.Chat;
 /// A chat's messages after a sequence number, in order: the visitor's view (no internal notes) with their token, the
 /// Desk's (everything) for staff of its department. What a reconnecting client asks for.
 /// </summary>
-public sealed class ReadChat(ChatAccess access, ChatTranscript transcript, ChatQueue queue)
+public sealed class ReadChat(ChatAccess access, ChatTranscript transcript, ChatQueue queue, Data.SportelloDb db)
 {
     public const int MaxBatch = 500;
 
@@ -29,10 +30,17 @@ public sealed class ReadChat(ChatAccess access, ChatTranscript transcript, ChatQ
     }
 
     /// <summary>Where the visitor stands: status, queue position, and the ticket their chat became.</summary>
-    public async Task<ChatStateView?> StateAsync(Guid conversationId, string? visitorToken, CancellationToken cancellationToken = default) =>
-        await access.VisitorAsync(conversationId, visitorToken, cancellationToken) is { } c
-            ? new ChatStateView(c.Id, c.Status, await queue.PositionAsync(c, cancellationToken), c.Verified, c.LastSeq, c.TicketId, null)
+    public async Task<ChatStateView?> StateAsync(Guid conversationId, string? visitorToken, CancellationToken cancellationToken = default)
+    {
+        if (await access.VisitorAsync(conversationId, visitorToken, cancellationToken) is not { } c)
+        {
+            return null;
+        }
+        var number = c.TicketId is { } ticketId
+            ? await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Number).FirstOrDefaultAsync(cancellationToken)
             : null;
+        return new ChatStateView(c.Id, c.Status, await queue.PositionAsync(c, cancellationToken), c.Verified, c.LastSeq, c.TicketId, number);
+    }
 
     private async Task<Outcome<List<ChatMessageView>>> ReadAsync(Guid conversationId, long? after, bool forVisitor, CancellationToken cancellationToken)
     {

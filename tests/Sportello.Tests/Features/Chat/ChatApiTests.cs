@@ -242,4 +242,61 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
         await Assert.ThrowsAsync<HubException>(() => again.InvokeAsync<List<ChatMessageView>>("Watch", Guid.Parse(other.Id), 0L, TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<HubException>(() => again.InvokeAsync("WatchQueue", TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public async Task AnAgentTurnsAChatIntoATicket_HoldingTheTranscript_AndTheVisitorSeesItsNumber()
+    {
+        var admin = await app.AdminAsync();
+        var (email, _, _) = Unique.Customer("escalating");
+        var customerId = Guid.Parse((await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!);
+        var customer = await app.SignInAsync(email, "customer-password-1");
+        var token = CustomerTokens.Sign(customerId, app.Clock.GetUtcNow().AddMinutes(5), ChatApp.SiteSecret);
+        var (visitor, _) = await StartAsync(new { message = "My mailbox rejects every mail since this morning.", customerToken = token });
+        var agent = await app.AgentAsync($"chat-esc{Unique.Next()}@sportello.test", "technical");
+        await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/messages", new { body = "Let me look at the logs." });
+        await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/messages", new { body = "Do not tell the customer about the outage yet.", @internal = true });
+
+        // High needs the incident details against the customer's own services, as on the ticket form.
+        await (await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "high" }))
+            .AssertNamesFieldAsync("serviceId");
+        var escalated = await (await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "normal" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var number = escalated.GetProperty("number").GetString()!;
+
+        var ticket = (await customer.TicketsAsync()).Single(t => t.GetProperty("number").GetString() == number);
+        Assert.Equal("chat", ticket.GetProperty("channel").GetString());
+        var detail = await agent.DeskTicketAsync(escalated.GetProperty("ticketId").GetString()!);
+        var body = detail.GetProperty("messages")[0].GetProperty("body").GetString()!;
+        Assert.Contains("My mailbox rejects every mail since this morning.", body, StringComparison.Ordinal);
+        Assert.Contains("Let me look at the logs.", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("outage", body, StringComparison.Ordinal);
+        // The visitor reads the number in the chat and in its state; a second escalation is refused.
+        Assert.Contains(await visitor.MessagesAsync(), m => m.GetProperty("body").GetString()!.Contains(number, StringComparison.Ordinal));
+        var state = await (await visitor.Client.SendAsync(visitor.Request(HttpMethod.Get, ""))).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(number, state.GetProperty("ticketNumber").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "normal" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAnonymousChat_BecomesAnUnverifiedTicketForTheVisitorsEmail_NeverHigh_NeverWithoutAnEmail()
+    {
+        var agent = await app.AgentAsync($"chat-anon{Unique.Next()}@sportello.test", "technical");
+        var (silent, _) = await StartAsync(new { message = "Do you sell domains?" });
+        await (await agent.PostAsJsonAsync($"/api/v1/desk/chats/{silent.Id}/escalate", new { department = "technical", priority = "normal" }))
+            .AssertNamesFieldAsync("email");
+
+        var (visitor, _) = await StartAsync();
+        await (await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "high" }))
+            .AssertNamesFieldAsync("priority");
+        var escalated = await (await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "normal" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var detail = await agent.DeskTicketAsync(escalated.GetProperty("ticketId").GetString()!);
+        Assert.Equal("chat", detail.GetProperty("channel").GetString());
+        Assert.Equal("unverified", detail.GetProperty("messages")[0].GetProperty("trust").GetString());
+        Assert.Contains("Is the data centre in Milan?", detail.GetProperty("messages")[0].GetProperty("body").GetString()!, StringComparison.Ordinal);
+        // Answered like a stranger's mail: the acknowledgement goes to the address the visitor gave.
+        var outbox = await (await (await app.AdminAsync()).GetAsync("/api/v1/admin/mail/outbox?take=500")).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(outbox.EnumerateArray(), m => m.GetProperty("to").GetString() == "luca@visitor.example"
+            && m.GetProperty("subject").GetString()!.Contains(escalated.GetProperty("number").GetString()!, StringComparison.Ordinal));
+    }
 }

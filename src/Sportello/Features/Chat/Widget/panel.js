@@ -1,0 +1,352 @@
+// The chat panel, loaded by widget.js on first open. Talks to Sportello over REST (start, send, close) and the hub
+// /hubs/chat (live messages, typing, queue moves, catching up after a drop). Text only: messages are never HTML.
+(() => {
+  'use strict';
+  const T = {
+    en: {
+      title: 'Live chat', close: 'Close', name: 'Name (optional)', email: 'Email (optional, for a copy or a follow-up)',
+      message: 'How can we help?', start: 'Start chat', send: 'Send', write: 'Your message', end: 'End chat',
+      waiting: (n) => `You are number ${n} in the queue. An agent will be with you shortly.`, active: 'You are chatting with support.',
+      closed: 'The chat has ended.', ticket: (n) => `Your request is now ticket ${n}.`, typing: 'Support is typing…',
+      rate: 'How did we do?', stars: (n) => `${n} of 5`, comment: 'Comment (optional)', sendRating: 'Send rating',
+      thanks: 'Thank you for your rating.', you: 'You', failed: 'Could not send. Try again.', required: 'Write a message first.',
+      log: 'Conversation', reconnecting: 'Connection lost: reconnecting…', newChat: 'Start a new chat',
+    },
+    it: {
+      title: 'Chat dal vivo', close: 'Chiudi', name: 'Nome (facoltativo)', email: 'Email (facoltativa, per una copia o un seguito)',
+      message: 'Come possiamo aiutarti?', start: 'Inizia la chat', send: 'Invia', write: 'Il tuo messaggio', end: 'Termina la chat',
+      waiting: (n) => `Sei il numero ${n} in coda. Un operatore ti risponderà a breve.`, active: "Stai chattando con l'assistenza.",
+      closed: 'La chat è terminata.', ticket: (n) => `La tua richiesta ora è il ticket ${n}.`, typing: "L'assistenza sta scrivendo…",
+      rate: 'Come ti abbiamo aiutato?', stars: (n) => `${n} su 5`, comment: 'Commento (facoltativo)', sendRating: 'Invia il voto',
+      thanks: 'Grazie per il tuo voto.', you: 'Tu', failed: 'Invio non riuscito. Riprova.', required: 'Scrivi prima un messaggio.',
+      log: 'Conversazione', reconnecting: 'Connessione persa: riconnessione…', newChat: 'Inizia una nuova chat',
+    },
+  };
+
+  const css = `
+    .panel { position: fixed; right: 20px; bottom: 88px; width: 360px; max-width: calc(100vw - 40px); height: 520px;
+      max-height: calc(100vh - 120px); display: flex; flex-direction: column; background: #fff; color: #1d2330;
+      border-radius: 12px; box-shadow: 0 10px 40px rgba(0,0,0,.3); overflow: hidden; text-align: left; }
+    [hidden] { display: none !important; }
+    header { display: flex; align-items: center; justify-content: space-between; padding: 12px 16px; background: #0b57a4; color: #fff; }
+    h2 { margin: 0; font-size: 17px; font-weight: 600; color: inherit; }
+    button { cursor: pointer; border-radius: 6px; border: 1px solid #0b57a4; background: #0b57a4; color: #fff; padding: 8px 14px; font-weight: 600; }
+    button.plain { background: transparent; color: inherit; border-color: transparent; padding: 4px 8px; }
+    button.secondary { background: #fff; color: #0b57a4; }
+    button:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #f2b600; outline-offset: 2px; }
+    form, .body { padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; }
+    .body { flex: 1; min-height: 0; padding: 0; }
+    label { font-weight: 600; font-size: 14px; }
+    input, textarea { width: 100%; border: 1px solid #8a94a6; border-radius: 6px; padding: 8px; color: #1d2330; background: #fff; }
+    textarea { resize: vertical; min-height: 60px; }
+    .log { flex: 1; overflow-y: auto; padding: 12px 16px; display: flex; flex-direction: column; gap: 8px; margin: 0; list-style: none; }
+    .msg { max-width: 85%; padding: 8px 10px; border-radius: 10px; background: #eef2f7; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .msg.visitor { align-self: flex-end; background: #0b57a4; color: #fff; }
+    .msg.visitor a { color: #fff; }
+    .msg.system { align-self: center; background: transparent; color: #4a5468; font-size: 13px; font-style: italic; }
+    .who { display: block; font-size: 12px; font-weight: 600; opacity: .85; }
+    .status, .typing { padding: 4px 16px; font-size: 13px; color: #4a5468; min-height: 1.4em; }
+    .composer { border-top: 1px solid #dde3ea; flex-direction: row; align-items: flex-end; }
+    .composer textarea { min-height: 44px; height: 44px; flex: 1; }
+    .error { color: #a3141d; font-size: 13px; }
+    .pad { padding: 0 16px 12px; margin: 0; }
+    fieldset { border: 0; padding: 0; margin: 0; display: flex; gap: 6px; flex-wrap: wrap; }
+    legend { font-weight: 600; margin-bottom: 4px; }
+    .stars label { font-weight: 400; display: inline-flex; gap: 4px; align-items: center; white-space: nowrap; margin-right: 8px; }
+    .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+    @media (max-width: 480px) {
+      .panel { right: 0; bottom: 0; width: 100vw; max-width: 100vw; height: 100vh; max-height: 100vh; border-radius: 0; }
+    }`;
+
+  // Links become anchors (http and https only); everything else stays text.
+  function render(target, text) {
+    const pattern = /\bhttps?:\/\/[^\s<>"']+/gi;
+    let last = 0;
+    for (const match of text.matchAll(pattern)) {
+      target.append(document.createTextNode(text.slice(last, match.index)));
+      const url = match[0].replace(/[.,;:!?)]+$/, '');
+      const a = document.createElement('a');
+      a.href = url;
+      a.textContent = url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer nofollow';
+      target.append(a);
+      last = match.index + url.length;
+    }
+    target.append(document.createTextNode(text.slice(last)));
+  }
+
+  function loadSignalR(base) {
+    if (window.signalR) {
+      return Promise.resolve(window.signalR);
+    }
+    return new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = `${base}/lib/signalr/signalr.min.js`;
+      s.onload = () => resolve(window.signalR);
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
+  window.__sportelloChatPanel = ({ root, base, lang, department, onClose }) => {
+    const t = T[lang];
+    const key = `sportello-chat:${base}`;
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    const panel = document.createElement('section');
+    panel.className = 'panel';
+    panel.id = 'sportello-chat-panel';
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-labelledby', 'sportello-chat-title');
+    panel.hidden = true;
+    panel.innerHTML = `
+      <header><h2 id="sportello-chat-title"></h2><button type="button" class="plain" data-close></button></header>
+      <form class="start" novalidate>
+        <label for="sc-name" data-t="name"></label><input id="sc-name" name="name" autocomplete="name" maxlength="100">
+        <label for="sc-email" data-t="email"></label><input id="sc-email" name="email" type="email" autocomplete="email" maxlength="254">
+        <label for="sc-message" data-t="message"></label><textarea id="sc-message" name="message" maxlength="4000" required></textarea>
+        <p class="error" role="alert" data-error></p>
+        <button type="submit" data-t="start"></button>
+      </form>
+      <div class="body" hidden>
+        <p class="status" role="status" data-status></p>
+        <div class="log" role="log" aria-live="polite" tabindex="0" data-log></div>
+        <p class="typing" aria-live="polite" data-typing></p>
+        <form class="composer" novalidate>
+          <label for="sc-write" class="visually-hidden" data-t="write"></label>
+          <textarea id="sc-write" maxlength="4000"></textarea>
+          <button type="submit" data-t="send"></button>
+        </form>
+        <p class="error pad" role="alert" data-send-error></p>
+        <div class="pad"><button type="button" class="secondary" data-end></button></div>
+      </div>
+      <form class="rating" hidden novalidate>
+        <fieldset class="stars"><legend data-t="rate"></legend></fieldset>
+        <label for="sc-comment" data-t="comment"></label><textarea id="sc-comment" maxlength="2000"></textarea>
+        <button type="submit" data-t="sendRating"></button>
+        <p role="status" data-thanks></p>
+        <button type="button" class="secondary" data-new></button>
+      </form>`;
+    root.append(panel);
+    panel.querySelector('#sportello-chat-title').textContent = t.title;
+    panel.querySelector('[data-close]').textContent = t.close;
+    panel.querySelector('[data-end]').textContent = t.end;
+    panel.querySelector('[data-new]').textContent = t.newChat;
+    panel.querySelector('[data-log]').setAttribute('aria-label', t.log);
+    for (const el of panel.querySelectorAll('[data-t]')) {
+      el.textContent = t[el.dataset.t];
+    }
+    const stars = panel.querySelector('.stars');
+    for (let n = 1; n <= 5; n++) {
+      const label = document.createElement('label');
+      label.innerHTML = `<input type="radio" name="rating" value="${n}">`;
+      label.append(document.createTextNode(t.stars(n)));
+      stars.append(label);
+    }
+
+    const start = panel.querySelector('.start');
+    const body = panel.querySelector('.body');
+    const log = panel.querySelector('[data-log]');
+    const status = panel.querySelector('[data-status]');
+    const typing = panel.querySelector('[data-typing]');
+    const composer = panel.querySelector('.composer');
+    const write = panel.querySelector('#sc-write');
+    const rating = panel.querySelector('.rating');
+    let chat = JSON.parse(localStorage.getItem(key) || 'null');
+    let lastSeq = 0;
+    let connection = null;
+    let typingTimer = null;
+    let lastTyping = 0;
+
+    const save = () => chat ? localStorage.setItem(key, JSON.stringify(chat)) : localStorage.removeItem(key);
+    const headers = () => ({ 'Content-Type': 'application/json', 'X-Chat-Token': chat.token });
+    const api = (path, options = {}) => fetch(`${base}/api/v1/chat/conversations${path}`, { credentials: 'include', ...options });
+
+    function append(message) {
+      if (message.seq <= lastSeq) {
+        return;
+      }
+      lastSeq = message.seq;
+      const item = document.createElement('div');
+      item.className = `msg ${message.author.kind}`;
+      item.dataset.seq = message.seq;
+      if (message.author.kind !== 'system') {
+        const who = document.createElement('span');
+        who.className = 'who';
+        who.textContent = message.author.kind === 'visitor' ? t.you : message.author.name;
+        item.append(who);
+      }
+      render(item, message.body);
+      log.append(item);
+      log.scrollTop = log.scrollHeight;
+      if (message.author.kind === 'agent') {
+        typing.textContent = '';
+      }
+    }
+
+    async function refreshState() {
+      const response = await api(`/${chat.id}`, { headers: headers() });
+      if (!response.ok) {
+        return null;
+      }
+      const state = await response.json();
+      status.textContent = state.status === 'waiting' ? t.waiting(state.queuePosition)
+        : state.status === 'closed' ? t.closed : t.active;
+      if (state.ticketNumber) {
+        status.textContent += ' ' + t.ticket(state.ticketNumber);
+      }
+      if (state.status === 'closed') {
+        composer.hidden = true;
+        panel.querySelector('[data-end]').hidden = true;
+        rating.hidden = false;
+      }
+      return state;
+    }
+
+    async function connect() {
+      const signalR = await loadSignalR(base);
+      connection = new signalR.HubConnectionBuilder().withUrl(`${base}/hubs/chat`).withAutomaticReconnect().build();
+      connection.on('chatMessage', (m) => m.conversationId === chat.id && append(m));
+      connection.on('chatChanged', (c) => c.id === chat.id && refreshState());
+      connection.on('queueChanged', () => refreshState());
+      connection.on('typing', (e) => {
+        if (e.conversationId !== chat.id) {
+          return;
+        }
+        typing.textContent = t.typing;
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
+      });
+      const join = async () => (await connection.invoke('Join', chat.id, chat.token, lastSeq)).forEach(append);
+      connection.onreconnecting(() => { status.textContent = t.reconnecting; });
+      connection.onreconnected(async () => { await join(); await refreshState(); });
+      await connection.start();
+      await join();
+    }
+
+    async function resume() {
+      start.hidden = true;
+      body.hidden = false;
+      if (!await refreshState()) {
+        chat = null;
+        save();
+        start.hidden = false;
+        body.hidden = true;
+        return;
+      }
+      await connect();
+    }
+
+    start.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const error = panel.querySelector('[data-error]');
+      const field = (id) => panel.querySelector(id);
+      const message = field('#sc-message').value.trim();
+      if (!message) {
+        error.textContent = t.required;
+        field('#sc-message').focus();
+        return;
+      }
+      const response = await api('', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: field('#sc-name').value || null, email: field('#sc-email').value || null, message, department }) });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        error.textContent = Object.values(problem.errors || {}).flat().join(' ') || t.failed;
+        return;
+      }
+      const started = await response.json();
+      chat = { id: started.id, token: started.visitorToken };
+      save();
+      await resume();
+      write.focus();
+    });
+
+    composer.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const error = panel.querySelector('[data-send-error]');
+      const text = write.value.trim();
+      if (!text) {
+        return;
+      }
+      const response = await api(`/${chat.id}/messages`, { method: 'POST', headers: headers(), body: JSON.stringify({ body: text }) });
+      if (!response.ok) {
+        error.textContent = t.failed;
+        return;
+      }
+      error.textContent = '';
+      write.value = '';
+      append(await response.json());
+    });
+
+    write.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        composer.requestSubmit();
+      }
+    });
+    write.addEventListener('input', () => {
+      if (connection && Date.now() - lastTyping > 2000) {
+        lastTyping = Date.now();
+        connection.invoke('Typing', chat.id, chat.token).catch(() => {});
+      }
+    });
+
+    panel.querySelector('[data-end]').addEventListener('click', async () => {
+      await api(`/${chat.id}/close`, { method: 'POST', headers: headers(), body: '{}' });
+      await refreshState();
+      rating.querySelector('input').focus();
+    });
+
+    rating.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const chosen = rating.querySelector('input[name=rating]:checked');
+      if (!chosen) {
+        return;
+      }
+      const response = await api(`/${chat.id}/close`, { method: 'POST', headers: headers(),
+        body: JSON.stringify({ rating: Number(chosen.value), comment: panel.querySelector('#sc-comment').value || null }) });
+      if (response.ok) {
+        panel.querySelector('[data-thanks]').textContent = t.thanks;
+      }
+    });
+
+    panel.querySelector('[data-new]').addEventListener('click', async () => {
+      if (connection) {
+        await connection.stop();
+      }
+      chat = null;
+      save();
+      lastSeq = 0;
+      log.replaceChildren();
+      rating.hidden = true;
+      composer.hidden = false;
+      panel.querySelector('[data-end]').hidden = false;
+      body.hidden = true;
+      start.hidden = false;
+      panel.querySelector('#sc-message').focus();
+    });
+
+    panel.querySelector('[data-close]').addEventListener('click', onClose);
+    panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        onClose();
+      }
+    });
+
+    if (chat) {
+      resume();
+    }
+
+    return {
+      show(open) {
+        panel.hidden = !open;
+        if (open) {
+          (start.hidden ? write : start.querySelector('#sc-message')).focus();
+        }
+      },
+    };
+  };
+})();

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Sportello.Features.Accounts;
+using Sportello.Features.Chat;
+using Sportello.Web;
+
+namespace Sportello.Features.Desk;
+
+/// <summary>One chat on the console: the conversation, live, and what an agent does with it.</summary>
+public sealed class ChatModel(
+    CurrentUser current, ReadDeskChat read, AcceptChat accept, SendChatMessage send, TransferChat transfer, CloseChat close, EscalateChat escalate)
+    : PageModel
+{
+    public ReadDeskChat.View View { get; private set; } = null!;
+
+    [BindProperty]
+    public string? Body { get; set; }
+
+    [BindProperty]
+    public bool Internal { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid chatId) => await LoadAsync(chatId) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAcceptAsync(Guid chatId) =>
+        await ApplyAsync(chatId, me => accept.HandleAsync(me, chatId, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostAnswerAsync(Guid chatId) =>
+        await ApplyAsync(chatId, me => send.AsAgentAsync(me, chatId, Body, Internal, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostTransferAsync(Guid chatId, Guid? agentId, string? department, string? note) =>
+        await ApplyAsync(chatId, me => transfer.HandleAsync(me, chatId, new TransferChatRequest(agentId, department, note), HttpContext.RequestAborted),
+            leaves: true);
+
+    public async Task<IActionResult> OnPostCloseAsync(Guid chatId) =>
+        await ApplyAsync(chatId, me => close.AsAgentAsync(me, chatId, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostEscalateAsync(Guid chatId, string? department, string? priority, string? subject, Guid? serviceId,
+        string? problemStartedAt) =>
+        await ApplyAsync(chatId, me => escalate.HandleAsync(me, chatId,
+            new EscalateChatRequest(department, priority, subject, serviceId, null, problemStartedAt, User.TimeZone()), HttpContext.RequestAborted));
+
+    private async Task<IActionResult> ApplyAsync<T>(Guid chatId, Func<User, Task<Outcome<T>?>> action, bool leaves = false) where T : class
+    {
+        var me = await current.LoadAsync(HttpContext.RequestAborted);
+        var outcome = await action(me);
+        if (outcome is null)
+        {
+            return NotFound();
+        }
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(this);
+            return await LoadAsync(chatId) ? Page() : NotFound();
+        }
+        // A chat passed to another department has left this agent's console.
+        return leaves && !await LoadAsync(chatId) ? Redirect("/desk/chats") : Redirect($"/desk/chats/{chatId}");
+    }
+
+    private async Task<bool> LoadAsync(Guid chatId)
+    {
+        if (await read.HandleAsync(current.Id, chatId, HttpContext.RequestAborted) is not { } view)
+        {
+            return false;
+        }
+        View = view;
+        return true;
+    }
+}

@@ -1,0 +1,118 @@
+// The Desk's chat console: the list follows the departments' chats live; a chat's page shows new messages as they
+// are stored (asking for what follows the last number it has, after a drop too), the visitor typing, and sends
+// answers over the hub. Without script the page still works: forms post and the page reloads.
+(() => {
+  'use strict';
+  if (!window.signalR) {
+    return;
+  }
+  const it = document.documentElement.lang === 'it';
+  const list = document.querySelector('[data-chat-list]');
+  const page = document.querySelector('[data-chat]');
+  const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/chat').withAutomaticReconnect().build();
+
+  async function refreshList() {
+    const response = await fetch(location.href, { credentials: 'same-origin' });
+    if (!response.ok) {
+      return;
+    }
+    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('[data-chat-list]');
+    if (fresh) {
+      document.querySelector('[data-chat-list]').replaceWith(document.importNode(fresh, true));
+      const status = document.getElementById('live-status');
+      if (status) {
+        status.textContent = it ? 'Aggiornato.' : 'Updated.';
+      }
+    }
+  }
+
+  if (list) {
+    connection.on('chatChanged', refreshList);
+    connection.onreconnected(async () => { await connection.invoke('WatchQueue'); await refreshList(); });
+    connection.start().then(() => connection.invoke('WatchQueue')).catch(() => {});
+    return;
+  }
+  if (!page) {
+    return;
+  }
+
+  const chatId = page.dataset.chat;
+  const log = document.getElementById('chat-log');
+  const typing = document.getElementById('chat-typing');
+  let lastSeq = Number(page.dataset.lastSeq || 0);
+  let typingTimer = null;
+  let lastTyping = 0;
+
+  function append(m) {
+    if (m.conversationId !== chatId || m.seq <= lastSeq) {
+      return;
+    }
+    lastSeq = m.seq;
+    const item = document.createElement('div');
+    item.className = `chat-msg ${m.author.kind}${m.internal ? ' internal' : ''}`;
+    item.dataset.seq = m.seq;
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = m.author.name;
+    item.append(who);
+    if (m.internal) {
+      const badge = document.createElement('span');
+      badge.className = 'badge internal';
+      badge.textContent = it ? 'Nota interna' : 'Internal note';
+      item.append(' ', badge);
+    }
+    const text = document.createElement('p');
+    text.textContent = m.body;
+    item.append(text);
+    log.append(item);
+    if (m.author.kind === 'visitor') {
+      typing.textContent = '';
+    }
+  }
+
+  const watch = async () => (await connection.invoke('Watch', chatId, lastSeq)).forEach(append);
+  connection.on('chatMessage', append);
+  connection.on('chatChanged', (c) => {
+    // A change of state (accepted, passed on, closed, escalated) redraws the page's actions.
+    if (c.id === chatId) {
+      location.reload();
+    }
+  });
+  connection.on('typing', (e) => {
+    if (e.conversationId !== chatId) {
+      return;
+    }
+    typing.textContent = it ? 'Il visitatore sta scrivendo…' : 'The visitor is typing…';
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
+  });
+  connection.onreconnected(watch);
+  connection.start().then(watch).catch(() => {});
+
+  const form = document.getElementById('chat-answer');
+  if (form) {
+    const body = form.querySelector('textarea');
+    body.addEventListener('input', () => {
+      if (connection.state === 'Connected' && Date.now() - lastTyping > 2000) {
+        lastTyping = Date.now();
+        connection.invoke('AgentTyping', chatId).catch(() => {});
+      }
+    });
+    form.addEventListener('submit', async (event) => {
+      if (connection.state !== 'Connected') {
+        return;
+      }
+      event.preventDefault();
+      const text = body.value.trim();
+      if (!text) {
+        return;
+      }
+      try {
+        append(await connection.invoke('Answer', chatId, text, form.querySelector('[name=Internal]').checked));
+        body.value = '';
+      } catch {
+        form.submit();
+      }
+    });
+  }
+})();
