@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -27,12 +28,12 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
         builder.Logging.ClearProviders();
         provider = builder.Build();
         var sportello = app.BaseUrl.TrimEnd('/');
-        provider.MapGet("/{lang}/plans", (string lang, HttpContext http) =>
+        provider.MapGet("/{lang}/{department}/plans", (string lang, string department, HttpContext http) =>
         {
             // Only Sportello's script and calls, no inline script, inline styles only with the page's own nonce.
             http.Response.Headers.ContentSecurityPolicy =
                 $"default-src 'self'; script-src {sportello}; connect-src {sportello} {sportello.Replace("http", "ws", StringComparison.Ordinal)}; style-src 'nonce-{Nonce}'";
-            return Results.Content(HostPage(lang), "text/html");
+            return Results.Content(HostPage(lang, department), "text/html");
         });
         await provider.StartAsync();
     }
@@ -46,7 +47,7 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
     }
 
     // Hostile to anything it can reach: every element red and monospace, every button lime, every div hidden.
-    private string HostPage(string lang) => $$"""
+    private string HostPage(string lang, string department) => $$"""
         <!doctype html><html lang="{{lang}}"><head><meta charset="utf-8"><title>Provider</title>
         <style nonce="{{Nonce}}">
           * { color: rgb(255, 0, 0) !important; font-family: monospace !important; }
@@ -54,10 +55,10 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
           div, section, ol, textarea { display: none !important; }
         </style></head>
         <body><h1 id="host-title">Hosting plans</h1><p id="host-text">Fast servers in Milan.</p>
-        <script src="{{app.BaseUrl.TrimEnd('/')}}/chat/widget.js" async></script></body></html>
+        <script src="{{app.BaseUrl.TrimEnd('/')}}/chat/widget.js" data-department="{{department}}" async></script></body></html>
         """;
 
-    private async Task<IPage> ProviderPageAsync(string lang = "en", int width = 1280, bool bypassCsp = false)
+    private async Task<IPage> ProviderPageAsync(string lang = "en", int width = 1280, bool bypassCsp = false, string department = "technical")
     {
         var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -66,8 +67,17 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
             BypassCSP = bypassCsp,
         });
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"{app.ProviderSite}/{lang}/plans");
+        await page.GotoAsync($"{app.ProviderSite}/{lang}/{department}/plans");
         return page;
+    }
+
+    /// <summary>An agent of technical, online for chat (the widget offers a chat only when someone is).</summary>
+    private async Task<string> OnlineAgentAsync()
+    {
+        var email = $"widget-agent{Unique.Next()}@sportello.example";
+        var api = await app.AgentAsync(email, "technical");
+        (await api.PutAsJsonAsync("/api/v1/desk/chats/availability", new { status = "online" })).EnsureSuccessStatusCode();
+        return email;
     }
 
     private static Task<string> StyleAsync(ILocator element, string property) =>
@@ -76,8 +86,7 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
     [Fact]
     public async Task AVisitorOnTheProvidersSite_ChatsWithAnAgentLive_AndTheChatBecomesATicket()
     {
-        var agentEmail = $"widget-agent{Unique.Next()}@sportello.example";
-        await app.AgentAsync(agentEmail, "technical");
+        var agentEmail = await OnlineAgentAsync();
         var visitor = await ProviderPageAsync();
         var hostText = visitor.Locator("#host-text");
         var hostFont = await StyleAsync(hostText, "font-family");
@@ -142,6 +151,7 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
     [Fact]
     public async Task TheWholeVisitorPath_WorksWithTheKeyboard_InItalian_AndEscapeCloses()
     {
+        await OnlineAgentAsync();
         var visitor = await ProviderPageAsync("it");
         var launcher = visitor.GetByRole(AriaRole.Button, new() { Name = "Chatta con noi" });
         await Expect(launcher).ToBeVisibleAsync();
@@ -167,6 +177,22 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
     }
 
     [Fact]
+    public async Task WithNobodyOnline_TheWidgetTakesAMessage_AnsweredByEmail()
+    {
+        // Nobody in this class works financial: the widget offers a message, and the email is needed.
+        var visitor = await ProviderPageAsync(department: "financial");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Chat with us" }).ClickAsync();
+        await Expect(visitor.GetByText("Nobody is online right now.")).ToBeVisibleAsync();
+        await visitor.GetByLabel("How can we help?").FillAsync("Can I pay by bank transfer?");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Send message" }).ClickAsync();
+        await Expect(visitor.GetByRole(AriaRole.Alert)).ToContainTextAsync("answer comes by mail");
+        await visitor.GetByLabel("Email (required, for the answer)").FillAsync("paola@visitor.example");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Send message" }).ClickAsync();
+        await Expect(visitor.GetByText("we will answer by email")).ToBeVisibleAsync();
+        await BrowserApp.ScreenshotAsync(visitor, "chat-widget-offline");
+    }
+
+    [Fact]
     public async Task OnAPhone_ThePanelFillsTheScreen()
     {
         var visitor = await ProviderPageAsync(width: 390);
@@ -182,6 +208,7 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
     [InlineData("it")]
     public async Task ThePanel_PassesTheWcagAaRules(string lang)
     {
+        await OnlineAgentAsync();
         var visitor = await ProviderPageAsync(lang, bypassCsp: true);
         await visitor.GetByRole(AriaRole.Button, new() { Name = lang == "it" ? "Chatta con noi" : "Chat with us" }).ClickAsync();
         var problems = await ViolationsAsync(visitor, "start form");

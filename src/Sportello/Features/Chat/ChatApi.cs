@@ -18,6 +18,9 @@ public static class ChatApi
         var visitor = api.MapGroup("/chat/conversations").AllowAnonymous().RequireCors(ChatFeature.CorsPolicy).WithTags("Chat")
             .AddEndpointFilter(OnlyWhenEnabledAsync);
         visitor.MapPost("/", StartAsync);
+        var open = api.MapGroup("/chat").AllowAnonymous().RequireCors(ChatFeature.CorsPolicy).WithTags("Chat").AddEndpointFilter(OnlyWhenEnabledAsync);
+        open.MapGet("/availability", AvailabilityAsync);
+        open.MapPost("/messages", LeaveMessageAsync);
         visitor.MapGet("/{conversationId:guid}", StateAsync);
         visitor.MapPost("/{conversationId:guid}/messages", SendAsync);
         visitor.MapGet("/{conversationId:guid}/messages", ReadAsync);
@@ -25,6 +28,7 @@ public static class ChatApi
 
         var desk = api.MapGroup("/desk/chats").RequireAuthorization(Policies.ApiAgent).WithTags("Desk");
         desk.MapGet("/", ListAsync);
+        desk.MapPut("/availability", SetAvailabilityAsync);
         desk.MapGet("/{chatId:guid}/messages", ReadAsStaffAsync);
         desk.MapPost("/{chatId:guid}/accept", AcceptAsync);
         desk.MapPost("/{chatId:guid}/messages", AnswerAsync);
@@ -47,13 +51,37 @@ public static class ChatApi
         {
             return Throttle.TooMany(http.Response, wait);
         }
-        // A Client Area session verifies on Sportello's own origin (the cookie never comes from the provider's site).
-        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        Guid? customer = session.Succeeded && session.Principal.IsInRole(Roles.Customer) ? session.Principal.UserId() : null;
-        var outcome = await start.HandleAsync(request, customer, http.Request.Headers.Origin.FirstOrDefault(), ip, http.RequestAborted);
+        var outcome = await start.HandleAsync(request, await SignedInCustomerAsync(http), http.Request.Headers.Origin.FirstOrDefault(), ip, http.RequestAborted);
         return outcome.Value is { } started
             ? TypedResults.Created($"/api/v1/chat/conversations/{started.Id}", started)
             : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
+    }
+
+    private static async Task<Ok<AvailabilityView>> AvailabilityAsync(string? department, ChatAvailability availability, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await availability.OfAsync(department, cancellationToken));
+
+    private static async Task<IResult> LeaveMessageAsync(
+        LeaveMessageRequest request, HttpContext http, LeaveChatMessage leave, [FromKeyedServices(ChatFeature.StartThrottle)] Throttle throttle)
+    {
+        if (throttle.TryAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } wait)
+        {
+            return Throttle.TooMany(http.Response, wait);
+        }
+        var outcome = await leave.HandleAsync(request, await SignedInCustomerAsync(http), http.Request.Headers.Origin.FirstOrDefault(), http.RequestAborted);
+        return outcome.Value is { } left ? TypedResults.Created((string?)null, left) : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
+    }
+
+    private static async Task<IResult> SetAvailabilityAsync(AvailabilityRequest request, CurrentUser current, ChatAvailability availability, CancellationToken cancellationToken)
+    {
+        var outcome = await availability.SetAsync(current.Id, request.Status, cancellationToken);
+        return outcome.Value is { } presence ? TypedResults.Ok(new { status = presence.Status }) : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
+    }
+
+    // A Client Area session verifies on Sportello's own origin (the cookie never comes from the provider's site).
+    private static async Task<Guid?> SignedInCustomerAsync(HttpContext http)
+    {
+        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        return session.Succeeded && session.Principal.IsInRole(Roles.Customer) ? session.Principal.UserId() : null;
     }
 
     private static async Task<Results<Ok<ChatStateView>, NotFound>> StateAsync(

@@ -43,3 +43,14 @@ internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMe
         message.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class AgentPresenceConfiguration : IEntityTypeConfiguration<AgentPresence>
+{
+    public void Configure(EntityTypeBuilder<AgentPresence> presence)
+    {
+        presence.ToTable("AgentPresence");
+        presence.HasKey(p => p.UserId);
+        presence.Property(p => p.Status).HasMaxLength(10).IsRequired();
+        presence.HasOne<User>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -27,6 +27,9 @@ public static class ChatFeature
         builder.Services.AddScoped<ListDeskChats>();
         builder.Services.AddScoped<EscalateChat>();
         builder.Services.AddScoped<ReadDeskChat>();
+        builder.Services.AddScoped<ChatTickets>();
+        builder.Services.AddScoped<ChatAvailability>();
+        builder.Services.AddScoped<LeaveChatMessage>();
         builder.Services.AddKeyedSingleton(StartThrottle,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StartThrottle, 10));
         builder.Services.AddKeyedSingleton(MessageThrottle,

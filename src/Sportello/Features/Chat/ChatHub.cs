@@ -9,7 +9,8 @@ namespace Sportello.Features.Chat;
 /// conversation and another's (another visitor's, another department's) alike: "not found".
 /// Sending goes through the same use cases as REST, so every message is committed, numbered, then broadcast.
 /// </summary>
-public sealed class ChatHub(ChatAccess access, ReadChat read, SendChatMessage send, ChatSignals signals, Data.SportelloDb db) : Hub
+public sealed class ChatHub(
+    ChatAccess access, ReadChat read, SendChatMessage send, ChatSignals signals, ChatAvailability availability, Data.SportelloDb db) : Hub
 {
     public const string Path = "/hubs/chat";
     /// <summary>Anyone may connect; a session cookie or an API token, when present, makes the connection staff's.</summary>
@@ -57,6 +58,16 @@ public sealed class ChatHub(ChatAccess access, ReadChat read, SendChatMessage se
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, Desk(department));
         }
+    }
+
+    /// <summary>Staff: the console is still open (every <see cref="ChatAvailability.HeartbeatSeconds"/> seconds), keeping "online" alive.</summary>
+    public async Task Heartbeat() => await availability.HeartbeatAsync((await StaffScopeAsync()).UserId);
+
+    /// <summary>Staff: online, away or offline for chat.</summary>
+    public async Task<string> SetAvailability(string status)
+    {
+        var outcome = await availability.SetAsync((await StaffScopeAsync()).UserId, status);
+        return outcome.Value?.Status ?? throw Invalid(outcome.Errors);
     }
 
     /// <summary>Staff: follow one chat (every message, internal notes too) and get what follows <paramref name="after"/>.</summary>

@@ -7,6 +7,7 @@ public sealed record ChatStarted(Guid Id, string VisitorToken, int QueuePosition
 public sealed record ChatMessageRequest(string? Body);
 public sealed record AgentChatMessageRequest(string? Body, bool? Internal = null);
 public sealed record CloseChatRequest(int? Rating, string? Comment);
+public sealed record AvailabilityRequest(string? Status);
 public sealed record TransferChatRequest(Guid? AgentId, string? Department, string? Note);
 
 public sealed record ChatAuthorView(string Kind, string Name);

@@ -3,8 +3,6 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Accounts;
-using Sportello.Features.Mail.Inbound.Intake;
-using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Tickets;
 using Sportello.Web;
 
@@ -22,8 +20,8 @@ public sealed record ChatEscalated(Guid TicketId, string Number);
 /// sees the ticket's number in the chat.
 /// </summary>
 public sealed class EscalateChat(
-    SportelloDb db, ChatAccess access, ChatTranscript transcript, ChatSignals signals, OpenTicket openTicket, TicketMails mails,
-    AnswerBudget budget, TicketSignals ticketSignals, TimeProvider clock)
+    SportelloDb db, ChatAccess access, ChatTranscript transcript, ChatSignals signals, OpenTicket openTicket, ChatTickets chatTickets,
+    TicketSignals ticketSignals)
 {
     public async Task<Outcome<ChatEscalated>?> HandleAsync(User agent, Guid conversationId, EscalateChatRequest request, CancellationToken cancellationToken = default)
     {
@@ -39,7 +37,7 @@ public sealed class EscalateChat(
         var lines = await db.ChatMessages.AsNoTracking().Where(m => m.ConversationId == conversationId && !m.Internal)
             .OrderBy(m => m.Seq).ToListAsync(cancellationToken);
         var subject = string.IsNullOrWhiteSpace(request.Subject)
-            ? Shorten(lines.FirstOrDefault(m => m.AuthorKind == ChatAuthors.Visitor)?.Body ?? "Chat", OpenTicket.MaxSubject)
+            ? ChatTickets.Subject(lines.FirstOrDefault(m => m.AuthorKind == ChatAuthors.Visitor)?.Body ?? "Chat")
             : request.Subject.Trim();
         var description = Transcript(lines);
 
@@ -81,7 +79,8 @@ public sealed class EscalateChat(
             {
                 return Outcome<ChatEscalated>.Invalid(invalid);
             }
-            opened = Outcome<Ticket>.Ok(await StrangerTicketAsync(conversation, department!, subject, description, cancellationToken));
+            // Committed with the chat's own note below (AppendAsync saves both): the ticket exists exactly when the chat names it.
+            opened = Outcome<Ticket>.Ok(await chatTickets.AddStrangerAsync(conversation.VisitorName, conversation.VisitorEmail!, department!, subject, description, cancellationToken));
         }
         var ticket = opened.Value!;
         conversation.TicketId = ticket.Id;
@@ -95,33 +94,6 @@ public sealed class EscalateChat(
         return Outcome<ChatEscalated>.Ok(new ChatEscalated(ticket.Id, ticket.Number));
     }
 
-    // Committed with the chat's own note (AppendAsync saves both): the ticket exists exactly when the chat names it.
-    private async Task<Ticket> StrangerTicketAsync(Conversation conversation, string department, string subject, string description, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == Channels.Chat && p.Priority == Priorities.Normal, cancellationToken);
-        var ticket = OpenTicket.NewTicket(null, department, Priorities.Normal, Channels.Chat, subject, policy, now);
-        ticket.RequesterEmail = conversation.VisitorEmail;
-        ticket.Trust = SenderTrust.Unverified;
-        while (await db.Tickets.AnyAsync(t => t.Number == ticket.Number, cancellationToken))
-        {
-            ticket.Number = TicketNumbers.New();
-        }
-        db.Tickets.Add(ticket);
-        db.TicketMessages.Add(new TicketMessage
-        {
-            Id = Guid.CreateVersion7(), TicketId = ticket.Id, AuthorKind = AuthorKinds.Customer, AuthorName = conversation.VisitorName ?? conversation.VisitorEmail!,
-            Body = description, CreatedAt = now, Trust = SenderTrust.Unverified,
-        });
-        TicketAudit.Record(db, ticket.Id, null, TicketEventKinds.Created, $"{ticket.Department}, {ticket.Priority}, chat, {ticket.Trust}", now);
-        // The same budget as a stranger's mail: an address typed in a chat cannot be made to receive a flood.
-        if (await budget.TrySpendAsync(conversation.VisitorEmail!, now, cancellationToken))
-        {
-            db.OutboxMessages.AddRange(await mails.OpenedAsync(ticket, await mails.RecipientsAsync(db, ticket, cancellationToken: cancellationToken)));
-        }
-        return ticket;
-    }
-
     /// <summary>The conversation as text, author and time on every line (internal notes stay on the Desk).</summary>
     internal static string Transcript(IEnumerable<ChatMessage> messages)
     {
@@ -132,11 +104,5 @@ public sealed class EscalateChat(
         }
         const string Cut = "\n[The transcript continues in the chat on the Desk.]";
         return text.Length <= OpenTicket.MaxBody ? text.ToString().TrimEnd() : text.ToString(0, OpenTicket.MaxBody - Cut.Length) + Cut;
-    }
-
-    private static string Shorten(string text, int max)
-    {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= max ? line : line[..(max - 1)] + "…";
     }
 }

@@ -6,7 +6,7 @@ using Sportello.Features.Chat;
 namespace Sportello.Features.Desk;
 
 /// <summary>The chat console's list: waiting and active chats of the agent's departments, live.</summary>
-public sealed class ChatsModel(CurrentUser current, ListDeskChats list, TimeProvider clock) : PageModel
+public sealed class ChatsModel(CurrentUser current, ListDeskChats list, ChatAvailability availability, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Cursor { get; set; }
@@ -14,6 +14,7 @@ public sealed class ChatsModel(CurrentUser current, ListDeskChats list, TimeProv
     public List<ChatSummary> Chats { get; private set; } = [];
     public string? NextCursor { get; private set; }
     public DateTime Now { get; private set; }
+    public string Availability { get; private set; } = Chat.Availability.Offline;
 
     public async Task OnGetAsync()
     {
@@ -21,5 +22,18 @@ public sealed class ChatsModel(CurrentUser current, ListDeskChats list, TimeProv
         var page = await list.HandleAsync(current.Id, Sportello.Web.Page.ForScreen(Cursor), HttpContext.RequestAborted);
         Chats = page.Items;
         NextCursor = page.NextCursor;
+        Availability = await availability.StatusOfAsync(current.Id, HttpContext.RequestAborted);
+    }
+
+    public async Task<IActionResult> OnPostAvailabilityAsync(string? status)
+    {
+        var outcome = await availability.SetAsync(current.Id, status, HttpContext.RequestAborted);
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(this);
+            await OnGetAsync();
+            return Page();
+        }
+        return RedirectToPage();
     }
 }

@@ -10,6 +10,10 @@
   const list = document.querySelector('[data-chat-list]');
   const page = document.querySelector('[data-chat]');
   const connection = new signalR.HubConnectionBuilder().withUrl('/hubs/chat').withAutomaticReconnect().build();
+  // While a console is open the agent's "online" stays alive; when the last one closes, they become away.
+  const heartbeat = () => connection.state === 'Connected' && connection.invoke('Heartbeat').catch(() => {});
+  setInterval(heartbeat, 30000);
+  connection.onreconnected(heartbeat);
 
   async function refreshList() {
     const response = await fetch(location.href, { credentials: 'same-origin' });
@@ -29,7 +33,7 @@
   if (list) {
     connection.on('chatChanged', refreshList);
     connection.onreconnected(async () => { await connection.invoke('WatchQueue'); await refreshList(); });
-    connection.start().then(() => connection.invoke('WatchQueue')).catch(() => {});
+    connection.start().then(() => connection.invoke('WatchQueue')).then(heartbeat).catch(() => {});
     return;
   }
   if (!page) {
@@ -87,7 +91,7 @@
     typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
   });
   connection.onreconnected(watch);
-  connection.start().then(watch).catch(() => {});
+  connection.start().then(watch).then(heartbeat).catch(() => {});
 
   const form = document.getElementById('chat-answer');
   if (form) {

@@ -299,4 +299,60 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
         Assert.Contains(outbox.EnumerateArray(), m => m.GetProperty("to").GetString() == "luca@visitor.example"
             && m.GetProperty("subject").GetString()!.Contains(escalated.GetProperty("number").GetString()!, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Availability_FollowsTheAgentsSetting_AndLapsesWhenTheirConsoleStopsCallingIn()
+    {
+        // Financial is nobody's department in this class but this test's agent's.
+        var agent = await app.AgentAsync($"chat-avail{Unique.Next()}@sportello.test", "financial");
+        async Task<bool> OnlineAsync() =>
+            (await (await app.Anonymous().GetAsync("/api/v1/chat/availability?department=financial")).JsonAsync(HttpStatusCode.OK)).GetProperty("online").GetBoolean();
+        Assert.False(await OnlineAsync());
+        await (await agent.PutAsJsonAsync("/api/v1/desk/chats/availability", new { status = "sleeping" })).AssertNamesFieldAsync("status");
+        Assert.Equal(HttpStatusCode.OK, (await agent.PutAsJsonAsync("/api/v1/desk/chats/availability", new { status = "online" })).StatusCode);
+        Assert.True(await OnlineAsync());
+
+        // The console calls in over the hub; once it stops (the last tab closed), the agent counts as away.
+        await using (var console = await Hubs.ConnectAsync(app, "hubs/chat", agent.DefaultRequestHeaders.Authorization!.Parameter, _ => { }))
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(80));
+            await console.InvokeAsync("Heartbeat", TestContext.Current.CancellationToken);
+            app.Clock.Advance(TimeSpan.FromSeconds(80));
+            Assert.True(await OnlineAsync());
+        }
+        app.Clock.Advance(TimeSpan.FromSeconds(100));
+        Assert.False(await OnlineAsync());
+        Assert.Equal(HttpStatusCode.OK, (await agent.PutAsJsonAsync("/api/v1/desk/chats/availability", new { status = "away" })).StatusCode);
+        Assert.False(await OnlineAsync());
+    }
+
+    [Fact]
+    public async Task AMessageLeftOffline_IsTheCustomersTicket_OrAStrangersConversationAnsweredByEmail()
+    {
+        var client = app.Anonymous();
+        await (await client.PostAsJsonAsync("/api/v1/chat/messages", new { message = "Call me back." })).AssertNamesFieldAsync("email");
+        var left = await (await client.PostAsJsonAsync("/api/v1/chat/messages", new { name = "Marta", email = "marta@visitor.example", message = "Do you host Django?" }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.False(left.GetProperty("verified").GetBoolean());
+        var admin = await app.AdminAsync();
+        var agent = await app.AgentAsync($"chat-offline{Unique.Next()}@sportello.test", "technical");
+        var queue = await (await agent.GetAsync("/api/v1/desk/queue?limit=200")).JsonAsync(HttpStatusCode.OK);
+        var ticket = queue.EnumerateArray().Single(t => t.GetProperty("number").GetString() == left.GetProperty("number").GetString());
+        Assert.Equal("chat", ticket.GetProperty("channel").GetString());
+        var detail = await agent.DeskTicketAsync(ticket.GetProperty("id").GetString()!);
+        Assert.Equal("unverified", detail.GetProperty("messages")[0].GetProperty("trust").GetString());
+        var outbox = await (await admin.GetAsync("/api/v1/admin/mail/outbox?take=500")).JsonAsync(HttpStatusCode.OK);
+        Assert.Contains(outbox.EnumerateArray(), m => m.GetProperty("to").GetString() == "marta@visitor.example");
+
+        var (email, _, _) = Unique.Customer("offline");
+        var customerId = Guid.Parse((await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!);
+        var token = CustomerTokens.Sign(customerId, app.Clock.GetUtcNow().AddMinutes(5), ChatApp.SiteSecret);
+        var mine = await (await client.PostAsJsonAsync("/api/v1/chat/messages", new { message = "Invoice question.", department = "financial", customerToken = token }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.True(mine.GetProperty("verified").GetBoolean());
+        var customer = await app.SignInAsync(email, "customer-password-1");
+        var own = (await customer.TicketsAsync()).Single(t => t.GetProperty("number").GetString() == mine.GetProperty("number").GetString());
+        Assert.Equal("financial", own.GetProperty("department").GetString());
+        Assert.Equal("chat", own.GetProperty("channel").GetString());
+    }
 }

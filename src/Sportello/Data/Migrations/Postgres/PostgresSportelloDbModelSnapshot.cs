@@ -404,6 +404,24 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.AgentPresence", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AgentPresence", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1253,6 +1271,15 @@ namespace Sportello.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.AgentPresence", b =>
                 {
                     b.HasOne("Sportello.Features.Accounts.User", null)
                         .WithMany()

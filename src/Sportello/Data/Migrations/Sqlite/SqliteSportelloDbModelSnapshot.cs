@@ -393,6 +393,24 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.AgentPresence", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AgentPresence", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1242,6 +1260,15 @@ namespace Sportello.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Sportello.Features.Accounts.EmailChange", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.AgentPresence", b =>
                 {
                     b.HasOne("Sportello.Features.Accounts.User", null)
                         .WithMany()

@@ -11,6 +11,10 @@
       rate: 'How did we do?', stars: (n) => `${n} of 5`, comment: 'Comment (optional)', sendRating: 'Send rating',
       thanks: 'Thank you for your rating.', you: 'You', failed: 'Could not send. Try again.', required: 'Write a message first.',
       log: 'Conversation', reconnecting: 'Connection lost: reconnecting…', newChat: 'Start a new chat',
+      offline: 'Nobody is online right now. Leave a message and we will answer by email.', emailRequired: 'Email (required, for the answer)',
+      leave: 'Send message', left: (n) => `Thank you. Your message is request ${n}: we will answer by email.`,
+      leftCustomer: (n) => `Thank you. Your message is ticket ${n}: follow it in the Client Area.`,
+      tooLong: 'Nobody has answered yet.', leaveInstead: 'Leave a message instead',
     },
     it: {
       title: 'Chat dal vivo', close: 'Chiudi', name: 'Nome (facoltativo)', email: 'Email (facoltativa, per una copia o un seguito)',
@@ -20,6 +24,10 @@
       rate: 'Come ti abbiamo aiutato?', stars: (n) => `${n} su 5`, comment: 'Commento (facoltativo)', sendRating: 'Invia il voto',
       thanks: 'Grazie per il tuo voto.', you: 'Tu', failed: 'Invio non riuscito. Riprova.', required: 'Scrivi prima un messaggio.',
       log: 'Conversazione', reconnecting: 'Connessione persa: riconnessione…', newChat: 'Inizia una nuova chat',
+      offline: 'Nessun operatore è disponibile ora. Lascia un messaggio e ti risponderemo per email.', emailRequired: 'Email (obbligatoria, per la risposta)',
+      leave: 'Invia il messaggio', left: (n) => `Grazie. Il tuo messaggio è la richiesta ${n}: ti risponderemo per email.`,
+      leftCustomer: (n) => `Grazie. Il tuo messaggio è il ticket ${n}: seguilo nell'Area Clienti.`,
+      tooLong: 'Nessuno ha ancora risposto.', leaveInstead: 'Lascia un messaggio',
     },
   };
 
@@ -89,7 +97,7 @@
     });
   }
 
-  window.__sportelloChatPanel = ({ root, base, lang, department, onClose }) => {
+  window.__sportelloChatPanel = ({ root, base, lang, department, customerToken, onClose }) => {
     const t = T[lang];
     const key = `sportello-chat:${base}`;
     const sheet = new CSSStyleSheet();
@@ -104,12 +112,14 @@
     panel.innerHTML = `
       <header><h2 id="sportello-chat-title"></h2><button type="button" class="plain" data-close></button></header>
       <form class="start" novalidate>
+        <p class="status" role="status" data-offline></p>
         <label for="sc-name" data-t="name"></label><input id="sc-name" name="name" autocomplete="name" maxlength="100">
-        <label for="sc-email" data-t="email"></label><input id="sc-email" name="email" type="email" autocomplete="email" maxlength="254">
+        <label for="sc-email" data-email-label></label><input id="sc-email" name="email" type="email" autocomplete="email" maxlength="254">
         <label for="sc-message" data-t="message"></label><textarea id="sc-message" name="message" maxlength="4000" required></textarea>
         <p class="error" role="alert" data-error></p>
-        <button type="submit" data-t="start"></button>
+        <button type="submit" data-start></button>
       </form>
+      <p class="status pad" role="status" data-left hidden></p>
       <div class="body" hidden>
         <p class="status" role="status" data-status></p>
         <div class="log" role="log" aria-live="polite" tabindex="0" data-log></div>
@@ -134,6 +144,14 @@
     panel.querySelector('[data-close]').textContent = t.close;
     panel.querySelector('[data-end]').textContent = t.end;
     panel.querySelector('[data-new]').textContent = t.newChat;
+    let offline = false;
+    const setOffline = (value) => {
+      offline = value;
+      panel.querySelector('[data-offline]').textContent = value ? t.offline : '';
+      panel.querySelector('[data-email-label]').textContent = value && !customerToken ? t.emailRequired : t.email;
+      panel.querySelector('[data-start]').textContent = value ? t.leave : t.start;
+    };
+    setOffline(false);
     panel.querySelector('[data-log]').setAttribute('aria-label', t.log);
     for (const el of panel.querySelectorAll('[data-t]')) {
       el.textContent = t[el.dataset.t];
@@ -249,8 +267,22 @@
         field('#sc-message').focus();
         return;
       }
-      const response = await api('', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ name: field('#sc-name').value || null, email: field('#sc-email').value || null, message, department }) });
+      const payload = JSON.stringify({ name: field('#sc-name').value || null, email: field('#sc-email').value || null, message, department, customerToken });
+      if (offline) {
+        const left = await fetch(`${base}/api/v1/chat/messages`, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: payload });
+        if (!left.ok) {
+          const problem = await left.json().catch(() => ({}));
+          error.textContent = Object.values(problem.errors || {}).flat().join(' ') || t.failed;
+          return;
+        }
+        const done = await left.json();
+        start.hidden = true;
+        const note = panel.querySelector('[data-left]');
+        note.hidden = false;
+        note.textContent = done.verified ? t.leftCustomer(done.number) : t.left(done.number);
+        return;
+      }
+      const response = await api('', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: payload });
       if (!response.ok) {
         const problem = await response.json().catch(() => ({}));
         error.textContent = Object.values(problem.errors || {}).flat().join(' ') || t.failed;
@@ -338,6 +370,11 @@
 
     if (chat) {
       resume();
+    } else {
+      fetch(`${base}/api/v1/chat/availability?department=${encodeURIComponent(department)}`, { credentials: 'include' })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((a) => a && setOffline(!a.online))
+        .catch(() => {});
     }
 
     return {

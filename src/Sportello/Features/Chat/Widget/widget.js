@@ -56,7 +56,8 @@
     const open = launcher.getAttribute('aria-expanded') !== 'true';
     if (open && !panel) {
       const create = await load();
-      panel = create({ root, base, lang, department: script.dataset.department || 'technical', onClose: () => toggle() });
+      panel = create({ root, base, lang, department: script.dataset.department || 'technical',
+        customerToken: script.dataset.customerToken || null, onClose: () => toggle() });
     }
     launcher.setAttribute('aria-expanded', String(open));
     launcher.setAttribute('aria-label', open ? words.close : words.open);
