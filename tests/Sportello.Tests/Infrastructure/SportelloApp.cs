@@ -28,6 +28,15 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async ValueTask InitializeAsync() => Database = await TestDatabase.CreateAsync();
 
+    private bool ownsDatabase = true;
+
+    /// <summary>Another node on a database that some other app created and will drop (a cluster test).</summary>
+    protected void ShareDatabase(TestDatabase database)
+    {
+        Database = database;
+        ownsDatabase = false;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -85,7 +94,10 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
         GC.SuppressFinalize(this);
     }
 
