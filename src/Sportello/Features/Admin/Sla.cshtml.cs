@@ -19,9 +19,9 @@ public sealed class SlaModel(ListSlaPolicies listPolicies, ChangeSlaPolicy chang
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public async Task<IActionResult> OnPostPolicyAsync(string channel, string priority, int? firstResponseMinutes, int? nextResponseMinutes)
+    public async Task<IActionResult> OnPostPolicyAsync(string channel, string priority, int? firstResponseMinutes, int? nextResponseMinutes, int? pickupSeconds)
     {
-        var outcome = await changePolicy.HandleAsync(channel, priority, new SlaPolicyRequest(firstResponseMinutes, nextResponseMinutes), HttpContext.RequestAborted);
+        var outcome = await changePolicy.HandleAsync(channel, priority, new SlaPolicyRequest(firstResponseMinutes, nextResponseMinutes, pickupSeconds), HttpContext.RequestAborted);
         if (outcome is null)
         {
             return NotFound();

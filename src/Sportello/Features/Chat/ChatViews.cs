@@ -24,7 +24,14 @@ public sealed record ChatCustomerView(Guid Id, string Name);
 /// <summary>A chat as the Desk lists it.</summary>
 public sealed record ChatSummary(
     Guid Id, string Status, string Department, DateTime WaitingSince, DateTime? AcceptedAt, bool Verified, ChatCustomerView? Customer,
-    string? VisitorName, Guid? AgentId, long LastSeq, Guid? TicketId);
+    string? VisitorName, Guid? AgentId, long LastSeq, Guid? TicketId)
+{
+    /// <summary>When a waiting chat should be accepted by (the chat row's pickup target).</summary>
+    public DateTime? PickupDueAt { get; init; }
+
+    /// <summary><c>ok</c>, <c>at-risk</c> or <c>breached</c> for a waiting chat against its pickup target; <c>ok</c> once accepted.</summary>
+    public string SlaState { get; init; } = Sla.SlaStates.Ok;
+}
 
 /// <summary>The visitor's view of their chat: where they stand.</summary>
 public sealed record ChatStateView(Guid Id, string Status, int QueuePosition, bool Verified, long LastSeq, Guid? TicketId, string? TicketNumber);

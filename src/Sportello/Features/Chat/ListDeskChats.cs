@@ -5,7 +5,7 @@ using Sportello.Web;
 namespace Sportello.Features.Chat;
 
 /// <summary>Waiting and active chats of the agent's departments (admins every one), the longest wait first.</summary>
-public sealed class ListDeskChats(SportelloDb db, ChatAccess access)
+public sealed class ListDeskChats(SportelloDb db, ChatAccess access, TimeProvider clock)
 {
     public async Task<Paged<ChatSummary>> HandleAsync(Guid userId, Page page, CancellationToken cancellationToken = default)
     {
@@ -20,6 +20,14 @@ public sealed class ListDeskChats(SportelloDb db, ChatAccess access)
                 c.CustomerId == null ? null : new ChatCustomerView(c.CustomerId.Value, db.Users.Where(u => u.Id == c.CustomerId).Select(u => u.Name).First()),
                 c.VisitorName, c.AgentId, c.LastSeq, c.TicketId))
             .ToListAsync(cancellationToken);
-        return page.Cut(rows, c => c.Id);
+        var pickup = await db.SlaPolicies.Where(p => p.Channel == Tickets.Channels.Chat && p.Priority == Tickets.Priorities.Normal)
+            .Select(p => p.PickupSeconds).FirstOrDefaultAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var timed = rows.Select(c => c with
+        {
+            PickupDueAt = c.Status == ChatStatus.Waiting ? Sla.ChatPickup.DueAt(c.WaitingSince, pickup) : null,
+            SlaState = Sla.ChatPickup.StateOf(c.Status == ChatStatus.Waiting, c.WaitingSince, pickup, now),
+        }).ToList();
+        return page.Cut(timed, c => c.Id);
     }
 }

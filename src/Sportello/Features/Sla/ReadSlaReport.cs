@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using Sportello.Data;
+using Sportello.Features.Tickets;
 using Sportello.Web;
 
 namespace Sportello.Features.Sla;
@@ -41,6 +42,12 @@ public sealed class ReadSlaReport(SportelloDb db, TimeProvider clock)
             .Where(t => t.CreatedAt >= from && t.CreatedAt < to && t.MergedIntoId == null)
             .Select(t => new SlaReport.Row(t.Department, t.Priority, t.Channel, t.CreatedAt, t.FirstResponseDueAt, t.FirstRespondedAt))
             .ToListAsync(cancellationToken);
-        return SlaReport.Build(from, to, rows, now);
+        var chats = await db.Conversations.AsNoTracking()
+            .Where(c => c.CreatedAt >= from && c.CreatedAt < to)
+            .Select(c => new SlaReport.ChatRow(c.CreatedAt, c.AcceptedAt, c.ClosedAt, c.Rating))
+            .ToListAsync(cancellationToken);
+        var pickup = await db.SlaPolicies.Where(p => p.Channel == Channels.Chat && p.Priority == Priorities.Normal)
+            .Select(p => p.PickupSeconds).FirstOrDefaultAsync(cancellationToken);
+        return SlaReport.Build(from, to, rows, now) with { Chat = SlaReport.BuildChat(chats, pickup ?? ChatPickup.DefaultSeconds, now) };
     }
 }

@@ -11,6 +11,8 @@ public sealed class SlaPolicy
     public string Priority { get; set; } = "";
     public int FirstResponseMinutes { get; set; }
     public int NextResponseMinutes { get; set; }
+    /// <summary>Chat rows only: how long a waiting chat may wait for an agent to accept it.</summary>
+    public int? PickupSeconds { get; set; }
 }
 
 internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<SlaPolicy>
@@ -27,7 +29,7 @@ internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<SlaPolic
             new SlaPolicy { Channel = Channels.Web, Priority = Priorities.High, FirstResponseMinutes = 10, NextResponseMinutes = 30 },
             new SlaPolicy { Channel = Channels.Email, Priority = Priorities.Normal, FirstResponseMinutes = 30, NextResponseMinutes = 120 },
             new SlaPolicy { Channel = Channels.Email, Priority = Priorities.High, FirstResponseMinutes = 30, NextResponseMinutes = 30 },
-            new SlaPolicy { Channel = Channels.Chat, Priority = Priorities.Normal, FirstResponseMinutes = 10, NextResponseMinutes = 120 },
-            new SlaPolicy { Channel = Channels.Chat, Priority = Priorities.High, FirstResponseMinutes = 10, NextResponseMinutes = 30 });
+            new SlaPolicy { Channel = Channels.Chat, Priority = Priorities.Normal, FirstResponseMinutes = 10, NextResponseMinutes = 120, PickupSeconds = 60 },
+            new SlaPolicy { Channel = Channels.Chat, Priority = Priorities.High, FirstResponseMinutes = 10, NextResponseMinutes = 30, PickupSeconds = 60 });
     }
 }

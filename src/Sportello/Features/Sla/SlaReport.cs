@@ -9,7 +9,17 @@ public static class SlaReport
         string? Department, string? Priority, string? Channel, int Tickets, int Responded, int WithinTarget, int Missed, int Waiting,
         double? ShareWithinTarget, double? P50Minutes, double? P95Minutes);
 
-    public sealed record Report(DateTime From, DateTime To, Group Overall, IReadOnlyList<Group> Groups);
+    public sealed record Report(DateTime From, DateTime To, Group Overall, IReadOnlyList<Group> Groups)
+    {
+        /// <summary>Chats opened in the period: time to pickup against the chat row's target, and the visitors' ratings.</summary>
+        public ChatGroup? Chat { get; init; }
+    }
+
+    public sealed record ChatGroup(
+        int Chats, int PickedUp, int WithinTarget, int Missed, int Waiting, double? ShareWithinTarget, double? P50Seconds, double? P95Seconds,
+        int Rated, double? AverageRating);
+
+    public sealed record ChatRow(DateTime CreatedAt, DateTime? AcceptedAt, DateTime? ClosedAt, int? Rating);
 
     public sealed record Row(string Department, string Priority, string Channel, DateTime CreatedAt, DateTime FirstResponseDueAt, DateTime? FirstRespondedAt);
 
@@ -36,6 +46,26 @@ public static class SlaReport
         return new Group(department, priority, channel, rows.Count, responded.Count, within, responded.Count - within + overdue, waiting,
             decided == 0 ? null : Math.Round((double)within / decided, 4),
             Percentile(minutes, 0.50), Percentile(minutes, 0.95));
+    }
+
+    /// <summary>
+    /// Pickup is measured from the chat's start to an agent's acceptance. A chat nobody accepted counts as missed
+    /// once it waited past the target (also when the visitor gave up); before that it is still waiting.
+    /// </summary>
+    public static ChatGroup BuildChat(IReadOnlyList<ChatRow> rows, int pickupSeconds, DateTime now)
+    {
+        var target = TimeSpan.FromSeconds(pickupSeconds);
+        var picked = rows.Where(r => r.AcceptedAt is not null).ToList();
+        var within = picked.Count(r => r.AcceptedAt!.Value - r.CreatedAt <= target);
+        var abandoned = rows.Count(r => r.AcceptedAt is null && (r.ClosedAt ?? now) - r.CreatedAt > target);
+        var waiting = rows.Count(r => r.AcceptedAt is null && r.ClosedAt is null && now - r.CreatedAt <= target);
+        var decided = picked.Count + abandoned;
+        var seconds = picked.Select(r => (r.AcceptedAt!.Value - r.CreatedAt).TotalSeconds).Order().ToList();
+        var ratings = rows.Where(r => r.Rating is not null).Select(r => (double)r.Rating!.Value).ToList();
+        return new ChatGroup(rows.Count, picked.Count, within, picked.Count - within + abandoned, waiting,
+            decided == 0 ? null : Math.Round((double)within / decided, 4),
+            Percentile(seconds, 0.50), Percentile(seconds, 0.95),
+            ratings.Count, ratings.Count == 0 ? null : Math.Round(ratings.Average(), 2));
     }
 
     /// <summary>Nearest-rank percentile of sorted values, rounded to a tenth of a minute.</summary>

@@ -355,4 +355,43 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
         Assert.Equal("financial", own.GetProperty("department").GetString());
         Assert.Equal("chat", own.GetProperty("channel").GetString());
     }
+
+    [Fact]
+    public async Task AWaitingChat_IsAtRiskThenBreachedAgainstThePickupTarget_AndTheReportCountsPickupsAndRatings()
+    {
+        var admin = await app.AdminAsync();
+        await (await admin.PutAsJsonAsync("/api/v1/admin/sla-policies/web/normal", new { firstResponseMinutes = 10, nextResponseMinutes = 120, pickupSeconds = 30 }))
+            .AssertNamesFieldAsync("pickupSeconds");
+        await (await admin.PutAsJsonAsync("/api/v1/admin/sla-policies/chat/normal", new { firstResponseMinutes = 10, nextResponseMinutes = 120, pickupSeconds = 5 }))
+            .AssertNamesFieldAsync("pickupSeconds");
+        var policy = await (await admin.PutAsJsonAsync("/api/v1/admin/sla-policies/chat/normal", new { firstResponseMinutes = 10, nextResponseMinutes = 120, pickupSeconds = 100 }))
+            .JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(100, policy.GetProperty("pickupSeconds").GetInt32());
+
+        var agent = await app.AgentAsync($"chat-sla{Unique.Next()}@sportello.test", "technical");
+        var (visitor, _) = await StartAsync("Anyone there?");
+        async Task<JsonElement> ListedAsync() =>
+            (await (await agent.GetAsync("/api/v1/desk/chats?limit=200")).JsonAsync(HttpStatusCode.OK)).EnumerateArray().Single(c => c.GetProperty("id").GetString() == visitor.Id);
+        Assert.Equal("ok", (await ListedAsync()).GetProperty("slaState").GetString());
+        app.Clock.Advance(TimeSpan.FromSeconds(85));
+        Assert.Equal("at-risk", (await ListedAsync()).GetProperty("slaState").GetString());
+        app.Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal("breached", (await ListedAsync()).GetProperty("slaState").GetString());
+
+        // Picked up late and rated 4; another picked up at once and rated 2: the chat row counts both.
+        await agent.PostAsync($"/api/v1/desk/chats/{visitor.Id}/accept", null);
+        await visitor.Client.SendAsync(visitor.Request(HttpMethod.Post, "/close", new { rating = 4 }));
+        var (quick, _) = await StartAsync("Quick one.");
+        await agent.PostAsync($"/api/v1/desk/chats/{quick.Id}/accept", null);
+        await quick.Client.SendAsync(quick.Request(HttpMethod.Post, "/close", new { rating = 2 }));
+        var now = app.Clock.GetUtcNow();
+        var report = await (await admin.GetAsync($"/api/v1/desk/sla?from={now.AddMinutes(-10):yyyy-MM-ddTHH:mm:ssZ}&to={now.AddMinutes(1):yyyy-MM-ddTHH:mm:ssZ}"))
+            .JsonAsync(HttpStatusCode.OK);
+        var chat = report.GetProperty("chat");
+        Assert.True(chat.GetProperty("rated").GetInt32() >= 2);
+        Assert.True(chat.GetProperty("missed").GetInt32() >= 1);
+        Assert.True(chat.GetProperty("withinTarget").GetInt32() >= 1);
+        Assert.True(chat.GetProperty("pickedUp").GetInt32() >= 2);
+        Assert.InRange(chat.GetProperty("averageRating").GetDouble(), 1, 5);
+    }
 }

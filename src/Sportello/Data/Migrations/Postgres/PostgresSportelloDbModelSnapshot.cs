@@ -880,6 +880,9 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<int>("NextResponseMinutes")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("PickupSeconds")
+                        .HasColumnType("integer");
+
                     b.HasKey("Channel", "Priority");
 
                     b.ToTable("SlaPolicies", (string)null);
@@ -918,14 +921,16 @@ namespace Sportello.Data.Migrations.Postgres
                             Channel = "chat",
                             Priority = "normal",
                             FirstResponseMinutes = 10,
-                            NextResponseMinutes = 120
+                            NextResponseMinutes = 120,
+                            PickupSeconds = 60
                         },
                         new
                         {
                             Channel = "chat",
                             Priority = "high",
                             FirstResponseMinutes = 10,
-                            NextResponseMinutes = 30
+                            NextResponseMinutes = 30,
+                            PickupSeconds = 60
                         });
                 });
 

@@ -869,6 +869,9 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<int>("NextResponseMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("PickupSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Channel", "Priority");
 
                     b.ToTable("SlaPolicies", (string)null);
@@ -907,14 +910,16 @@ namespace Sportello.Data.Migrations.Sqlite
                             Channel = "chat",
                             Priority = "normal",
                             FirstResponseMinutes = 10,
-                            NextResponseMinutes = 120
+                            NextResponseMinutes = 120,
+                            PickupSeconds = 60
                         },
                         new
                         {
                             Channel = "chat",
                             Priority = "high",
                             FirstResponseMinutes = 10,
-                            NextResponseMinutes = 30
+                            NextResponseMinutes = 30,
+                            PickupSeconds = 60
                         });
                 });
 
