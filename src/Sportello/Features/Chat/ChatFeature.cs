@@ -18,6 +18,7 @@ public static class ChatFeature
         builder.Services.AddScoped<ChatAccess>();
         builder.Services.AddScoped<ChatTranscript>();
         builder.Services.AddScoped<ChatQueue>();
+        builder.Services.AddScoped<ChatVisitor>();
         builder.Services.AddScoped<StartChat>();
         builder.Services.AddScoped<SendChatMessage>();
         builder.Services.AddScoped<ReadChat>();

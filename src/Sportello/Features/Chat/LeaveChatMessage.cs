@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
-using Sportello.Features.Accounts;
-using Sportello.Features.Mail;
 using Sportello.Features.Tickets;
 using Sportello.Web;
 
@@ -16,49 +14,23 @@ public sealed record MessageLeft(string Number, bool Verified);
 /// conversation answered by email, exactly like mail from a stranger, so the email is required.
 /// </summary>
 public sealed class LeaveChatMessage(
-    SportelloDb db, CustomerTokens customerTokens, OpenTicket openTicket, ChatTickets chatTickets, TicketSignals signals)
+    SportelloDb db, ChatVisitor visitor, OpenTicket openTicket, ChatTickets chatTickets, TicketSignals signals)
 {
     public async Task<Outcome<MessageLeft>> HandleAsync(
         LeaveMessageRequest request, Guid? signedInCustomer, string? origin, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
-        var department = string.IsNullOrWhiteSpace(request.Department) ? Departments.Technical : request.Department.Trim().ToLowerInvariant();
-        if (!StartChat.Departments.Contains(department))
-        {
-            errors.Add("department", "department must be 'technical' or 'financial'.");
-        }
-        var message = request.Message?.Trim() ?? "";
-        if (message.Length == 0)
-        {
-            errors.Add("message", "message is required.");
-        }
-        else if (message.Length > StartChat.MaxBody)
-        {
-            errors.Add("message", "message is at most {0} characters.", StartChat.MaxBody);
-        }
-        var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
-        if (name?.Length > 100)
-        {
-            errors.Add("name", "name is at most 100 characters.");
-        }
-        var customerId = signedInCustomer;
-        if (!string.IsNullOrEmpty(request.CustomerToken))
-        {
-            customerId = customerTokens.Verify(request.CustomerToken, origin);
-            if (customerId is null || !await Customers.Query(db).AnyAsync(u => u.Id == customerId, cancellationToken))
-            {
-                errors.Add("customerToken", "customerToken is not valid: forged, expired, or for no customer.");
-            }
-        }
-        var email = EmailAddresses.Normalize(request.Email);
-        if (customerId is null && email is null)
+        var details = await visitor.ReadAsync(request.Department, request.Message, request.Name, request.Email, request.CustomerToken,
+            signedInCustomer, origin, errors, cancellationToken);
+        if (details is { CustomerId: null, Email: null })
         {
             errors.Add("email", "Leave an email address: the answer comes by mail.");
         }
-        if (errors.Any)
+        if (details is null || errors.Any)
         {
             return Outcome<MessageLeft>.Invalid(errors);
         }
+        var (department, message, name, email, customerId) = details;
 
         var subject = ChatTickets.Subject(message);
         if (customerId is { } id)
