@@ -18,13 +18,15 @@ public static class ChatApi
         var visitor = api.MapGroup("/chat/conversations").AllowAnonymous().RequireCors(ChatFeature.CorsPolicy).WithTags("Chat")
             .AddEndpointFilter(OnlyWhenEnabledAsync);
         visitor.MapPost("/", StartAsync);
-        var open = api.MapGroup("/chat").AllowAnonymous().RequireCors(ChatFeature.CorsPolicy).WithTags("Chat").AddEndpointFilter(OnlyWhenEnabledAsync);
-        open.MapGet("/availability", AvailabilityAsync);
-        open.MapPost("/messages", LeaveMessageAsync);
         visitor.MapGet("/{conversationId:guid}", StateAsync);
         visitor.MapPost("/{conversationId:guid}/messages", SendAsync);
         visitor.MapGet("/{conversationId:guid}/messages", ReadAsync);
         visitor.MapPost("/{conversationId:guid}/close", CloseAsync);
+
+        // Before a chat: is anyone there, and if not, a message instead.
+        var widget = api.MapGroup("/chat").AllowAnonymous().RequireCors(ChatFeature.CorsPolicy).WithTags("Chat").AddEndpointFilter(OnlyWhenEnabledAsync);
+        widget.MapGet("/availability", AvailabilityAsync);
+        widget.MapPost("/messages", LeaveMessageAsync);
 
         var desk = api.MapGroup("/desk/chats").RequireAuthorization(Policies.ApiAgent).WithTags("Desk");
         desk.MapGet("/", ListAsync);

@@ -10,7 +10,8 @@ namespace Sportello.Features.Chat;
 /// Sending goes through the same use cases as REST, so every message is committed, numbered, then broadcast.
 /// </summary>
 public sealed class ChatHub(
-    ChatAccess access, ReadChat read, SendChatMessage send, ChatSignals signals, ChatAvailability availability, Data.SportelloDb db) : Hub
+    ChatAccess access, ReadChat read, SendChatMessage send, ChatSignals signals, ChatAvailability availability, Data.SportelloDb db,
+    [FromKeyedServices(ChatFeature.MessageThrottle)] Web.Throttle throttle) : Hub
 {
     public const string Path = "/hubs/chat";
     /// <summary>Anyone may connect; a session cookie or an API token, when present, makes the connection staff's.</summary>
@@ -38,6 +39,11 @@ public sealed class ChatHub(
     /// <summary>The visitor writes; the answer is the message as stored, with its sequence number.</summary>
     public async Task<ChatMessageView> Send(Guid conversationId, string visitorToken, string body)
     {
+        // The same limit as REST: messages per conversation and minute.
+        if (throttle.TryAcquire(conversationId.ToString()) is not null)
+        {
+            throw new HubException("Too many messages: wait a moment.");
+        }
         var outcome = await send.AsVisitorAsync(conversationId, visitorToken, body) ?? throw NotFound();
         return outcome.Value is { } message ? ChatMessageView.From(message) : throw Invalid(outcome.Errors);
     }
