@@ -148,6 +148,43 @@ public sealed class DepartmentBoundaryTests(SportelloApp app) : IClassFixture<Sp
     }
 
     [Fact]
+    public async Task TheChatConsolePage_AndItsHandlers_AnswerAnotherDepartmentsAgent_WithNotFound()
+    {
+        var world = await WorldAsync();
+        var started = await (await app.Anonymous().PostAsJsonAsync("/api/v1/chat/conversations", new { message = "Page boundary chat.", email = "v@visitor.example" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var chatId = started.GetProperty("id").GetString()!;
+        var technical = await app.SignInWebAsync(world.TechnicalEmail, AgentPassword);
+        var financial = await app.SignInWebAsync(world.FinancialEmail, AgentPassword);
+        var page = $"/desk/chats/{chatId}";
+        await technical.GetPageAsync(page);
+        await financial.GetPageAsync(page, HttpStatusCode.NotFound);
+        Assert.DoesNotContain("Page boundary chat.", await financial.GetPageAsync("/desk/chats"), StringComparison.Ordinal);
+
+        // Every POST handler of the chat page, by reflection: a new one is covered by itself.
+        var handlers = typeof(Sportello.Features.Desk.ChatModel).GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(m => m.Name.StartsWith("OnPost", StringComparison.Ordinal) && m.GetParameters().Any(p => p.Name == "chatId"))
+            .Select(m => m.Name["OnPost".Length..].Replace("Async", "", StringComparison.Ordinal)).ToList();
+        Assert.Contains("Escalate", handlers);
+        var token = WebForms.AntiforgeryToken(await financial.GetPageAsync("/desk/chats"));
+        foreach (var handler in handlers)
+        {
+            var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = token, ["Body"] = "Cross-department attempt.", ["department"] = "technical", ["priority"] = "normal",
+            });
+            var response = await financial.PostAsync($"{page}?handler={handler}", form);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"POST handler {handler} by another department: {(int)response.StatusCode}");
+        }
+        var messages = await (await world.Admin.GetAsync($"/api/v1/desk/chats/{chatId}/messages")).JsonAsync(HttpStatusCode.OK);
+        Assert.Single(messages.EnumerateArray());
+        var listed = (await (await world.Admin.GetAsync("/api/v1/desk/chats?limit=200")).JsonAsync(HttpStatusCode.OK)).EnumerateArray()
+            .Single(c => c.GetProperty("id").GetString() == chatId);
+        Assert.Equal("waiting", listed.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("ticketId").ValueKind);
+    }
+
+    [Fact]
     public async Task HubMethods_RefuseAnotherDepartmentsTicket_AndItsChangesNeverReachThem()
     {
         var world = await WorldAsync();
