@@ -22,6 +22,9 @@ public static class ChatApi
         visitor.MapPost("/{conversationId:guid}/messages", SendAsync);
         visitor.MapGet("/{conversationId:guid}/messages", ReadAsync);
         visitor.MapPost("/{conversationId:guid}/close", CloseAsync);
+        visitor.MapPost("/{conversationId:guid}/read", SeenAsync);
+        visitor.MapPost("/{conversationId:guid}/attachments", UploadAsync).DisableAntiforgery();
+        visitor.MapGet("/{conversationId:guid}/attachments/{attachmentId:guid}", DownloadAsync);
 
         // Before a chat: is anyone there, and if not, a message instead.
         var widget = api.MapGroup("/chat").AllowAnonymous().RequireCors(ChatFeature.CorsPolicy).WithTags("Chat").AddEndpointFilter(OnlyWhenEnabledAsync);
@@ -37,7 +40,19 @@ public static class ChatApi
         desk.MapPost("/{chatId:guid}/transfer", TransferAsync);
         desk.MapPost("/{chatId:guid}/close", CloseAsStaffAsync);
         desk.MapPost("/{chatId:guid}/escalate", EscalateAsync);
+        desk.MapPost("/{chatId:guid}/read", SeenAsStaffAsync);
+        desk.MapPost("/{chatId:guid}/attachments", UploadAsStaffAsync).DisableAntiforgery();
+        desk.MapGet("/{chatId:guid}/attachments/{attachmentId:guid}", DownloadAsStaffAsync);
         return api;
+    }
+
+    /// <summary>The console's own download route (cookie session), like the ticket pages' /files/{id}.</summary>
+    public static IEndpointRouteBuilder MapChatFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/desk/chat-files/{attachmentId:guid}", async (Guid attachmentId, bool? inline, HttpContext http, CurrentUser current, ReadChatAttachment read) =>
+            File(await read.AsStaffAsync(current.Id, attachmentId, http.RequestAborted), inline, http))
+            .RequireAuthorization(Policies.Agent).ExcludeFromDescription();
+        return app;
     }
 
     private static async ValueTask<object?> OnlyWhenEnabledAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
@@ -108,6 +123,70 @@ public static class ChatApi
     private static async Task<IResult> CloseAsync(
         Guid conversationId, CloseChatRequest request, [FromHeader(Name = TokenHeader)] string? token, CloseChat close, CancellationToken cancellationToken) =>
         State(await close.AsVisitorAsync(conversationId, token, request, cancellationToken));
+
+    private static async Task<IResult> SeenAsync(
+        Guid conversationId, ChatSeenRequest request, [FromHeader(Name = TokenHeader)] string? token, MarkChatSeen marks, CancellationToken cancellationToken) =>
+        Marks(await marks.AsVisitorAsync(conversationId, token, request.Seq, read: true, cancellationToken));
+
+    private static async Task<IResult> SeenAsStaffAsync(Guid chatId, ChatSeenRequest request, CurrentUser current, MarkChatSeen marks, CancellationToken cancellationToken) =>
+        Marks(await marks.AsStaffAsync(current.Id, chatId, request.Seq, read: true, cancellationToken));
+
+    private static IResult Marks(Outcome<ChatMarks>? outcome) =>
+        outcome is null ? TypedResults.NotFound() : outcome.Value is { } marks ? TypedResults.Ok(marks) : Failed(outcome);
+
+    private static async Task<IResult> UploadAsync(
+        Guid conversationId, [FromHeader(Name = TokenHeader)] string? token, HttpContext http, AddChatAttachments add,
+        [FromKeyedServices(ChatFeature.MessageThrottle)] Throttle throttle)
+    {
+        if (!await add.VisitorMayUploadAsync(conversationId, token, http.RequestAborted))
+        {
+            return TypedResults.NotFound();
+        }
+        if (throttle.TryAcquire(conversationId.ToString()) is { } wait)
+        {
+            return Throttle.TooMany(http.Response, wait);
+        }
+        if (await Tickets.TicketResults.ReadFormAsync(http) is not { } form)
+        {
+            return Tickets.TicketResults.NotMultipart();
+        }
+        return Files(await add.AsVisitorAsync(conversationId, token, form["body"], Tickets.AddAttachments.From(form.Files.GetFiles("files")), http.RequestAborted));
+    }
+
+    private static async Task<IResult> DownloadAsync(
+        Guid conversationId, Guid attachmentId, [FromHeader(Name = TokenHeader)] string? token, bool? inline, HttpContext http, ReadChatAttachment read) =>
+        File(await read.AsVisitorAsync(conversationId, token, attachmentId, http.RequestAborted), inline, http);
+
+    private static async Task<IResult> UploadAsStaffAsync(Guid chatId, HttpContext http, CurrentUser current, AddChatAttachments add)
+    {
+        if (!await add.AgentMayUploadAsync(current.Id, chatId, http.RequestAborted))
+        {
+            return TypedResults.NotFound();
+        }
+        if (await Tickets.TicketResults.ReadFormAsync(http) is not { } form)
+        {
+            return Tickets.TicketResults.NotMultipart();
+        }
+        return Files(await add.AsAgentAsync(await current.LoadAsync(http.RequestAborted), chatId, form["body"],
+            Tickets.AddAttachments.From(form.Files.GetFiles("files")), http.RequestAborted));
+    }
+
+    private static async Task<IResult> DownloadAsStaffAsync(Guid chatId, Guid attachmentId, bool? inline, HttpContext http, CurrentUser current, ReadChatAttachment read) =>
+        File(await read.AsStaffAsync(current.Id, attachmentId, http.RequestAborted) is { } file && file.Attachment.ConversationId == chatId ? file : null, inline, http);
+
+    private static IResult File(ReadChatAttachment.File? file, bool? inline, HttpContext http) =>
+        file is null ? TypedResults.NotFound() : Tickets.TicketResults.File(file.Attachment.FileName, file.Bytes, inline == true, http);
+
+    // The ticket upload's answers: 201 the files, 400/413 naming files, 409 when the chat is closed.
+    private static IResult Files(AddChatAttachments.Result? result) =>
+        result switch
+        {
+            null => TypedResults.NotFound(),
+            { Message: { } message } => TypedResults.Created($"/api/v1/chat/conversations/{message.ConversationId}/messages?after={message.Seq - 1}",
+                message.Attachments.Select(a => new Tickets.AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256)).ToList()),
+            { Errors: var errors } when errors.Has("status") => Failed(Outcome<ChatMessage>.Invalid(errors)),
+            _ => Tickets.TicketResults.FilesRefused(result.Errors, result.TooLarge),
+        };
 
     private static Task<Results<Ok<List<ChatSummary>>, ValidationProblem>> ListAsync(
         HttpContext http, CurrentUser current, ListDeskChats list, int? limit, string? cursor) =>

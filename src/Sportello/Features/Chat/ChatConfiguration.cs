@@ -41,6 +41,31 @@ internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMe
         // One number per message and conversation: a reconnecting client asks for what follows the last it saw.
         message.HasIndex(m => new { m.ConversationId, m.Seq }).IsUnique();
         message.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        message.HasMany(m => m.Attachments).WithOne().HasForeignKey(a => a.MessageId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ChatAttachmentConfiguration : IEntityTypeConfiguration<ChatAttachment>
+{
+    public void Configure(EntityTypeBuilder<ChatAttachment> attachment)
+    {
+        attachment.ToTable("ChatAttachments");
+        attachment.HasKey(a => a.Id);
+        attachment.Property(a => a.FileName).HasMaxLength(255).IsRequired();
+        attachment.Property(a => a.ContentType).HasMaxLength(100).IsRequired();
+        attachment.Property(a => a.Sha256).HasMaxLength(64).IsRequired();
+        attachment.HasIndex(a => a.ConversationId);
+        attachment.HasOne<Conversation>().WithMany().HasForeignKey(a => a.ConversationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ChatAttachmentContentConfiguration : IEntityTypeConfiguration<ChatAttachmentContent>
+{
+    public void Configure(EntityTypeBuilder<ChatAttachmentContent> content)
+    {
+        content.ToTable("ChatAttachmentContents");
+        content.HasKey(c => c.AttachmentId);
+        content.HasOne<ChatAttachment>().WithOne().HasForeignKey<ChatAttachmentContent>(c => c.AttachmentId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -31,6 +31,9 @@ public static class ChatFeature
         builder.Services.AddScoped<ChatTickets>();
         builder.Services.AddScoped<ChatAvailability>();
         builder.Services.AddScoped<LeaveChatMessage>();
+        builder.Services.AddScoped<AddChatAttachments>();
+        builder.Services.AddScoped<ReadChatAttachment>();
+        builder.Services.AddScoped<MarkChatSeen>();
         builder.Services.AddKeyedSingleton(StartThrottle,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StartThrottle, 10));
         builder.Services.AddKeyedSingleton(MessageThrottle,
@@ -51,6 +54,7 @@ public static class ChatFeature
     {
         app.MapHub<ChatHub>(ChatHub.Path).RequireCors(CorsPolicy).RequireAuthorization(ChatHub.Policy);
         app.MapChatWidget();
+        app.MapChatFiles();
         return app;
     }
 

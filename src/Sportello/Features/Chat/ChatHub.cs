@@ -10,7 +10,7 @@ namespace Sportello.Features.Chat;
 /// Sending goes through the same use cases as REST, so every message is committed, numbered, then broadcast.
 /// </summary>
 public sealed class ChatHub(
-    ChatAccess access, ReadChat read, SendChatMessage send, ChatSignals signals, ChatAvailability availability, Data.SportelloDb db,
+    ChatAccess access, ReadChat read, SendChatMessage send, ChatSignals signals, ChatAvailability availability, MarkChatSeen marks, Data.SportelloDb db,
     [FromKeyedServices(ChatFeature.MessageThrottle)] Web.Throttle throttle) : Hub
 {
     public const string Path = "/hubs/chat";
@@ -54,6 +54,21 @@ public sealed class ChatHub(
         {
             signals.Typing(conversationId, ChatAuthors.Visitor, conversation.VisitorName);
         }
+    }
+
+    /// <summary>The visitor's widget received (and, with <paramref name="read"/>, showed) every message up to <paramref name="seq"/>.</summary>
+    public async Task<ChatMarks> Seen(Guid conversationId, string visitorToken, long seq, bool read)
+    {
+        var outcome = await marks.AsVisitorAsync(conversationId, visitorToken, seq, read) ?? throw NotFound();
+        return outcome.Value ?? throw Invalid(outcome.Errors);
+    }
+
+    /// <summary>Staff: the console received (and, with <paramref name="read"/>, showed) every message up to <paramref name="seq"/>.</summary>
+    public async Task<ChatMarks> AgentSeen(Guid conversationId, long seq, bool read)
+    {
+        var scope = await StaffScopeAsync();
+        var outcome = await marks.AsStaffAsync(scope.UserId, conversationId, seq, read) ?? throw NotFound();
+        return outcome.Value ?? throw Invalid(outcome.Errors);
     }
 
     /// <summary>Staff: follow the chats of their departments (the console's list).</summary>

@@ -34,6 +34,10 @@ public sealed class ChatSignals(IHubContext<ChatHub> hub, ILogger<ChatSignals> l
             "queueChanged", conversation.Department);
     }
 
+    /// <summary>One side got further: the other side hears it (the visitor never hears of internal notes, only of numbers).</summary>
+    public void Marks(ChatMarks marks) =>
+        _ = SendAsync([marks.Side == MarkChatSeen.VisitorSide ? ChatHub.Staff(marks.ConversationId) : ChatHub.Visitor(marks.ConversationId)], "chatMarks", marks);
+
     public void Typing(Guid conversationId, string authorKind, string? name)
     {
         var group = authorKind == ChatAuthors.Visitor ? ChatHub.Staff(conversationId) : ChatHub.Visitor(conversationId);

@@ -13,7 +13,8 @@ namespace Sportello.Features.Chat;
 public sealed class ChatTickets(SportelloDb db, TicketMails mails, AnswerBudget budget, TimeProvider clock)
 {
     /// <summary>Adds the ticket, its first message and its acknowledgement to the unit of work; the caller saves.</summary>
-    public async Task<Ticket> AddStrangerAsync(string? name, string email, string department, string subject, string body, CancellationToken cancellationToken = default)
+    public async Task<Ticket> AddStrangerAsync(string? name, string email, string department, string subject, string body,
+        IReadOnlyList<AddAttachments.Upload>? files = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == Channels.Chat && p.Priority == Priorities.Normal, cancellationToken);
@@ -25,11 +26,16 @@ public sealed class ChatTickets(SportelloDb db, TicketMails mails, AnswerBudget 
             ticket.Number = TicketNumbers.New();
         }
         db.Tickets.Add(ticket);
-        db.TicketMessages.Add(new TicketMessage
+        var first = new TicketMessage
         {
             Id = Guid.CreateVersion7(), TicketId = ticket.Id, AuthorKind = AuthorKinds.Customer, AuthorName = name ?? email,
             Body = body, CreatedAt = now, Trust = SenderTrust.Unverified,
-        });
+        };
+        db.TicketMessages.Add(first);
+        if (files is { Count: > 0 })
+        {
+            AddAttachments.Stage(db, ticket.Id, null, await AddAttachments.PrepareAsync(ticket.Id, first.Id, files, now, cancellationToken), now);
+        }
         TicketAudit.Record(db, ticket.Id, null, TicketEventKinds.Created, $"{ticket.Department}, {ticket.Priority}, chat, {ticket.Trust}", now);
         // The same budget as a stranger's mail: an address typed in a chat cannot be made to receive a flood.
         if (await budget.TrySpendAsync(email, now, cancellationToken))

@@ -59,7 +59,7 @@ public sealed class ChatTranscript(SportelloDb db, TimeProvider clock)
 
     /// <summary>What follows <paramref name="after"/>, in order; visitors never get internal notes.</summary>
     public Task<List<ChatMessage>> AfterAsync(Guid conversationId, long after, bool forVisitor, int limit, CancellationToken cancellationToken = default) =>
-        db.ChatMessages.AsNoTracking()
+        db.ChatMessages.AsNoTracking().Include(m => m.Attachments)
             .Where(m => m.ConversationId == conversationId && m.Seq > after && (!forVisitor || !m.Internal))
             .OrderBy(m => m.Seq).Take(limit).ToListAsync(cancellationToken);
 }

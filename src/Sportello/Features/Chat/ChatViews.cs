@@ -16,7 +16,8 @@ public sealed record ChatMessageView(Guid ConversationId, long Seq, ChatAuthorVi
     IReadOnlyList<AttachmentView> Attachments)
 {
     public static ChatMessageView From(ChatMessage m) =>
-        new(m.ConversationId, m.Seq, new ChatAuthorView(m.AuthorKind, m.AuthorName), m.Body, m.CreatedAt, m.Internal, []);
+        new(m.ConversationId, m.Seq, new ChatAuthorView(m.AuthorKind, m.AuthorName), m.Body, m.CreatedAt, m.Internal,
+            m.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256)).ToList());
 }
 
 public sealed record ChatCustomerView(Guid Id, string Name);
@@ -34,4 +35,15 @@ public sealed record ChatSummary(
 }
 
 /// <summary>The visitor's view of their chat: where they stand.</summary>
-public sealed record ChatStateView(Guid Id, string Status, int QueuePosition, bool Verified, long LastSeq, Guid? TicketId, string? TicketNumber);
+public sealed record ChatStateView(Guid Id, string Status, int QueuePosition, bool Verified, long LastSeq, Guid? TicketId, string? TicketNumber)
+{
+    /// <summary>While waiting: about how long until an agent accepts (from recent pickups in the department); null when unknown.</summary>
+    public int? ExpectedWaitSeconds { get; init; }
+
+    /// <summary>While waiting: seconds until the widget offers to leave a message instead (0 once <c>MaxWaitSeconds</c> has passed).</summary>
+    public int? OfferMessageInSeconds { get; init; }
+
+    /// <summary>How far the Desk has received and read the conversation (the visitor's "delivered" and "read").</summary>
+    public long StaffDeliveredSeq { get; init; }
+    public long StaffReadSeq { get; init; }
+}

@@ -26,6 +26,12 @@ public sealed class Conversation
     public string? RatingComment { get; set; }
     public Guid? TicketId { get; set; }
     public string? RemoteAddress { get; set; }
+    /// <summary>The last message the visitor's widget received (delivered) and showed with the panel open (read).</summary>
+    public long VisitorDeliveredSeq { get; set; }
+    public long VisitorReadSeq { get; set; }
+    /// <summary>The same marks for the Desk: the last message an agent's console received and showed.</summary>
+    public long StaffDeliveredSeq { get; set; }
+    public long StaffReadSeq { get; set; }
     /// <summary>Changes on every state change: two agents accepting at once, one of them is told it is taken.</summary>
     public Guid Version { get; set; } = Guid.NewGuid();
 
@@ -44,6 +50,27 @@ public sealed class ChatMessage
     /// <summary>An agents-only note: never sent to the visitor, by any route.</summary>
     public bool Internal { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>Files sent with this message (a message that carries files may have no text).</summary>
+    public List<ChatAttachment> Attachments { get; set; } = [];
+}
+
+/// <summary>A file sent in a chat, under the same rules as a ticket's; it travels to the ticket the chat becomes.</summary>
+public sealed class ChatAttachment
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ConversationId { get; set; }
+    public Guid MessageId { get; set; }
+    public string FileName { get; set; } = "";
+    public string ContentType { get; set; } = "application/octet-stream";
+    public long Size { get; set; }
+    public string Sha256 { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class ChatAttachmentContent
+{
+    public Guid AttachmentId { get; set; }
+    public byte[] Bytes { get; set; } = [];
 }
 
 public static class ChatStatus

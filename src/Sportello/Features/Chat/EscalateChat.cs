@@ -34,8 +34,9 @@ public sealed class EscalateChat(
             var number = await db.Tickets.Where(t => t.Id == existing).Select(t => t.Number).FirstOrDefaultAsync(cancellationToken);
             return Outcome<ChatEscalated>.Invalid(new ValidationErrors().Add("status", "This chat is already ticket {0}.", number ?? ""));
         }
-        var lines = await db.ChatMessages.AsNoTracking().Where(m => m.ConversationId == conversationId && !m.Internal)
+        var lines = await db.ChatMessages.AsNoTracking().Include(m => m.Attachments).Where(m => m.ConversationId == conversationId && !m.Internal)
             .OrderBy(m => m.Seq).ToListAsync(cancellationToken);
+        var files = await FilesAsync(lines, cancellationToken);
         var subject = string.IsNullOrWhiteSpace(request.Subject)
             ? ChatTickets.Subject(lines.FirstOrDefault(m => m.AuthorKind == ChatAuthors.Visitor)?.Body ?? "Chat")
             : request.Subject.Trim();
@@ -47,7 +48,7 @@ public sealed class EscalateChat(
             var customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, cancellationToken);
             opened = await openTicket.HandleAsync(customer, new OpenTicketRequest(request.Department, request.Priority, subject, description,
                 request.ServiceId, request.ServiceReference, request.ProblemStartedAt, request.ProblemTimeZone, null), Channels.Chat,
-                cancellationToken: cancellationToken);
+                files, cancellationToken);
             if (opened.Value is null)
             {
                 return Outcome<ChatEscalated>.Invalid(opened.Errors);
@@ -80,7 +81,7 @@ public sealed class EscalateChat(
                 return Outcome<ChatEscalated>.Invalid(invalid);
             }
             // Committed with the chat's own note below (AppendAsync saves both): the ticket exists exactly when the chat names it.
-            opened = Outcome<Ticket>.Ok(await chatTickets.AddStrangerAsync(conversation.VisitorName, conversation.VisitorEmail!, department!, subject, description, cancellationToken));
+            opened = Outcome<Ticket>.Ok(await chatTickets.AddStrangerAsync(conversation.VisitorName, conversation.VisitorEmail!, department!, subject, description, files, cancellationToken));
         }
         var ticket = opened.Value!;
         conversation.TicketId = ticket.Id;
@@ -94,13 +95,31 @@ public sealed class EscalateChat(
         return Outcome<ChatEscalated>.Ok(new ChatEscalated(ticket.Id, ticket.Number));
     }
 
+    /// <summary>The chat's files, to join the ticket's first message (a chat holds no more than one ticket message may).</summary>
+    private async Task<List<AddAttachments.Upload>> FilesAsync(List<ChatMessage> lines, CancellationToken cancellationToken)
+    {
+        var ids = lines.SelectMany(m => m.Attachments).Select(a => a.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var contents = await db.ChatAttachmentContents.AsNoTracking().Where(c => ids.Contains(c.AttachmentId))
+            .ToDictionaryAsync(c => c.AttachmentId, c => c.Bytes, cancellationToken);
+        return lines.SelectMany(m => m.Attachments).Select(a =>
+        {
+            var bytes = contents[a.Id];
+            return new AddAttachments.Upload(a.FileName, a.ContentType, bytes.Length, () => new MemoryStream(bytes, writable: false));
+        }).ToList();
+    }
+
     /// <summary>The conversation as text, author and time on every line (internal notes stay on the Desk).</summary>
     internal static string Transcript(IEnumerable<ChatMessage> messages)
     {
         var text = new StringBuilder();
         foreach (var m in messages)
         {
-            text.Append(CultureInfo.InvariantCulture, $"[{m.CreatedAt:yyyy-MM-dd HH:mm} UTC] {m.AuthorName} ({m.AuthorKind}): {m.Body}\n");
+            var files = m.Attachments.Count == 0 ? "" : $"{(m.Body.Length == 0 ? "" : " ")}[{string.Join(", ", m.Attachments.Select(a => a.FileName))}]";
+            text.Append(CultureInfo.InvariantCulture, $"[{m.CreatedAt:yyyy-MM-dd HH:mm} UTC] {m.AuthorName} ({m.AuthorKind}): {m.Body}{files}\n");
         }
         const string Cut = "\n[The transcript continues in the chat on the Desk.]";
         return text.Length <= OpenTicket.MaxBody ? text.ToString().TrimEnd() : text.ToString(0, OpenTicket.MaxBody - Cut.Length) + Cut;

@@ -41,7 +41,7 @@ public sealed class LeaveChatMessage(
                 cancellationToken: cancellationToken);
             return opened.Value is { } ticket ? Outcome<MessageLeft>.Ok(new MessageLeft(ticket.Number, true)) : Outcome<MessageLeft>.Invalid(opened.Errors);
         }
-        var stranger = await chatTickets.AddStrangerAsync(name, email!, department, subject, message, cancellationToken);
+        var stranger = await chatTickets.AddStrangerAsync(name, email!, department, subject, message, cancellationToken: cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         signals.Changed(stranger, TicketEventKinds.Created);
         return Outcome<MessageLeft>.Ok(new MessageLeft(stranger.Number, false));

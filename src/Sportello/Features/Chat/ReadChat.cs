@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Sportello.Web;
 
 namespace Sportello.Features.Chat;
@@ -7,7 +8,8 @@ namespace Sportello.Features.Chat;
 /// A chat's messages after a sequence number, in order: the visitor's view (no internal notes) with their token, the
 /// Desk's (everything) for staff of its department. What a reconnecting client asks for.
 /// </summary>
-public sealed class ReadChat(ChatAccess access, ChatTranscript transcript, ChatQueue queue, Data.SportelloDb db)
+public sealed class ReadChat(
+    ChatAccess access, ChatTranscript transcript, ChatQueue queue, Data.SportelloDb db, IOptionsMonitor<ChatOptions> options, TimeProvider clock)
 {
     public const int MaxBatch = 500;
 
@@ -39,7 +41,15 @@ public sealed class ReadChat(ChatAccess access, ChatTranscript transcript, ChatQ
         var number = c.TicketId is { } ticketId
             ? await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Number).FirstOrDefaultAsync(cancellationToken)
             : null;
-        return new ChatStateView(c.Id, c.Status, await queue.PositionAsync(c, cancellationToken), c.Verified, c.LastSeq, c.TicketId, number);
+        var position = await queue.PositionAsync(c, cancellationToken);
+        var waited = (clock.GetUtcNow().UtcDateTime - c.WaitingSince).TotalSeconds;
+        return new ChatStateView(c.Id, c.Status, position, c.Verified, c.LastSeq, c.TicketId, number)
+        {
+            ExpectedWaitSeconds = c.Status == ChatStatus.Waiting ? await queue.ExpectedWaitSecondsAsync(c.Department, position, cancellationToken) : null,
+            OfferMessageInSeconds = c.Status == ChatStatus.Waiting ? (int)Math.Max(0, Math.Ceiling(options.CurrentValue.MaxWaitSeconds - waited)) : null,
+            StaffDeliveredSeq = c.StaffDeliveredSeq,
+            StaffReadSeq = c.StaffReadSeq,
+        };
     }
 
     private async Task<Outcome<List<ChatMessageView>>> ReadAsync(Guid conversationId, long? after, bool forVisitor, CancellationToken cancellationToken)

@@ -147,7 +147,8 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
     public static List<Upload> From(IEnumerable<IFormFile> files) =>
         files.Select(f => new Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
 
-    private static async Task<byte[]> ReadAsync(Upload file, CancellationToken cancellationToken)
+    /// <summary>An upload's bytes, read on the request.</summary>
+    public static async Task<byte[]> ReadAsync(Upload file, CancellationToken cancellationToken)
     {
         await using var stream = file.Open();
         using var buffer = new MemoryStream(capacity: (int)Math.Min(file.Length, int.MaxValue));

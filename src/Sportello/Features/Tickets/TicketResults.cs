@@ -31,7 +31,7 @@ internal static class TicketResults
         // No multipart at all, one without a boundary, or a body that does not match it: 400 naming the field.
         if (await ReadFormAsync(http) is not { } form)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["files"] = ["Send the files as multipart/form-data parts named 'files'."] });
+            return NotMultipart();
         }
         var uploads = AddAttachments.From(form.Files.GetFiles("files"));
         var result = await addAttachments.HandleAsync(me, asAgent, ticketId, uploads, http.RequestAborted);
@@ -41,15 +41,23 @@ internal static class TicketResults
         }
         if (result.Attachments is null)
         {
-            return Results.ValidationProblem(result.Errors.ToDictionary(),
-                statusCode: result.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-                title: result.TooLarge ? "Files too large" : "One or more validation errors occurred.");
+            return FilesRefused(result.Errors, result.TooLarge);
         }
         return TypedResults.Created($"/api/v1/tickets/{ticketId}",
             result.Attachments.Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, a.Sha256)).ToList());
     }
 
-    private static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    /// <summary>Files refused: 413 when about size, else 400, naming <c>files</c>.</summary>
+    public static IResult FilesRefused(ValidationErrors errors, bool tooLarge) =>
+        Results.ValidationProblem(errors.ToDictionary(),
+            statusCode: tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+            title: tooLarge ? "Files too large" : "One or more validation errors occurred.");
+
+    public static IResult NotMultipart() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["files"] = ["Send the files as multipart/form-data parts named 'files'."] });
+
+    /// <summary>The request's multipart form, or null when it is not one or is malformed (too large stays 413).</summary>
+    public static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -67,20 +75,20 @@ internal static class TicketResults
     }
 
     /// <summary>Serves a file as a download (or, for a recognised raster image asked inline, as a preview).</summary>
-    public static IResult File(DownloadAttachment.File? file, bool inline, HttpContext http)
+    public static IResult File(DownloadAttachment.File? file, bool inline, HttpContext http) =>
+        file is null ? TypedResults.NotFound() : File(file.Attachment.FileName, file.Bytes, inline, http);
+
+    /// <summary>Any stored file (a ticket's or a chat's): never active content, whatever its name or declared type.</summary>
+    public static IResult File(string fileName, byte[] bytes, bool inline, HttpContext http)
     {
-        if (file is null)
-        {
-            return TypedResults.NotFound();
-        }
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        var image = ImageSniffer.PreviewType(file.Bytes);
+        var image = ImageSniffer.PreviewType(bytes);
         if (inline && image is not null)
         {
             http.Response.Headers.ContentDisposition = "inline";
-            return Results.File(file.Bytes, image);
+            return Results.File(bytes, image);
         }
-        return Results.File(file.Bytes, "application/octet-stream", file.Attachment.FileName);
+        return Results.File(bytes, "application/octet-stream", fileName);
     }
 }

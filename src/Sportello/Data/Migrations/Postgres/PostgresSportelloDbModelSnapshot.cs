@@ -422,6 +422,62 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("AgentPresence", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("MessageId");
+
+                    b.ToTable("ChatAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachmentContent", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("ChatAttachmentContents", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -505,6 +561,12 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasMaxLength(45)
                         .HasColumnType("character varying(45)");
 
+                    b.Property<long>("StaffDeliveredSeq")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StaffReadSeq")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -517,6 +579,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
+                    b.Property<long>("VisitorDeliveredSeq")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("VisitorEmail")
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
@@ -524,6 +589,9 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<string>("VisitorName")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<long>("VisitorReadSeq")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("VisitorTokenHash")
                         .IsRequired()
@@ -1293,6 +1361,30 @@ namespace Sportello.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachment", b =>
+                {
+                    b.HasOne("Sportello.Features.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Sportello.Features.Chat.ChatMessage", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachmentContent", b =>
+                {
+                    b.HasOne("Sportello.Features.Chat.ChatAttachment", null)
+                        .WithOne()
+                        .HasForeignKey("Sportello.Features.Chat.ChatAttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
                 {
                     b.HasOne("Sportello.Features.Chat.Conversation", null)
@@ -1410,6 +1502,11 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("Sportello.Features.Services.Service", b =>

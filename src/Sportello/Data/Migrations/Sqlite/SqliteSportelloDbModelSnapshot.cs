@@ -411,6 +411,62 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("AgentPresence", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("MessageId");
+
+                    b.ToTable("ChatAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachmentContent", b =>
+                {
+                    b.Property<Guid>("AttachmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("AttachmentId");
+
+                    b.ToTable("ChatAttachmentContents", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -494,6 +550,12 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasMaxLength(45)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("StaffDeliveredSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StaffReadSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -506,6 +568,9 @@ namespace Sportello.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("VisitorDeliveredSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("VisitorEmail")
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
@@ -513,6 +578,9 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<string>("VisitorName")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("VisitorReadSeq")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("VisitorTokenHash")
                         .IsRequired()
@@ -1282,6 +1350,30 @@ namespace Sportello.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachment", b =>
+                {
+                    b.HasOne("Sportello.Features.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Sportello.Features.Chat.ChatMessage", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatAttachmentContent", b =>
+                {
+                    b.HasOne("Sportello.Features.Chat.ChatAttachment", null)
+                        .WithOne()
+                        .HasForeignKey("Sportello.Features.Chat.ChatAttachmentContent", "AttachmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
                 {
                     b.HasOne("Sportello.Features.Chat.Conversation", null)
@@ -1399,6 +1491,11 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasForeignKey("TicketId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("Sportello.Features.Services.Service", b =>
