@@ -132,7 +132,24 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
         await Expect(agent.GetByText("The visitor is typing…")).ToBeVisibleAsync();
         await visitor.GetByLabel("Your message").PressAsync("Enter");
         await Expect(agent.GetByRole(AriaRole.Log)).ToContainTextAsync("Great");
+
+        // Read marks both ways: each side has the conversation open.
+        await Expect(visitor.Locator("sportello-chat .mark")).ToHaveTextAsync("Read");
+        await Expect(agent.Locator("#chat-marks")).ToHaveTextAsync("Read by the visitor");
+
+        // A file from the widget's attach button reaches the console as a download.
+        await Expect(visitor.GetByRole(AriaRole.Button, new() { Name = "Attach a file" })).ToBeVisibleAsync();
+        await visitor.Locator("sportello-chat input[type=file]").SetInputFilesAsync(new FilePayload
+        {
+            Name = "error <i>log.txt", MimeType = "text/plain", Buffer = "500 Internal Server Error at 10:02"u8.ToArray(),
+        });
+        await Expect(log.GetByRole(AriaRole.Button, new() { Name = "error <i>log.txt (1 KB)" })).ToBeVisibleAsync();
+        var file = agent.GetByRole(AriaRole.Link, new() { Name = "error <i>log.txt" });
+        await Expect(file).ToBeVisibleAsync();
+        var saved = await agent.RunAndWaitForDownloadAsync(() => file.ClickAsync());
+        Assert.Equal("500 Internal Server Error at 10:02", await File.ReadAllTextAsync(await saved.PathAsync(), TestContext.Current.CancellationToken));
         await BrowserApp.ScreenshotAsync(agent, "chat-console");
+        await BrowserApp.ScreenshotAsync(visitor, "chat-widget-file");
 
         // Turned into a ticket: the visitor reads its number in the chat.
         await agent.GetByLabel("Subject").FillAsync("Servers in Milan");
@@ -190,6 +207,31 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Send message" }).ClickAsync();
         await Expect(visitor.GetByText("Thank you. Your message is request")).ToContainTextAsync("we will answer by email");
         await BrowserApp.ScreenshotAsync(visitor, "chat-widget-offline");
+    }
+
+    [Fact]
+    public async Task AfterTheLongestWait_TheWidgetOffersAMessageInstead_CarryingWhatWasWritten()
+    {
+        await OnlineAgentAsync();
+        var visitor = await ProviderPageAsync();
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Chat with us" }).ClickAsync();
+        await visitor.GetByLabel("How can we help?").FillAsync("Is there a discount for schools?");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Start chat" }).ClickAsync();
+        await Expect(visitor.GetByRole(AriaRole.Status).First).ToContainTextAsync("in the queue");
+        await Expect(visitor.GetByText("Nobody has answered yet.")).ToBeHiddenAsync();
+
+        // Five minutes later nobody has accepted: the widget offers to leave a message.
+        app.Clock.Advance(TimeSpan.FromSeconds(301));
+        await visitor.ReloadAsync();
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Chat with us" }).ClickAsync();
+        await Expect(visitor.GetByText("Nobody has answered yet.")).ToBeVisibleAsync();
+        await BrowserApp.ScreenshotAsync(visitor, "chat-widget-offer");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Leave a message instead" }).ClickAsync();
+        await Expect(visitor.GetByLabel("How can we help?")).ToHaveValueAsync("Is there a discount for schools?");
+        await Expect(visitor.GetByLabel("Email (required, for the answer)")).ToBeFocusedAsync();
+        await visitor.GetByLabel("Email (required, for the answer)").FillAsync("preside@school.example");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Send message" }).ClickAsync();
+        await Expect(visitor.GetByText("Thank you. Your message is request")).ToContainTextAsync("we will answer by email");
     }
 
     [Fact]

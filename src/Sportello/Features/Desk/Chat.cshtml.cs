@@ -8,7 +8,8 @@ namespace Sportello.Features.Desk;
 
 /// <summary>One chat on the console: the conversation, live, and what an agent does with it.</summary>
 public sealed class ChatModel(
-    CurrentUser current, ReadDeskChat read, AcceptChat accept, SendChatMessage send, TransferChat transfer, CloseChat close, EscalateChat escalate)
+    CurrentUser current, ReadDeskChat read, AcceptChat accept, SendChatMessage send, TransferChat transfer, CloseChat close, EscalateChat escalate,
+    AddChatAttachments attachments)
     : PageModel
 {
     public ReadDeskChat.View View { get; private set; } = null!;
@@ -19,6 +20,9 @@ public sealed class ChatModel(
     [BindProperty]
     public bool Internal { get; set; }
 
+    [BindProperty]
+    public List<IFormFile> Files { get; set; } = [];
+
     public async Task<IActionResult> OnGetAsync(Guid chatId) => await LoadAsync(chatId) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAcceptAsync(Guid chatId) =>
@@ -26,6 +30,14 @@ public sealed class ChatModel(
 
     public async Task<IActionResult> OnPostAnswerAsync(Guid chatId) =>
         await ApplyAsync(chatId, me => send.AsAgentAsync(me, chatId, Body, Internal, HttpContext.RequestAborted));
+
+    public async Task<IActionResult> OnPostFilesAsync(Guid chatId) =>
+        await ApplyAsync(chatId, async me => await attachments.AsAgentAsync(me, chatId, Body, Tickets.AddAttachments.From(Files), HttpContext.RequestAborted) switch
+        {
+            null => null,
+            { Message: { } message } => Outcome<ChatMessage>.Ok(message),
+            var refused => Outcome<ChatMessage>.Invalid(refused.Errors),
+        });
 
     public async Task<IActionResult> OnPostTransferAsync(Guid chatId, Guid? agentId, string? department, string? note) =>
         await ApplyAsync(chatId, me => transfer.HandleAsync(me, chatId, new TransferChatRequest(agentId, department, note), HttpContext.RequestAborted),

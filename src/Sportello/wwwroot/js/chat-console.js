@@ -65,17 +65,71 @@
       badge.textContent = it ? 'Nota interna' : 'Internal note';
       item.append(' ', badge);
     }
-    const text = document.createElement('p');
-    text.textContent = m.body;
-    item.append(text);
+    if (m.body) {
+      const text = document.createElement('p');
+      text.textContent = m.body;
+      item.append(text);
+    }
+    if (m.attachments && m.attachments.length) {
+      const files = document.createElement('ul');
+      files.className = 'attachments';
+      for (const file of m.attachments) {
+        const li = document.createElement('li');
+        const a = document.createElement('a');
+        a.href = `/desk/chat-files/${encodeURIComponent(file.id)}`;
+        a.download = '';
+        a.textContent = file.fileName;
+        li.append(a);
+        files.append(li);
+      }
+      item.append(files);
+    }
     log.append(item);
     if (m.author.kind === 'visitor') {
       typing.textContent = '';
     }
+    if (m.author.kind === 'agent' && !m.internal) {
+      lastAnswer = m.seq;
+      showMarks();
+    }
+    seen();
   }
 
-  const watch = async () => (await connection.invoke('Watch', chatId, lastSeq)).forEach(append);
+  // Delivered and read: the visitor's marks under the latest answer; ours told to the visitor as we receive and show.
+  const marks = document.getElementById('chat-marks');
+  let visitorDelivered = Number(marks?.dataset.delivered || 0);
+  let visitorRead = Number(marks?.dataset.read || 0);
+  let lastAnswer = 0;
+  for (const el of log.querySelectorAll('.chat-msg.agent:not(.internal)')) {
+    lastAnswer = Number(el.dataset.seq);
+  }
+  function showMarks() {
+    if (!marks || !lastAnswer) {
+      return;
+    }
+    marks.textContent = visitorRead >= lastAnswer ? (it ? 'Letto dal visitatore' : 'Read by the visitor')
+      : visitorDelivered >= lastAnswer ? (it ? 'Consegnato al visitatore' : 'Delivered to the visitor') : (it ? 'Inviato' : 'Sent');
+  }
+  let seenTimer = null;
+  function seen() {
+    clearTimeout(seenTimer);
+    seenTimer = setTimeout(() => {
+      if (connection.state === 'Connected') {
+        connection.invoke('AgentSeen', chatId, lastSeq, document.visibilityState === 'visible').catch(() => {});
+      }
+    }, 300);
+  }
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && seen());
+
+  const watch = async () => { (await connection.invoke('Watch', chatId, lastSeq)).forEach(append); seen(); };
   connection.on('chatMessage', append);
+  connection.on('chatMarks', (m) => {
+    if (m.conversationId === chatId && m.side === 'visitor') {
+      visitorDelivered = Math.max(visitorDelivered, m.delivered);
+      visitorRead = Math.max(visitorRead, m.read);
+      showMarks();
+    }
+  });
   connection.on('chatChanged', (c) => {
     // A change of state (accepted, passed on, closed, escalated) redraws the page's actions.
     if (c.id === chatId) {

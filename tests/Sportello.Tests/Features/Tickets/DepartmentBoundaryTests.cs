@@ -95,6 +95,14 @@ public sealed class DepartmentBoundaryTests(SportelloApp app) : IClassFixture<Sp
         var started = await (await app.Anonymous().PostAsJsonAsync("/api/v1/chat/conversations", new { message = "Boundary chat.", department = "technical" }))
             .JsonAsync(HttpStatusCode.Created);
         var chatId = started.GetProperty("id").GetString()!;
+        // A file in the chat, so that routes naming one reach a real one.
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/chat/conversations/{chatId}/attachments")
+        {
+            Content = new MultipartFormDataContent { { new ByteArrayContent("boundary"u8.ToArray()), "files", "boundary.txt" } },
+        };
+        upload.Headers.Add("X-Chat-Token", started.GetProperty("visitorToken").GetString());
+        var fileId = (await (await app.Anonymous().SendAsync(upload)).JsonAsync(HttpStatusCode.Created))[0].GetProperty("id").GetString()!;
+        string Url(string template, string id) => DepartmentBoundaryTests.Url(template, id).Replace("{attachmentId:guid}", fileId, StringComparison.Ordinal);
         var routes = DeskRoutes("chatId").ToList();
         Assert.Contains(routes, r => r.Method == "POST" && r.Template.EndsWith("/desk/chats/{chatId:guid}/accept", StringComparison.Ordinal));
         Assert.True(routes.Count >= 5, $"only {routes.Count} desk chat routes found");

@@ -15,6 +15,8 @@
       leave: 'Send message', left: (n) => `Thank you. Your message is request ${n}: we will answer by email.`,
       leftCustomer: (n) => `Thank you. Your message is ticket ${n}: follow it in the Client Area.`,
       tooLong: 'Nobody has answered yet.', leaveInstead: 'Leave a message instead',
+      attach: 'Attach a file', sent: 'Sent', delivered: 'Delivered', read: 'Read', uploading: 'Sending the file…',
+      wait: (s) => (s < 60 ? ' Expected wait: less than a minute.' : ` Expected wait: about ${Math.round(s / 60)} min.`),
     },
     it: {
       title: 'Chat dal vivo', close: 'Chiudi', name: 'Nome (facoltativo)', email: 'Email (facoltativa, per una copia o un seguito)',
@@ -28,6 +30,8 @@
       leave: 'Invia il messaggio', left: (n) => `Grazie. Il tuo messaggio è la richiesta ${n}: ti risponderemo per email.`,
       leftCustomer: (n) => `Grazie. Il tuo messaggio è il ticket ${n}: seguilo nell'Area Clienti.`,
       tooLong: 'Nessuno ha ancora risposto.', leaveInstead: 'Lascia un messaggio',
+      attach: 'Allega un file', sent: 'Inviato', delivered: 'Consegnato', read: 'Letto', uploading: 'Invio del file…',
+      wait: (s) => (s < 60 ? ' Attesa prevista: meno di un minuto.' : ` Attesa prevista: circa ${Math.round(s / 60)} min.`),
     },
   };
 
@@ -57,6 +61,11 @@
     .composer { border-top: 1px solid #dde3ea; flex-direction: row; align-items: flex-end; }
     .composer textarea { min-height: 44px; height: 44px; flex: 1; }
     .error { color: #a3141d; font-size: 13px; }
+    .files { list-style: none; margin: 4px 0 0; padding: 0; }
+    .files button { background: transparent; color: inherit; border: 0; padding: 0; text-decoration: underline; font-weight: 400; text-align: left; }
+    .mark { align-self: flex-end; font-size: 12px; color: #4a5468; margin: -4px 0 0; }
+    .offer { padding: 8px 16px; background: #fff6d6; }
+    .offer p { margin: 0 0 6px; }
     .pad { padding: 0 16px 12px; margin: 0; }
     fieldset { border: 0; padding: 0; margin: 0; display: flex; gap: 6px; flex-wrap: wrap; }
     legend { font-weight: 600; margin-bottom: 4px; }
@@ -124,9 +133,12 @@
         <p class="status" role="status" data-status></p>
         <div class="log" role="log" aria-live="polite" tabindex="0" data-log></div>
         <p class="typing" aria-live="polite" data-typing></p>
+        <div class="offer" data-offer hidden><p data-t="tooLong"></p><button type="button" class="secondary" data-t="leaveInstead" data-leave></button></div>
         <form class="composer" novalidate>
           <label for="sc-write" class="visually-hidden" data-t="write"></label>
           <textarea id="sc-write" maxlength="4000"></textarea>
+          <input type="file" multiple hidden data-file>
+          <button type="button" class="secondary" data-attach aria-label="" title="">+</button>
           <button type="submit" data-t="send"></button>
         </form>
         <p class="error pad" role="alert" data-send-error></p>
@@ -144,6 +156,8 @@
     panel.querySelector('[data-close]').textContent = t.close;
     panel.querySelector('[data-end]').textContent = t.end;
     panel.querySelector('[data-new]').textContent = t.newChat;
+    panel.querySelector('[data-attach]').setAttribute('aria-label', t.attach);
+    panel.querySelector('[data-attach]').title = t.attach;
     let offline = false;
     const setOffline = (value) => {
       offline = value;
@@ -177,6 +191,14 @@
     let connection = null;
     let typingTimer = null;
     let lastTyping = 0;
+    let lastMine = 0;
+    let staffDelivered = 0;
+    let staffRead = 0;
+    let visible = false;
+    let offerTimer = null;
+    const offer = panel.querySelector('[data-offer]');
+    const mark = document.createElement('p');
+    mark.className = 'mark';
 
     const save = () => chat ? localStorage.setItem(key, JSON.stringify(chat)) : localStorage.removeItem(key);
     const headers = () => ({ 'Content-Type': 'application/json', 'X-Chat-Token': chat.token });
@@ -197,12 +219,60 @@
         item.append(who);
       }
       render(item, message.body);
-      log.append(item);
+      if (message.attachments && message.attachments.length) {
+        const files = document.createElement('ul');
+        files.className = 'files';
+        for (const file of message.attachments) {
+          const li = document.createElement('li');
+          const get = document.createElement('button');
+          get.type = 'button';
+          get.textContent = `${file.fileName} (${Math.max(1, Math.round(file.size / 1024))} KB)`;
+          get.addEventListener('click', () => download(file));
+          li.append(get);
+          files.append(li);
+        }
+        item.append(files);
+      }
+      log.append(mark);
+      log.insertBefore(item, mark);
       log.scrollTop = log.scrollHeight;
-      if (message.author.kind === 'agent') {
+      if (message.author.kind === 'visitor') {
+        lastMine = message.seq;
+      } else if (message.author.kind === 'agent') {
         typing.textContent = '';
       }
+      showMarks();
+      seen();
     }
+
+    // Files are fetched with the chat's token (never a bare link) and saved, never shown inline.
+    async function download(file) {
+      const response = await api(`/${chat.id}/attachments/${encodeURIComponent(file.id)}`, { headers: { 'X-Chat-Token': chat.token } });
+      if (!response.ok) {
+        return;
+      }
+      const url = URL.createObjectURL(await response.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file.fileName;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    }
+
+    // Delivered and read: ours under our last message; the Desk's told as we receive, and read while the panel is open.
+    function showMarks() {
+      mark.textContent = !lastMine ? '' : staffRead >= lastMine ? t.read : staffDelivered >= lastMine ? t.delivered : t.sent;
+    }
+    let seenTimer = null;
+    function seen() {
+      clearTimeout(seenTimer);
+      seenTimer = setTimeout(() => {
+        if (connection && connection.state === 'Connected' && chat) {
+          connection.invoke('Seen', chat.id, chat.token, lastSeq, visible && document.visibilityState === 'visible').catch(() => {});
+        }
+      }, 300);
+    }
+    document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && seen());
 
     async function refreshState() {
       const response = await api(`/${chat.id}`, { headers: headers() });
@@ -210,8 +280,18 @@
         return null;
       }
       const state = await response.json();
-      status.textContent = state.status === 'waiting' ? t.waiting(state.queuePosition)
+      status.textContent = state.status === 'waiting'
+        ? t.waiting(state.queuePosition) + (state.expectedWaitSeconds == null ? '' : t.wait(state.expectedWaitSeconds))
         : state.status === 'closed' ? t.closed : t.active;
+      staffDelivered = Math.max(staffDelivered, state.staffDeliveredSeq || 0);
+      staffRead = Math.max(staffRead, state.staffReadSeq || 0);
+      showMarks();
+      // After the longest wait, offer a message instead; an agent accepting takes the offer away.
+      clearTimeout(offerTimer);
+      offer.hidden = !(state.status === 'waiting' && state.offerMessageInSeconds === 0);
+      if (state.status === 'waiting' && state.offerMessageInSeconds > 0) {
+        offerTimer = setTimeout(refreshState, state.offerMessageInSeconds * 1000);
+      }
       if (state.ticketNumber) {
         status.textContent += ' ' + t.ticket(state.ticketNumber);
       }
@@ -229,6 +309,13 @@
       connection.on('chatMessage', (m) => m.conversationId === chat.id && append(m));
       connection.on('chatChanged', (c) => c.id === chat.id && refreshState());
       connection.on('queueChanged', () => refreshState());
+      connection.on('chatMarks', (m) => {
+        if (m.conversationId === chat.id && m.side === 'staff') {
+          staffDelivered = Math.max(staffDelivered, m.delivered);
+          staffRead = Math.max(staffRead, m.read);
+          showMarks();
+        }
+      });
       connection.on('typing', (e) => {
         if (e.conversationId !== chat.id) {
           return;
@@ -242,6 +329,7 @@
       connection.onreconnected(async () => { await join(); await refreshState(); });
       await connection.start();
       await join();
+      seen();
     }
 
     async function resume() {
@@ -312,6 +400,59 @@
       append(await response.json());
     });
 
+    const picker = panel.querySelector('[data-file]');
+    panel.querySelector('[data-attach]').addEventListener('click', () => picker.click());
+    picker.addEventListener('change', async () => {
+      const error = panel.querySelector('[data-send-error]');
+      if (!picker.files.length) {
+        return;
+      }
+      const form = new FormData();
+      for (const file of picker.files) {
+        form.append('files', file, file.name);
+      }
+      error.textContent = t.uploading;
+      const response = await api(`/${chat.id}/attachments`, { method: 'POST', headers: { 'X-Chat-Token': chat.token }, body: form });
+      picker.value = '';
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        error.textContent = Object.values(problem.errors || {}).flat().join(' ') || t.failed;
+        return;
+      }
+      error.textContent = '';
+      await catchUp();
+      write.focus();
+    });
+
+    // What follows the last number we have (the upload's message, if its push has not arrived yet).
+    async function catchUp() {
+      const response = await api(`/${chat.id}/messages?after=${lastSeq}`, { headers: headers() });
+      if (response.ok) {
+        (await response.json()).forEach(append);
+      }
+    }
+
+    // Leave a message instead of waiting on: the chat ends (nobody picked it up) and the form takes over, with what was written.
+    panel.querySelector('[data-leave]').addEventListener('click', async () => {
+      const written = [...log.querySelectorAll('.msg.visitor')].map((el) => [...el.childNodes].filter((n) => n.nodeType === 3 || n.tagName === 'A')
+        .map((n) => n.textContent).join('')).join('\n\n');
+      await api(`/${chat.id}/close`, { method: 'POST', headers: headers(), body: '{}' });
+      if (connection) {
+        await connection.stop();
+      }
+      chat = null;
+      save();
+      lastSeq = 0;
+      lastMine = 0;
+      log.replaceChildren();
+      offer.hidden = true;
+      body.hidden = true;
+      start.hidden = false;
+      setOffline(true);
+      panel.querySelector('#sc-message').value = written;
+      panel.querySelector(customerToken ? '#sc-message' : '#sc-email').focus();
+    });
+
     write.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
@@ -351,6 +492,7 @@
       chat = null;
       save();
       lastSeq = 0;
+      lastMine = 0;
       log.replaceChildren();
       rating.hidden = true;
       composer.hidden = false;
@@ -380,6 +522,10 @@
     return {
       show(open) {
         panel.hidden = !open;
+        visible = open;
+        if (open) {
+          seen();
+        }
         if (open) {
           (start.hidden ? write : start.querySelector('#sc-message')).focus();
         }
