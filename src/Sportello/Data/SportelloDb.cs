@@ -37,6 +37,7 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Chat.ChatMessage> ChatMessages => Set<Features.Chat.ChatMessage>();
     public DbSet<Features.Chat.ChatAttachment> ChatAttachments => Set<Features.Chat.ChatAttachment>();
     public DbSet<Features.Chat.ChatAttachmentContent> ChatAttachmentContents => Set<Features.Chat.ChatAttachmentContent>();
+    public DbSet<Features.Chat.ChatTranscriptRequest> ChatTranscriptRequests => Set<Features.Chat.ChatTranscriptRequest>();
     public DbSet<Features.Chat.AgentPresence> AgentPresences => Set<Features.Chat.AgentPresence>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -23,6 +23,7 @@ public static class ChatApi
         visitor.MapGet("/{conversationId:guid}/messages", ReadAsync);
         visitor.MapPost("/{conversationId:guid}/close", CloseAsync);
         visitor.MapPost("/{conversationId:guid}/read", SeenAsync);
+        visitor.MapPost("/{conversationId:guid}/transcript", TranscriptAsync);
         visitor.MapPost("/{conversationId:guid}/attachments", UploadAsync).DisableAntiforgery();
         visitor.MapGet("/{conversationId:guid}/attachments/{attachmentId:guid}", DownloadAsync);
 
@@ -123,6 +124,16 @@ public static class ChatApi
     private static async Task<IResult> CloseAsync(
         Guid conversationId, CloseChatRequest request, [FromHeader(Name = TokenHeader)] string? token, CloseChat close, CancellationToken cancellationToken) =>
         State(await close.AsVisitorAsync(conversationId, token, request, cancellationToken));
+
+    private static async Task<IResult> TranscriptAsync(
+        Guid conversationId, ChatTranscriptRequestBody request, [FromHeader(Name = TokenHeader)] string? token, EmailChatTranscript transcript,
+        CancellationToken cancellationToken) =>
+        await transcript.RequestAsync(conversationId, token, request, cancellationToken) switch
+        {
+            null => TypedResults.NotFound(),
+            { Value: { } requested } => TypedResults.Accepted((string?)null, requested),
+            var failed => Failed(failed),
+        };
 
     private static async Task<IResult> SeenAsync(
         Guid conversationId, ChatSeenRequest request, [FromHeader(Name = TokenHeader)] string? token, MarkChatSeen marks, CancellationToken cancellationToken) =>

@@ -34,6 +34,7 @@ public static class ChatFeature
         builder.Services.AddScoped<AddChatAttachments>();
         builder.Services.AddScoped<ReadChatAttachment>();
         builder.Services.AddScoped<MarkChatSeen>();
+        builder.Services.AddScoped<EmailChatTranscript>();
         builder.Services.AddKeyedSingleton(StartThrottle,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StartThrottle, 10));
         builder.Services.AddKeyedSingleton(MessageThrottle,

@@ -152,9 +152,10 @@ public sealed class ChatFilesTests(ChatApp app) : IClassFixture<ChatApp>
             var escalated = await (await agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "normal" }))
                 .JsonAsync(HttpStatusCode.Created);
             var first = (await agent.DeskTicketAsync(escalated.GetProperty("ticketId").GetString()!)).GetProperty("messages")[0];
-            Assert.Equal(["backup.log", "steps.txt"], first.GetProperty("attachments").EnumerateArray().Select(a => a.GetProperty("fileName").GetString()!));
+            var files = first.GetProperty("attachments").EnumerateArray().ToList();
+            Assert.Equal(["backup.log", "steps.txt"], files.Select(a => a.GetProperty("fileName").GetString()!).Order());
             Assert.Contains("[backup.log]", first.GetProperty("body").GetString()!, StringComparison.Ordinal);
-            var copied = first.GetProperty("attachments")[0].GetProperty("id").GetString();
+            var copied = files.Single(a => a.GetProperty("fileName").GetString() == "backup.log").GetProperty("id").GetString();
             Assert.Equal(log, await agent.GetByteArrayAsync($"/api/v1/attachments/{copied}", TestContext.Current.CancellationToken));
         }
         var customer = await app.SignInAsync(email, "customer-password-1");

@@ -521,6 +521,48 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("ChatMessages", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.ChatTranscriptRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("ChatTranscriptRequests", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1386,6 +1428,15 @@ namespace Sportello.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
+                {
+                    b.HasOne("Sportello.Features.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatTranscriptRequest", b =>
                 {
                     b.HasOne("Sportello.Features.Chat.Conversation", null)
                         .WithMany()

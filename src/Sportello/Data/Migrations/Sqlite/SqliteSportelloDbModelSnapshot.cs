@@ -510,6 +510,48 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("ChatMessages", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Chat.ChatTranscriptRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("ChatTranscriptRequests", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Chat.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1375,6 +1417,15 @@ namespace Sportello.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Sportello.Features.Chat.ChatMessage", b =>
+                {
+                    b.HasOne("Sportello.Features.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Chat.ChatTranscriptRequest", b =>
                 {
                     b.HasOne("Sportello.Features.Chat.Conversation", null)
                         .WithMany()

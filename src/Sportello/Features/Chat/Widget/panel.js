@@ -15,6 +15,9 @@
       leave: 'Send message', left: (n) => `Thank you. Your message is request ${n}: we will answer by email.`,
       leftCustomer: (n) => `Thank you. Your message is ticket ${n}: follow it in the Client Area.`,
       tooLong: 'Nobody has answered yet.', leaveInstead: 'Leave a message instead',
+      transcript: 'Email me the transcript', transcriptTo: 'Send the transcript to', transcriptSend: 'Send the transcript',
+      transcriptConfirm: (e) => `Check ${e}: open the link we sent to confirm, and the transcript follows.`,
+      transcriptSent: (e) => `The transcript is on its way to ${e}.`,
       attach: 'Attach a file', sent: 'Sent', delivered: 'Delivered', read: 'Read', uploading: 'Sending the file…',
       wait: (s) => (s < 60 ? ' Expected wait: less than a minute.' : ` Expected wait: about ${Math.round(s / 60)} min.`),
     },
@@ -30,6 +33,9 @@
       leave: 'Invia il messaggio', left: (n) => `Grazie. Il tuo messaggio è la richiesta ${n}: ti risponderemo per email.`,
       leftCustomer: (n) => `Grazie. Il tuo messaggio è il ticket ${n}: seguilo nell'Area Clienti.`,
       tooLong: 'Nessuno ha ancora risposto.', leaveInstead: 'Lascia un messaggio',
+      transcript: 'Inviami la trascrizione', transcriptTo: 'Invia la trascrizione a', transcriptSend: 'Invia la trascrizione',
+      transcriptConfirm: (e) => `Controlla ${e}: apri il link che ti abbiamo inviato per confermare, poi arriverà la trascrizione.`,
+      transcriptSent: (e) => `La trascrizione è in arrivo a ${e}.`,
       attach: 'Allega un file', sent: 'Inviato', delivered: 'Consegnato', read: 'Letto', uploading: 'Invio del file…',
       wait: (s) => (s < 60 ? ' Attesa prevista: meno di un minuto.' : ` Attesa prevista: circa ${Math.round(s / 60)} min.`),
     },
@@ -142,7 +148,14 @@
           <button type="submit" data-t="send"></button>
         </form>
         <p class="error pad" role="alert" data-send-error></p>
-        <div class="pad"><button type="button" class="secondary" data-end></button></div>
+        <div class="pad"><button type="button" class="secondary" data-end></button>
+          <button type="button" class="secondary" data-transcript-open aria-expanded="false" aria-controls="sc-transcript" data-t="transcript"></button></div>
+        <form class="transcript" id="sc-transcript" hidden novalidate>
+          <label for="sc-transcript-email" data-t="transcriptTo"></label>
+          <input id="sc-transcript-email" type="email" autocomplete="email" maxlength="254">
+          <button type="submit" data-t="transcriptSend"></button>
+        </form>
+        <p class="status pad" role="status" data-transcript-status></p>
       </div>
       <form class="rating" hidden novalidate>
         <fieldset class="stars"><legend data-t="rate"></legend></fieldset>
@@ -431,6 +444,33 @@
         (await response.json()).forEach(append);
       }
     }
+
+    // The transcript by email: a customer's goes to their registered address; a visitor's address confirms first.
+    const transcriptForm = panel.querySelector('.transcript');
+    const transcriptOpen = panel.querySelector('[data-transcript-open]');
+    transcriptOpen.addEventListener('click', () => {
+      transcriptForm.hidden = !transcriptForm.hidden;
+      transcriptOpen.setAttribute('aria-expanded', String(!transcriptForm.hidden));
+      if (!transcriptForm.hidden) {
+        const email = panel.querySelector('#sc-transcript-email');
+        email.value = email.value || panel.querySelector('#sc-email').value;
+        email.focus();
+      }
+    });
+    transcriptForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const note = panel.querySelector('[data-transcript-status]');
+      const response = await api(`/${chat.id}/transcript`, { method: 'POST', headers: headers(),
+        body: JSON.stringify({ email: panel.querySelector('#sc-transcript-email').value || null, language: lang }) });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        note.textContent = Object.values(answer.errors || {}).flat().join(' ') || t.failed;
+        return;
+      }
+      transcriptForm.hidden = true;
+      transcriptOpen.setAttribute('aria-expanded', 'false');
+      note.textContent = answer.status === 'sent' ? t.transcriptSent(answer.email) : t.transcriptConfirm(answer.email);
+    });
 
     // Leave a message instead of waiting on: the chat ends (nobody picked it up) and the form takes over, with what was written.
     panel.querySelector('[data-leave]').addEventListener('click', async () => {

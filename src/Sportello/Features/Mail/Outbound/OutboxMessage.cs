@@ -23,6 +23,8 @@ public static class MailKinds
     public const string AddressConfirmation = "address-confirmation";
     public const string AgentReplyRefused = "agent-reply-refused";
     public const string EmailChange = "email-change";
+    public const string ChatTranscriptConfirmation = "chat-transcript-confirmation";
+    public const string ChatTranscript = "chat-transcript";
 }
 
 /// <summary>
