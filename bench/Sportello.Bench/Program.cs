@@ -4,6 +4,8 @@
 // PostgreSQL needs SPORTELLO_BENCH_POSTGRES, a connection string to a server where the bench may create a database.
 // The mail pipeline (MailBench.cs): -- [mail-sqlite|mail-postgres] [seconds] [smtp clients] [paced rates, e.g. 500,250] [outbox drain size]
 // The listener's memory under large mail (MailMemoryBench.cs): -- mail-memory [Sportello.dll] [clients] [message MB]
+// Live chat under load (ChatBench.cs): -- chat [visitors] [active conversations] [paced s] [saturation s] [targets] [agents];
+// its baseline server (ChatEchoServer.cs), started by it: -- chat-echo-server --urls URL [--redis host:port]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -17,6 +19,16 @@ internal static class BenchMain
 
     public static async Task Main(string[] args)
     {
+        if (args.ElementAtOrDefault(0) == "chat")
+        {
+            await ChatBench.RunAsync(ChatBench.Parse(args));
+            return;
+        }
+        if (args.ElementAtOrDefault(0) == "chat-echo-server")
+        {
+            await ChatEchoServer.RunAsync(args[1..]);
+            return;
+        }
         if (args.ElementAtOrDefault(0) == "mail-memory")
         {
             await MailMemoryBench.RunAsync(args.ElementAtOrDefault(1) ?? Path.Combine(AppContext.BaseDirectory, "Sportello.dll"),
