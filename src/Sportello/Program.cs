@@ -1,6 +1,7 @@
 using Sportello;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.CannedAnswers;
 using Sportello.Features.Chat;
 using Sportello.Features.Demo;
 using Sportello.Features.Mail;
@@ -19,6 +20,7 @@ builder.AddTickets();
 builder.AddSla();
 builder.AddMail();
 builder.AddChat();
+builder.AddCannedAnswers();
 builder.AddWeb();
 builder.AddOperations();
 
@@ -38,7 +40,8 @@ app.MapGroup("/api/v1")
     .MapTicketsAndDeskApi()
     .MapSlaApi()
     .MapMailApi()
-    .MapChatApi();
+    .MapChatApi()
+    .MapCannedAnswersApi();
 app.MapTickets();
 app.MapMail();
 app.MapChat();

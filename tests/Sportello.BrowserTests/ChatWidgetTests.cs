@@ -119,6 +119,15 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
         await agent.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
         await Expect(agent.GetByRole(AriaRole.Log)).ToContainTextAsync("joined the chat");
 
+        // A canned answer: "/" and a keyword offers it; choosing it fills the answer.
+        await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/canned-answers",
+            new { title = "Data centres", bodyEn = "Our servers are in Milan.", keywords = new[] { "datacentre", "milan" } })).JsonAsync(System.Net.HttpStatusCode.Created);
+        await agent.GetByLabel("Message").PressSequentiallyAsync("/datac");
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Data centres" }).ClickAsync();
+        await Expect(agent.GetByLabel("Message")).ToHaveValueAsync("Our servers are in Milan.");
+        await Expect(agent.GetByLabel("Message")).ToBeFocusedAsync();
+        await agent.GetByLabel("Message").FillAsync("");
+
         // Typing shows on the other side, both ways.
         await agent.GetByLabel("Message").PressSequentiallyAsync("Yes");
         await Expect(visitor.GetByText("Support is typing…")).ToBeVisibleAsync();

@@ -38,6 +38,7 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Chat.ChatAttachment> ChatAttachments => Set<Features.Chat.ChatAttachment>();
     public DbSet<Features.Chat.ChatAttachmentContent> ChatAttachmentContents => Set<Features.Chat.ChatAttachmentContent>();
     public DbSet<Features.Chat.ChatTranscriptRequest> ChatTranscriptRequests => Set<Features.Chat.ChatTranscriptRequest>();
+    public DbSet<Features.CannedAnswers.CannedAnswer> CannedAnswers => Set<Features.CannedAnswers.CannedAnswer>();
     public DbSet<Features.Chat.AgentPresence> AgentPresences => Set<Features.Chat.AgentPresence>();
 
     protected override void OnModelCreating(ModelBuilder builder)

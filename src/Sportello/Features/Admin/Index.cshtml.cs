@@ -7,13 +7,15 @@ using Sportello.Features.Sla;
 namespace Sportello.Features.Admin;
 
 public sealed class IndexModel(
-    ListCustomers customers, ListServices services, ListAgents agents, ReadMailSummary mail, ReadSlaReport sla) : PageModel
+    ListCustomers customers, ListServices services, ListAgents agents, ReadMailSummary mail, ReadSlaReport sla,
+    CannedAnswers.ManageCannedAnswers canned) : PageModel
 {
     public int Customers { get; private set; }
     public int Services { get; private set; }
     public int Agents { get; private set; }
     public double? WithinTarget { get; private set; }
     public int MailProblems { get; private set; }
+    public int CannedAnswers { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -22,6 +24,7 @@ public sealed class IndexModel(
         Services = await services.CountAsync(ct);
         Agents = await agents.CountAsync(ct);
         MailProblems = await mail.ProblemsAsync(ct);
+        CannedAnswers = await canned.CountAsync(ct);
         WithinTarget = (await sla.LastDaysAsync(30, ct)).Overall.ShareWithinTarget;
     }
 }

@@ -18,6 +18,7 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         conversation.Property(c => c.VisitorEmail).HasMaxLength(320);
         conversation.Property(c => c.RatingComment).HasMaxLength(2000);
         conversation.Property(c => c.RemoteAddress).HasMaxLength(45);
+        conversation.Property(c => c.Language).HasMaxLength(5).IsRequired().HasDefaultValue("en");
         conversation.Ignore(c => c.Verified);
         conversation.Property(c => c.Version).IsConcurrencyToken();
         // The Desk's list: open chats of some departments, oldest wait first.

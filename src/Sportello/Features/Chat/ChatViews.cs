@@ -2,7 +2,7 @@ using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Chat;
 
-public sealed record StartChatRequest(string? Name, string? Email, string? Message, string? Department, string? CustomerToken);
+public sealed record StartChatRequest(string? Name, string? Email, string? Message, string? Department, string? CustomerToken, string? Language = null);
 public sealed record ChatStarted(Guid Id, string VisitorToken, int QueuePosition, bool Verified);
 public sealed record ChatMessageRequest(string? Body);
 public sealed record AgentChatMessageRequest(string? Body, bool? Internal = null);

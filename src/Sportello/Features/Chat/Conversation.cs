@@ -26,6 +26,8 @@ public sealed class Conversation
     public string? RatingComment { get; set; }
     public Guid? TicketId { get; set; }
     public string? RemoteAddress { get; set; }
+    /// <summary>The widget's language (en, it): the one canned answers are offered in.</summary>
+    public string Language { get; set; } = "en";
     /// <summary>The last message the visitor's widget received (delivered) and showed with the panel open (read).</summary>
     public long VisitorDeliveredSeq { get; set; }
     public long VisitorReadSeq { get; set; }

@@ -20,8 +20,13 @@ public sealed class StartChat(
         StartChatRequest request, Guid? signedInCustomer, string? origin, string? remoteAddress, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
+        var language = string.IsNullOrWhiteSpace(request.Language) ? null : request.Language.Trim().ToLowerInvariant();
+        if (language is not (null or "en" or "it"))
+        {
+            errors.Add("language", "language must be 'en' or 'it'.");
+        }
         if (await visitor.ReadAsync(request.Department, request.Message, request.Name, request.Email, request.CustomerToken, signedInCustomer, origin,
-                errors, cancellationToken) is not { } details)
+                errors, cancellationToken) is not { } details || errors.Any)
         {
             return Outcome<ChatStarted>.Invalid(errors);
         }
@@ -40,6 +45,8 @@ public sealed class StartChat(
             CreatedAt = now,
             WaitingSince = now,
             RemoteAddress = remoteAddress,
+            // The widget's language when it says; else the customer's own.
+            Language = language ?? customer?.Language ?? "en",
         };
         db.Conversations.Add(conversation);
         var first = await transcript.AppendAsync(conversation, new ChatMessage

@@ -82,8 +82,24 @@ public static class DemoData
                 }
             }
             await SeedTicketsAsync(provider, db);
+            await SeedCannedAnswersAsync(provider);
         }
         PrintSignIns(options.PublicUrl!);
+    }
+
+    // Ready answers for the chat console ("/" and a keyword).
+    private static async Task SeedCannedAnswersAsync(IServiceProvider provider)
+    {
+        var manage = provider.GetRequiredService<CannedAnswers.ManageCannedAnswers>();
+        await manage.AddAsync(new CannedAnswers.CannedAnswerRequest("Greeting",
+            "Hello, thank you for writing to us. How can I help?", "Buongiorno, grazie per averci scritto. Come posso aiutarti?", ["hello", "hi", "ciao", "buongiorno"], null));
+        await manage.AddAsync(new CannedAnswers.CannedAnswerRequest("Open a ticket for account matters",
+            "For anything about your account, please open a ticket in the Client Area: we can only discuss it with the registered address.",
+            "Per tutto ciò che riguarda il tuo account, apri un ticket nell'Area Clienti: possiamo parlarne solo con l'indirizzo registrato.",
+            ["account", "password", "ticket", "invoice", "fattura"], null));
+        await manage.AddAsync(new CannedAnswers.CannedAnswerRequest("Data centres",
+            "Our servers are in Milan (MIL1, MIL2) and Frankfurt (FRA1).", "I nostri server sono a Milano (MIL1, MIL2) e Francoforte (FRA1).",
+            ["datacenter", "datacentre", "location", "milan", "milano"], "technical"));
     }
 
     // A few conversations so the Desk and the Client Area have something to show.

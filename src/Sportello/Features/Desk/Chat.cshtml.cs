@@ -9,7 +9,7 @@ namespace Sportello.Features.Desk;
 /// <summary>One chat on the console: the conversation, live, and what an agent does with it.</summary>
 public sealed class ChatModel(
     CurrentUser current, ReadDeskChat read, AcceptChat accept, SendChatMessage send, TransferChat transfer, CloseChat close, EscalateChat escalate,
-    AddChatAttachments attachments)
+    AddChatAttachments attachments, CannedAnswers.SuggestCannedAnswers suggest)
     : PageModel
 {
     public ReadDeskChat.View View { get; private set; } = null!;
@@ -24,6 +24,10 @@ public sealed class ChatModel(
     public List<IFormFile> Files { get; set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid chatId) => await LoadAsync(chatId) ? Page() : NotFound();
+
+    /// <summary>Canned answers for what the agent types ("/" and a word, or any words), in the chat's language; JSON for the console's script.</summary>
+    public async Task<IActionResult> OnGetSuggestionsAsync(string? q, string? language, string? department) =>
+        new JsonResult(await suggest.HandleAsync(current.Id, q, language, department, HttpContext.RequestAborted));
 
     public async Task<IActionResult> OnPostAcceptAsync(Guid chatId) =>
         await ApplyAsync(chatId, me => accept.HandleAsync(me, chatId, HttpContext.RequestAborted));

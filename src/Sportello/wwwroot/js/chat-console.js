@@ -150,6 +150,39 @@
   const form = document.getElementById('chat-answer');
   if (form) {
     const body = form.querySelector('textarea');
+    // Canned answers: "/" and a word, or the agent's words, or (nothing typed yet) the visitor's last message.
+    const canned = document.getElementById('canned');
+    let suggestTimer = null;
+    const lastVisitorText = () => [...log.querySelectorAll('.chat-msg.visitor p')].map((p) => p.textContent).pop() || '';
+    async function suggest() {
+      const text = body.value.trim();
+      const q = text.startsWith('/') ? text.slice(1) : text || lastVisitorText();
+      const url = new URL(location.href);
+      url.search = new URLSearchParams({ handler: 'Suggestions', q, language: page.dataset.language, department: page.dataset.department }).toString();
+      const response = await fetch(url, { credentials: 'same-origin' });
+      const found = response.ok ? await response.json() : [];
+      const list = canned.querySelector('ul');
+      list.replaceChildren(...found.map((answer) => {
+        const li = document.createElement('li');
+        const use = document.createElement('button');
+        use.type = 'button';
+        use.className = 'secondary small';
+        use.textContent = answer.title;
+        use.title = answer.body;
+        use.addEventListener('click', () => {
+          body.value = answer.body;
+          canned.hidden = true;
+          body.focus();
+        });
+        li.append(use);
+        return li;
+      }));
+      canned.hidden = found.length === 0;
+    }
+    const suggestSoon = () => { clearTimeout(suggestTimer); suggestTimer = setTimeout(suggest, 250); };
+    body.addEventListener('input', suggestSoon);
+    connection.on('chatMessage', (m) => m.conversationId === chatId && m.author.kind === 'visitor' && !body.value.trim() && suggestSoon());
+    suggestSoon();
     body.addEventListener('input', () => {
       if (connection.state === 'Connected' && Date.now() - lastTyping > 2000) {
         lastTyping = Date.now();

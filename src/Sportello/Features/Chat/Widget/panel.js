@@ -368,7 +368,8 @@
         field('#sc-message').focus();
         return;
       }
-      const payload = JSON.stringify({ name: field('#sc-name').value || null, email: field('#sc-email').value || null, message, department, customerToken });
+      const fields = { name: field('#sc-name').value || null, email: field('#sc-email').value || null, message, department, customerToken };
+      const payload = JSON.stringify(fields);
       if (offline) {
         const left = await fetch(`${base}/api/v1/chat/messages`, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: payload });
         if (!left.ok) {
@@ -383,7 +384,7 @@
         note.textContent = done.verified ? t.leftCustomer(done.number) : t.left(done.number);
         return;
       }
-      const response = await api('', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: payload });
+      const response = await api('', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...fields, language: lang }) });
       if (!response.ok) {
         const problem = await response.json().catch(() => ({}));
         error.textContent = Object.values(problem.errors || {}).flat().join(' ') || t.failed;
@@ -474,8 +475,8 @@
 
     // Leave a message instead of waiting on: the chat ends (nobody picked it up) and the form takes over, with what was written.
     panel.querySelector('[data-leave]').addEventListener('click', async () => {
-      const written = [...log.querySelectorAll('.msg.visitor')].map((el) => [...el.childNodes].filter((n) => n.nodeType === 3 || n.tagName === 'A')
-        .map((n) => n.textContent).join('')).join('\n\n');
+      const stored = await api(`/${chat.id}/messages`, { headers: headers() });
+      const written = (stored.ok ? await stored.json() : []).filter((m) => m.author.kind === 'visitor' && m.body).map((m) => m.body).join('\n\n');
       await api(`/${chat.id}/close`, { method: 'POST', headers: headers(), body: '{}' });
       if (connection) {
         await connection.stop();
