@@ -168,6 +168,13 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
         await Expect(log).ToContainTextAsync(number!);
         await BrowserApp.ScreenshotAsync(visitor, "chat-widget-ticket");
 
+        // The Desk links chat and ticket both ways; the console says how many chats the agent holds.
+        await agent.Locator("dd a[href^='/desk/tickets/']").ClickAsync();
+        await agent.GetByRole(AriaRole.Link, new() { Name = "the chat it came from" }).ClickAsync();
+        await Expect(agent.GetByRole(AriaRole.Log)).ToContainTextAsync("Great");
+        await agent.GotoAsync("/desk/chats");
+        await Expect(agent.Locator("#chat-load")).ToHaveTextAsync("You hold 1 of 4 chats.");
+
         // A reload continues the same conversation.
         await visitor.ReloadAsync();
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Chat with us" }).ClickAsync();

@@ -33,7 +33,7 @@ public sealed class AcceptChat(SportelloDb db, ChatAccess access, ChatTranscript
         {
             errors.Add("status", "Another agent has taken this chat.");
         }
-        else if (await db.Conversations.CountAsync(c => c.AgentId == agent.Id && c.Status == ChatStatus.Active, cancellationToken) >= options.CurrentValue.MaxChatsPerAgent)
+        else if (await HeldAsync(agent.Id, cancellationToken) >= options.CurrentValue.MaxChatsPerAgent)
         {
             errors.Add("status", "You hold {0} chats already: close or transfer one first.", options.CurrentValue.MaxChatsPerAgent);
         }
@@ -57,6 +57,13 @@ public sealed class AcceptChat(SportelloDb db, ChatAccess access, ChatTranscript
         signals.Message(conversation, note);
         return Outcome<Conversation>.Ok(conversation);
     }
+
+    /// <summary>How many chats the agent holds now, and how many they may (<see cref="ChatOptions.MaxChatsPerAgent"/>).</summary>
+    public async Task<(int Held, int Limit)> LoadAsync(Guid agentId, CancellationToken cancellationToken = default) =>
+        (await HeldAsync(agentId, cancellationToken), options.CurrentValue.MaxChatsPerAgent);
+
+    private Task<int> HeldAsync(Guid agentId, CancellationToken cancellationToken) =>
+        db.Conversations.CountAsync(c => c.AgentId == agentId && c.Status == ChatStatus.Active, cancellationToken);
 }
 
 /// <summary>Sportello's own lines in a transcript.</summary>

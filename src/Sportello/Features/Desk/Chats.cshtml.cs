@@ -6,7 +6,7 @@ using Sportello.Features.Chat;
 namespace Sportello.Features.Desk;
 
 /// <summary>The chat console's list: waiting and active chats of the agent's departments, live.</summary>
-public sealed class ChatsModel(CurrentUser current, ListDeskChats list, ChatAvailability availability, TimeProvider clock) : PageModel
+public sealed class ChatsModel(CurrentUser current, ListDeskChats list, ChatAvailability availability, AcceptChat accept, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Cursor { get; set; }
@@ -15,6 +15,7 @@ public sealed class ChatsModel(CurrentUser current, ListDeskChats list, ChatAvai
     public string? NextCursor { get; private set; }
     public DateTime Now { get; private set; }
     public string Availability { get; private set; } = Chat.Availability.Offline;
+    public (int Held, int Limit) Load { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -23,6 +24,7 @@ public sealed class ChatsModel(CurrentUser current, ListDeskChats list, ChatAvai
         Chats = page.Items;
         NextCursor = page.NextCursor;
         Availability = await availability.StatusOfAsync(current.Id, HttpContext.RequestAborted);
+        Load = await accept.LoadAsync(current.Id, HttpContext.RequestAborted);
     }
 
     public async Task<IActionResult> OnPostAvailabilityAsync(string? status)

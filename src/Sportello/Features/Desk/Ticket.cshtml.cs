@@ -19,6 +19,7 @@ public sealed class TicketModel(
     public List<Ticket> OtherTickets { get; private set; } = [];
     public List<ReadDeskTicket.Person> Agents { get; private set; } = [];
     public string? AssigneeName { get; private set; }
+    public Guid? ChatId { get; private set; }
 
     [BindProperty]
     public string? Body { get; set; }
@@ -92,6 +93,7 @@ public sealed class TicketModel(
         }
         (Ticket, Requester, Customer, Services, OtherTickets, Agents) = (view.Ticket, view.Requester, view.Customer, view.Services, view.OtherTickets, view.Agents);
         AssigneeName = view.AssigneeName;
+        ChatId = view.ChatId;
         return true;
     }
 }

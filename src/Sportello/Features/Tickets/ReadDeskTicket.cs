@@ -17,6 +17,9 @@ public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAc
     public sealed record View(
         TicketResponse Ticket, Ticket Requester, User? Customer, List<Service> Services, List<Ticket> OtherTickets, List<Person> Agents)
     {
+        /// <summary>The chat this ticket came from, when an agent escalated one.</summary>
+        public Guid? ChatId { get; init; }
+
         public string? AssigneeName => Agents.FirstOrDefault(a => a.Id == Ticket.AssigneeId)?.Name;
     }
 
@@ -40,6 +43,7 @@ public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAc
         }
         var agents = await access.AgentsOf(ticket.Department).AsNoTracking().OrderBy(u => u.Name)
             .Select(u => new Person(u.Id, u.Name)).ToListAsync(cancellationToken);
-        return new View(detail, ticket, customer, owned, others, agents);
+        var chatId = await db.Conversations.Where(c => c.TicketId == ticketId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+        return new View(detail, ticket, customer, owned, others, agents) { ChatId = chatId };
     }
 }
