@@ -7,17 +7,21 @@
 // Per target: V visitor connections joined to V waiting chats (started through REST before anyone connects), of which
 // A were accepted by A/4 agents (each agent one connection, watching its chats); then
 //   - held connections and server memory per connection (VmRSS of the node before and after connecting);
-//   - paced: the A active conversations at one message per second each (visitor and agent in turn), latency from the
-//     sender's invocation to the other party's chatMessage event, and to the invocation's answer (committed);
-//   - saturation: each active conversation sends its next message when the last one was answered, for S seconds;
+//   - a warm-up, then saturation: each active conversation sends its next message (visitor and agent in turn) when the
+//     last one was answered (committed), for S seconds: messages persisted and chatMessage events per second;
+//   - paced (open load) at 0.7 of that rate, when below the aim's: latency from the sender's invocation to the other
+//     party's chatMessage event, and to the invocation's answer;
 //   - Sportello only: what one queue change (a chat started) costs with V visitors connected (queueChanged pushes, and
-//     the state reads the widget answers each with).
+//     the state reads the widget answers each with);
+//   - last, paced at the aim's load, the A conversations at one message per second each (a target that cannot keep up
+//     builds a backlog, which ends with the target); connections still held after it.
 // On two nodes the visitors connect to node A and the agents to node B: every message crosses the backplane.
 // Usage: -- chat [visitors=10000] [active=1000] [paced s=30] [saturation s=20] [targets=echo,one,echo-redis,two] [agents=active/4]
 // Environment: SPORTELLO_BENCH_POSTGRES (server connection string; the bench creates a database per target),
 // SPORTELLO_BENCH_REDIS (host:port, for the two-node targets), SPORTELLO_BENCH_SPORTELLO (Sportello.dll, default: the
 // one built beside the bench), SPORTELLO_BENCH_PGDATA and SPORTELLO_BENCH_REDIS_PID (to attribute CPU), SPORTELLO_BENCH_HERD=0
-// to skip the queue-change probe.
+// to skip the queue-change probe, SPORTELLO_BENCH_MARKS=1 to have both sides send delivered/read marks (Seen, AgentSeen)
+// 300 ms after each message as the widget and the console do.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -63,7 +67,8 @@ internal static class ChatBench
         var sportello = Environment.GetEnvironmentVariable("SPORTELLO_BENCH_SPORTELLO") is { Length: > 0 } dll ? dll : Path.Combine(AppContext.BaseDirectory, "Sportello.dll");
         Console.WriteLine($"# chat bench: {options.Visitors:N0} visitors, {options.Active:N0} active conversations, {options.Agents:N0} agents " +
             $"({ChatsPerAgent(options)} chats each), warm-up {WarmSeconds} s, saturation {options.SaturationSeconds} s, paced {options.PacedSeconds} s; " +
-            $"targets {string.Join(", ", options.Targets)}; Sportello {sportello}; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+            $"targets {string.Join(", ", options.Targets)}; Sportello {sportello}; {Environment.ProcessorCount} cores, .NET {Environment.Version}" +
+            (Environment.GetEnvironmentVariable("SPORTELLO_BENCH_MARKS") == "1" ? "; with delivered/read marks (Seen, AgentSeen) as the widget and console send them" : ""));
         var results = new List<Result>();
         foreach (var target in options.Targets)
         {
@@ -227,6 +232,10 @@ internal static class ChatBench
                 {
                     result.Notes.Add($"node {node.Name} logged {node.LinesLogged} lines (warnings and errors); last: {node.Tail()}");
                 }
+            }
+            if (state.Marks.Length > 0)
+            {
+                result.Notes.Add($"delivered/read marks on: {state.Marks}");
             }
             Console.WriteLine($"# held {result.VisitorsHeld:N0} of {options.Visitors:N0} visitors, {result.AgentsHeld} of {options.Agents} agents for {result.HeldSeconds:0} s" +
                 (result.Closed.Length > 0 ? $"; closed: {result.Closed}" : ""));
@@ -590,6 +599,14 @@ internal static class ChatBench
 
     private sealed class ClientState(Options options)
     {
+        /// <summary>SPORTELLO_BENCH_MARKS=1: each side tells how far it has received and read, 300 ms after a message arrives, as the widget and the console do.</summary>
+        private static readonly bool SendMarks = Environment.GetEnvironmentVariable("SPORTELLO_BENCH_MARKS") == "1";
+        private readonly long[] seenSeq = new long[2 * options.Active];
+        private readonly int[] seenPending = new int[2 * options.Active];
+        private long marksSent;
+        private long marksFailed;
+        private long marksHeard;
+        public string Marks => SendMarks ? $"{Interlocked.Read(ref marksSent):N0} Seen/AgentSeen calls ({Interlocked.Read(ref marksFailed):N0} failed), {Interlocked.Read(ref marksHeard):N0} chatMarks events" : "";
         public Conv[] Conversations { get; set; } = [];
         public HubConnection?[] Visitors { get; set; } = [];
         public HubConnection?[] Agents { get; set; } = [];
@@ -632,6 +649,7 @@ internal static class ChatBench
                 Interlocked.Exchange(ref lastQueueEvent, Stopwatch.GetTimestamp());
             });
             connection.On<JsonElement>("chatChanged", _ => Interlocked.Increment(ref chatChangedEvents));
+            connection.On<JsonElement>("chatMarks", _ => Interlocked.Increment(ref marksHeard));
             connection.Closed += error =>
             {
                 closed.AddOrUpdate(error is null ? "closed without an error" : $"{error.GetType().Name}: {error.Message}", 1, (_, n) => n + 1);
@@ -682,6 +700,54 @@ internal static class ChatBench
             }
             // The other party: the visitor's message at the agent, the agent's at the visitor (each also hears its own).
             Phases[phase].Delivered(sent, now, otherParty: (message.Author.Kind == "visitor") != atVisitor);
+            if (SendMarks && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var i) && i < options.Active)
+            {
+                var slot = 2 * i + (atVisitor ? 0 : 1);
+                InterlockedMax(ref seenSeq[slot], message.Seq);
+                if (Interlocked.CompareExchange(ref seenPending[slot], 1, 0) == 0)
+                {
+                    _ = SeenLaterAsync(i, atVisitor, slot);
+                }
+            }
+        }
+
+        // panel.js seen() and chat-console.js: one call 300 ms after the last message, read because the panel is open.
+        private async Task SeenLaterAsync(int i, bool atVisitor, int slot)
+        {
+            await Task.Delay(300);
+            Interlocked.Exchange(ref seenPending[slot], 0);
+            var seq = Interlocked.Read(ref seenSeq[slot]);
+            var conversation = Conversations[i];
+            try
+            {
+                if (atVisitor)
+                {
+                    await (Visitors[i]?.InvokeAsync<JsonElement>("Seen", conversation.Id, conversation.Token, seq, true) ?? Task.FromResult(default(JsonElement)));
+                }
+                else
+                {
+                    await (Agents[i % options.Agents]?.InvokeAsync<JsonElement>("AgentSeen", conversation.Id, seq, true) ?? Task.FromResult(default(JsonElement)));
+                }
+                Interlocked.Increment(ref marksSent);
+            }
+            catch (Exception ex) when (ex is HubException or InvalidOperationException or IOException or OperationCanceledException)
+            {
+                Interlocked.Increment(ref marksFailed);
+            }
+        }
+
+        private static void InterlockedMax(ref long target, long value)
+        {
+            var current = Interlocked.Read(ref target);
+            while (value > current)
+            {
+                var seen = Interlocked.CompareExchange(ref target, value, current);
+                if (seen == current)
+                {
+                    return;
+                }
+                current = seen;
+            }
         }
 
         /// <summary>Until every message sent is answered (or failed) and has reached both parties, or <see cref="DrainSeconds"/> pass.</summary>

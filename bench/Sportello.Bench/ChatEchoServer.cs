@@ -36,6 +36,9 @@ internal sealed record EchoMessage(Guid ConversationId, long Seq, EchoAuthor Aut
 
 internal sealed record EchoAuthor(string Kind, string Name);
 
+/// <summary>What Sportello's <c>chatMarks</c> event carries (ChatMarks).</summary>
+internal sealed record EchoMarks(Guid ConversationId, string Side, long Delivered, long Read);
+
 /// <summary>ChatHub's shape without its work: joins the same groups, numbers messages in memory, and pushes them after answering.</summary>
 internal sealed class EchoHub(IHubContext<EchoHub> hub) : Hub
 {
@@ -62,6 +65,18 @@ internal sealed class EchoHub(IHubContext<EchoHub> hub) : Hub
     public EchoMessage Send(Guid conversationId, string visitorToken, string body) => Push(conversationId, "visitor", "Visitor", body, false);
 
     public EchoMessage Answer(Guid conversationId, string body, bool isInternal) => Push(conversationId, "agent", "Agent", body, isInternal);
+
+    /// <summary>Delivered and read marks, as the widget sends them: pushed to the other side, stored nowhere.</summary>
+    public EchoMarks Seen(Guid conversationId, string visitorToken, long seq, bool read) => Marks(conversationId, "visitor", seq, read, Staff(conversationId));
+
+    public EchoMarks AgentSeen(Guid conversationId, long seq, bool read) => Marks(conversationId, "staff", seq, read, Visitor(conversationId));
+
+    private EchoMarks Marks(Guid conversationId, string side, long seq, bool read, string otherSide)
+    {
+        var marks = new EchoMarks(conversationId, side, seq, read ? seq : 0);
+        _ = hub.Clients.Group(otherSide).SendAsync("chatMarks", marks);
+        return marks;
+    }
 
     private EchoMessage Push(Guid conversationId, string kind, string name, string body, bool isInternal)
     {
