@@ -14,13 +14,14 @@ public sealed class ChatTickets(SportelloDb db, TicketMails mails, AnswerBudget 
 {
     /// <summary>Adds the ticket, its first message and its acknowledgement to the unit of work; the caller saves.</summary>
     public async Task<Ticket> AddStrangerAsync(string? name, string email, string department, string subject, string body,
-        IReadOnlyList<AddAttachments.Upload>? files = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<AddAttachments.Upload>? files = null, Guid? sourceChatId = null, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == Channels.Chat && p.Priority == Priorities.Normal, cancellationToken);
         var ticket = OpenTicket.NewTicket(null, department, Priorities.Normal, Channels.Chat, subject, policy, now);
         ticket.RequesterEmail = email;
         ticket.Trust = SenderTrust.Unverified;
+        ticket.SourceChatId = sourceChatId;
         while (await db.Tickets.AnyAsync(t => t.Number == ticket.Number, cancellationToken))
         {
             ticket.Number = TicketNumbers.New();

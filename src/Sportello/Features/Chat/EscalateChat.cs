@@ -31,8 +31,12 @@ public sealed class EscalateChat(
         }
         if (conversation.TicketId is { } existing)
         {
-            var number = await db.Tickets.Where(t => t.Id == existing).Select(t => t.Number).FirstOrDefaultAsync(cancellationToken);
-            return Outcome<ChatEscalated>.Invalid(new ValidationErrors().Add("status", "This chat is already ticket {0}.", number ?? ""));
+            return await AlreadyAsync(existing, cancellationToken);
+        }
+        // A ticket opened from this chat whose link in the chat was never written (the node stopped in between): finish that one.
+        if (await FromChatAsync(conversationId, cancellationToken) is { } unlinked)
+        {
+            return await LinkAsync(agent, conversation, unlinked, cancellationToken);
         }
         var lines = await db.ChatMessages.AsNoTracking().Include(m => m.Attachments).Where(m => m.ConversationId == conversationId && !m.Internal)
             .OrderBy(m => m.Seq).ToListAsync(cancellationToken);
@@ -46,9 +50,21 @@ public sealed class EscalateChat(
         if (conversation.CustomerId is { } customerId)
         {
             var customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, cancellationToken);
-            opened = await openTicket.HandleAsync(customer, new OpenTicketRequest(request.Department, request.Priority, subject, description,
-                request.ServiceId, request.ServiceReference, request.ProblemStartedAt, request.ProblemTimeZone, null), Channels.Chat,
-                files, cancellationToken);
+            try
+            {
+                opened = await openTicket.HandleAsync(customer, new OpenTicketRequest(request.Department, request.Priority, subject, description,
+                    request.ServiceId, request.ServiceReference, request.ProblemStartedAt, request.ProblemTimeZone, null), Channels.Chat,
+                    files, conversation.Id, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another agent escalated the same chat at the same moment: one ticket per chat (a unique index).
+                if (await FromChatAsync(conversationId, cancellationToken) is { } raced)
+                {
+                    return await AlreadyAsync(raced.Id, cancellationToken);
+                }
+                throw;
+            }
             if (opened.Value is null)
             {
                 return Outcome<ChatEscalated>.Invalid(opened.Errors);
@@ -80,19 +96,45 @@ public sealed class EscalateChat(
             {
                 return Outcome<ChatEscalated>.Invalid(invalid);
             }
-            // Committed with the chat's own note below (AppendAsync saves both): the ticket exists exactly when the chat names it.
-            opened = Outcome<Ticket>.Ok(await chatTickets.AddStrangerAsync(conversation.VisitorName, conversation.VisitorEmail!, department!, subject, description, files, cancellationToken));
+            // Committed with the chat's own note (AppendAsync saves both): the ticket exists exactly when the chat names it.
+            var stranger = await chatTickets.AddStrangerAsync(conversation.VisitorName, conversation.VisitorEmail!, department!, subject, description, files,
+                conversation.Id, cancellationToken);
+            try
+            {
+                var linked = await LinkAsync(agent, conversation, stranger, cancellationToken);
+                ticketSignals.Changed(stranger, TicketEventKinds.Created);
+                return linked;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                if (await FromChatAsync(conversationId, cancellationToken) is { } raced)
+                {
+                    return await AlreadyAsync(raced.Id, cancellationToken);
+                }
+                throw;
+            }
         }
-        var ticket = opened.Value!;
+        return await LinkAsync(agent, conversation, opened.Value!, cancellationToken);
+    }
+
+    /// <summary>The chat names its ticket, and says so in the transcript (the visitor reads the number).</summary>
+    private async Task<Outcome<ChatEscalated>> LinkAsync(User agent, Conversation conversation, Ticket ticket, CancellationToken cancellationToken)
+    {
         conversation.TicketId = ticket.Id;
         var note = await transcript.AppendAsync(conversation, ChatNotes.System($"{agent.Name} opened ticket {ticket.Number} for this conversation."), cancellationToken);
         signals.Message(conversation, note);
         signals.Changed(conversation);
-        if (conversation.CustomerId is null)
-        {
-            ticketSignals.Changed(ticket, TicketEventKinds.Created);
-        }
         return Outcome<ChatEscalated>.Ok(new ChatEscalated(ticket.Id, ticket.Number));
+    }
+
+    private Task<Ticket?> FromChatAsync(Guid conversationId, CancellationToken cancellationToken) =>
+        db.Tickets.AsNoTracking().FirstOrDefaultAsync(t => t.SourceChatId == conversationId, cancellationToken);
+
+    private async Task<Outcome<ChatEscalated>> AlreadyAsync(Guid ticketId, CancellationToken cancellationToken)
+    {
+        var number = await db.Tickets.Where(t => t.Id == ticketId).Select(t => t.Number).FirstOrDefaultAsync(cancellationToken);
+        return Outcome<ChatEscalated>.Invalid(new ValidationErrors().Add("status", "This chat is already ticket {0}.", number ?? ""));
     }
 
     /// <summary>The chat's files, to join the ticket's first message (a chat holds no more than one ticket message may).</summary>

@@ -53,7 +53,7 @@ public sealed class NewTicketModel(
         var me = await current.LoadAsync(HttpContext.RequestAborted);
         var outcome = await openTicket.HandleAsync(me, new OpenTicketRequest(
             Input.Department, Input.Priority, Input.Subject, Input.Description, Input.ServiceId, Input.ServiceReference,
-            Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, AddAttachments.From(Files), HttpContext.RequestAborted);
+            Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, AddAttachments.From(Files), cancellationToken: HttpContext.RequestAborted);
         if (outcome.Value is not { } ticket)
         {
             outcome.Errors.CopyTo(this, "Input.");

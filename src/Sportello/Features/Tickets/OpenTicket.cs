@@ -24,9 +24,13 @@ public sealed class OpenTicket(
     public const int MaxSubject = 200;
     public const int MaxBody = 50_000;
 
-    /// <summary>Opens the ticket, with <paramref name="files"/> on its first message, in one unit of work.</summary>
+    /// <summary>
+    /// Opens the ticket, with <paramref name="files"/> on its first message, in one unit of work; <paramref name="sourceChatId"/>
+    /// names the chat it comes from (stored with the ticket, so the link is never half-written).
+    /// </summary>
     public async Task<Outcome<Ticket>> HandleAsync(
-        User customer, OpenTicketRequest request, string channel, IReadOnlyList<AddAttachments.Upload>? files = null, CancellationToken cancellationToken = default)
+        User customer, OpenTicketRequest request, string channel, IReadOnlyList<AddAttachments.Upload>? files = null, Guid? sourceChatId = null,
+        CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var errors = new ValidationErrors();
@@ -75,6 +79,7 @@ public sealed class OpenTicket(
         ticket.ProblemStartedAtUtc = start?.Utc;
         ticket.ProblemTimeZone = start?.Zone;
         ticket.Diagnostics = string.IsNullOrWhiteSpace(request.Diagnostics) ? null : request.Diagnostics;
+        ticket.SourceChatId = sourceChatId;
         var first = new TicketMessage
         {
             Id = Guid.CreateVersion7(),

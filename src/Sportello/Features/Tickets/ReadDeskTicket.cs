@@ -43,7 +43,6 @@ public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAc
         }
         var agents = await access.AgentsOf(ticket.Department).AsNoTracking().OrderBy(u => u.Name)
             .Select(u => new Person(u.Id, u.Name)).ToListAsync(cancellationToken);
-        var chatId = await db.Conversations.Where(c => c.TicketId == ticketId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
-        return new View(detail, ticket, customer, owned, others, agents) { ChatId = chatId };
+        return new View(detail, ticket, customer, owned, others, agents) { ChatId = ticket.SourceChatId };
     }
 }

@@ -13,6 +13,7 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         ticket.HasKey(t => t.Id);
         ticket.Property(t => t.Number).HasMaxLength(10).IsRequired();
         ticket.HasIndex(t => t.Number).IsUnique();
+        ticket.HasIndex(t => t.SourceChatId).IsUnique();
         ticket.Property(t => t.Department).HasMaxLength(20).IsRequired();
         ticket.Property(t => t.Priority).HasMaxLength(10).IsRequired();
         ticket.Property(t => t.Status).HasMaxLength(20).IsRequired();

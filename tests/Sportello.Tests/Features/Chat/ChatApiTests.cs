@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sportello.Data;
 using Sportello.Features.Chat;
 using Sportello.Tests.Infrastructure;
 
@@ -298,6 +301,40 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
         var outbox = await (await (await app.AdminAsync()).GetAsync("/api/v1/admin/mail/outbox?take=500")).JsonAsync(HttpStatusCode.OK);
         Assert.Contains(outbox.EnumerateArray(), m => m.GetProperty("to").GetString() == "luca@visitor.example"
             && m.GetProperty("subject").GetString()!.Contains(escalated.GetProperty("number").GetString()!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TwoAgentsEscalatingAtOnce_OpenOneTicket_AndAHalfWrittenEscalationIsFinishedNotRepeated()
+    {
+        var admin = await app.AdminAsync();
+        var (email, _, _) = Unique.Customer("racing");
+        var customerId = Guid.Parse((await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!);
+        var token = CustomerTokens.Sign(customerId, app.Clock.GetUtcNow().AddMinutes(5), ChatApp.SiteSecret);
+        var first = await app.AgentAsync($"chat-race-a{Unique.Next()}@sportello.test", "technical");
+        var second = await app.AgentAsync($"chat-race-b{Unique.Next()}@sportello.test", "technical");
+        foreach (var body in new object[] { new { message = "Verified race.", customerToken = token }, new { message = "Anonymous race.", email = "race@visitor.example" } })
+        {
+            var (visitor, _) = await StartAsync(body);
+            var answers = await Task.WhenAll(new[] { first, second }.Select(agent =>
+                agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "normal" })));
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        }
+        var customer = await app.SignInAsync(email, "customer-password-1");
+        Assert.Single(await customer.TicketsAsync());
+
+        // The ticket was stored but the chat's side of the link was lost (a node stopped in between): escalating again finishes it.
+        var (half, _) = await StartAsync(new { message = "Half-written.", customerToken = token });
+        var opened = await (await first.PostAsJsonAsync($"/api/v1/desk/chats/{half.Id}/escalate", new { department = "technical", priority = "normal" }))
+            .JsonAsync(HttpStatusCode.Created);
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            await db.Conversations.Where(c => c.Id == Guid.Parse(half.Id)).ExecuteUpdateAsync(c => c.SetProperty(x => x.TicketId, (Guid?)null), TestContext.Current.CancellationToken);
+        }
+        var again = await (await second.PostAsJsonAsync($"/api/v1/desk/chats/{half.Id}/escalate", new { department = "technical", priority = "normal" }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(opened.GetProperty("number").GetString(), again.GetProperty("number").GetString());
+        Assert.Equal(2, (await customer.TicketsAsync()).Length);
     }
 
     [Fact]

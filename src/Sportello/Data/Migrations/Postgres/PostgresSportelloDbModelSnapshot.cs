@@ -1237,6 +1237,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid?>("SourceChatId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1273,6 +1276,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("ServiceId");
+
+                    b.HasIndex("SourceChatId")
+                        .IsUnique();
 
                     b.HasIndex("CustomerId", "CreatedAt");
 

@@ -1226,6 +1226,9 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SourceChatId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1262,6 +1265,9 @@ namespace Sportello.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ServiceId");
+
+                    b.HasIndex("SourceChatId")
+                        .IsUnique();
 
                     b.HasIndex("CustomerId", "CreatedAt");
 

@@ -478,17 +478,7 @@
       const stored = await api(`/${chat.id}/messages`, { headers: headers() });
       const written = (stored.ok ? await stored.json() : []).filter((m) => m.author.kind === 'visitor' && m.body).map((m) => m.body).join('\n\n');
       await api(`/${chat.id}/close`, { method: 'POST', headers: headers(), body: '{}' });
-      if (connection) {
-        await connection.stop();
-      }
-      chat = null;
-      save();
-      lastSeq = 0;
-      lastMine = 0;
-      log.replaceChildren();
-      offer.hidden = true;
-      body.hidden = true;
-      start.hidden = false;
+      await forget();
       setOffline(true);
       panel.querySelector('#sc-message').value = written;
       panel.querySelector(customerToken ? '#sc-message' : '#sc-email').focus();
@@ -526,7 +516,8 @@
       }
     });
 
-    panel.querySelector('[data-new]').addEventListener('click', async () => {
+    // Back to the start form: this chat is forgotten (its token leaves the site's storage).
+    async function forget() {
       if (connection) {
         await connection.stop();
       }
@@ -535,11 +526,19 @@
       lastSeq = 0;
       lastMine = 0;
       log.replaceChildren();
-      rating.hidden = true;
+      clearTimeout(offerTimer);
+      for (const el of [offer, rating, transcriptForm]) {
+        el.hidden = true;
+      }
+      panel.querySelector('[data-transcript-status]').textContent = '';
       composer.hidden = false;
       panel.querySelector('[data-end]').hidden = false;
       body.hidden = true;
       start.hidden = false;
+    }
+
+    panel.querySelector('[data-new]').addEventListener('click', async () => {
+      await forget();
       panel.querySelector('#sc-message').focus();
     });
 
