@@ -25,10 +25,13 @@ public sealed class ChatHub(
     /// <summary>The visitor joins their conversation and gets what follows <paramref name="after"/>.</summary>
     public async Task<List<ChatMessageView>> Join(Guid conversationId, string visitorToken, long after)
     {
-        var messages = await read.AsVisitorAsync(conversationId, visitorToken, after) ?? throw NotFound();
-        var conversation = (await access.VisitorAsync(conversationId, visitorToken))!;
+        var (conversation, messages) = await read.JoinAsync(conversationId, visitorToken, after) ?? throw NotFound();
         await Groups.AddToGroupAsync(Context.ConnectionId, Visitor(conversationId));
-        await Groups.AddToGroupAsync(Context.ConnectionId, Queue(conversation.Department));
+        // Only a waiting visitor cares how the queue moves (with thousands connected, every push would be a read each).
+        if (conversation.Status == ChatStatus.Waiting)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Queue(conversation.Department));
+        }
         return messages.Value ?? throw new HubException("after is a sequence number, 0 or more.");
     }
 

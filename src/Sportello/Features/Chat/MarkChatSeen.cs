@@ -36,21 +36,32 @@ public sealed class MarkChatSeen(ChatAccess access, SportelloDb db, ChatSignals 
             return Outcome<ChatMarks>.Invalid(new ValidationErrors().Add("seq", "seq is the sequence number of the last message seen, 0 or more."));
         }
         var mark = Math.Min(wanted, conversation.LastSeq);
-        var conversations = db.Conversations.Where(c => c.Id == conversation.Id);
-        var moved = side == VisitorSide
-            ? await conversations.Where(c => c.VisitorDeliveredSeq < mark).ExecuteUpdateAsync(s => s.SetProperty(c => c.VisitorDeliveredSeq, mark), cancellationToken)
-              + (read ? await conversations.Where(c => c.VisitorReadSeq < mark).ExecuteUpdateAsync(s => s.SetProperty(c => c.VisitorReadSeq, mark), cancellationToken) : 0)
-            : await conversations.Where(c => c.StaffDeliveredSeq < mark).ExecuteUpdateAsync(s => s.SetProperty(c => c.StaffDeliveredSeq, mark), cancellationToken)
-              + (read ? await conversations.Where(c => c.StaffReadSeq < mark).ExecuteUpdateAsync(s => s.SetProperty(c => c.StaffReadSeq, mark), cancellationToken) : 0);
-        var now = await conversations.AsNoTracking()
-            .Select(c => new { c.VisitorDeliveredSeq, c.VisitorReadSeq, c.StaffDeliveredSeq, c.StaffReadSeq }).SingleAsync(cancellationToken);
-        var marks = side == VisitorSide
-            ? new ChatMarks(conversation.Id, side, now.VisitorDeliveredSeq, now.VisitorReadSeq)
-            : new ChatMarks(conversation.Id, side, now.StaffDeliveredSeq, now.StaffReadSeq);
-        if (moved > 0)
+        var visitor = side == VisitorSide;
+        var (delivered, wasRead) = visitor
+            ? (conversation.VisitorDeliveredSeq, conversation.VisitorReadSeq)
+            : (conversation.StaffDeliveredSeq, conversation.StaffReadSeq);
+        var marks = new ChatMarks(conversation.Id, side, Math.Max(delivered, mark), read ? Math.Max(wasRead, mark) : wasRead);
+        if (marks.Delivered == delivered && marks.Read == wasRead)
         {
-            signals.Marks(marks);
+            // Nothing moves: no write, nobody to tell (the widget repeats itself after every message).
+            return Outcome<ChatMarks>.Ok(marks);
         }
+        // One statement; marks only move forward, also when two tabs or consoles report at once.
+        var row = db.Conversations.Where(c => c.Id == conversation.Id);
+        var readMark = read ? mark : 0;
+        if (visitor)
+        {
+            await row.ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.VisitorDeliveredSeq, c => c.VisitorDeliveredSeq < mark ? mark : c.VisitorDeliveredSeq)
+                .SetProperty(c => c.VisitorReadSeq, c => c.VisitorReadSeq < readMark ? readMark : c.VisitorReadSeq), cancellationToken);
+        }
+        else
+        {
+            await row.ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.StaffDeliveredSeq, c => c.StaffDeliveredSeq < mark ? mark : c.StaffDeliveredSeq)
+                .SetProperty(c => c.StaffReadSeq, c => c.StaffReadSeq < readMark ? readMark : c.StaffReadSeq), cancellationToken);
+        }
+        signals.Marks(marks);
         return Outcome<ChatMarks>.Ok(marks);
     }
 }

@@ -22,6 +22,13 @@ public sealed class ReadChat(
         return await ReadAsync(conversationId, after, forVisitor: true, cancellationToken);
     }
 
+    /// <summary>The visitor's conversation and what follows <paramref name="after"/>, with one check of the token (the hub's Join).</summary>
+    public async Task<(Conversation Conversation, Outcome<List<ChatMessageView>> Messages)?> JoinAsync(
+        Guid conversationId, string? visitorToken, long? after, CancellationToken cancellationToken = default) =>
+        await access.VisitorAsync(conversationId, visitorToken, cancellationToken) is { } conversation
+            ? (conversation, await ReadAsync(conversationId, after, forVisitor: true, cancellationToken))
+            : null;
+
     public async Task<Outcome<List<ChatMessageView>>?> AsStaffAsync(Guid userId, Guid conversationId, long? after, CancellationToken cancellationToken = default)
     {
         if (await access.StaffAsync(userId, conversationId, cancellationToken) is null)

@@ -338,6 +338,30 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
     }
 
     [Fact]
+    public async Task OnlyWaitingVisitors_HearTheQueueMove()
+    {
+        var agent = await app.AgentAsync($"chat-queue{Unique.Next()}@sportello.test", "technical");
+        var (chatting, _) = await StartAsync("Already helped.");
+        await agent.PostAsync($"/api/v1/desk/chats/{chatting.Id}/accept", null);
+        var (waiting, _) = await StartAsync("Still waiting.");
+        var heard = new Dictionary<string, int> { ["chatting"] = 0, ["waiting"] = 0 };
+        async Task<HubConnection> JoinAsync(string who, (string Id, string Token) chat)
+        {
+            var connection = await Hubs.ConnectAsync(app, "hubs/chat", null, c => c.On<string>("queueChanged", _ => { lock (heard) { heard[who]++; } }));
+            await connection.InvokeAsync<List<ChatMessageView>>("Join", Guid.Parse(chat.Id), chat.Token, 0L, TestContext.Current.CancellationToken);
+            return connection;
+        }
+        await using var active = await JoinAsync("chatting", (chatting.Id, chatting.Token));
+        await using var queued = await JoinAsync("waiting", (waiting.Id, waiting.Token));
+
+        await StartAsync("A newcomer.");
+        await Eventually.TrueAsync(() => Task.FromResult(heard["waiting"] > 0), "the waiting visitor hears the queue move");
+        // The push to the waiting one went out; one to the chatting visitor would have arrived with it.
+        await active.InvokeAsync<ChatStateView>("State", Guid.Parse(chatting.Id), chatting.Token, TestContext.Current.CancellationToken);
+        Assert.Equal(0, heard["chatting"]);
+    }
+
+    [Fact]
     public async Task Availability_FollowsTheAgentsSetting_AndLapsesWhenTheirConsoleStopsCallingIn()
     {
         // Financial is nobody's department in this class but this test's agent's.

@@ -209,6 +209,7 @@
     let staffRead = 0;
     let visible = false;
     let offerTimer = null;
+    let waiting = false;
     const offer = panel.querySelector('[data-offer]');
     const mark = document.createElement('p');
     mark.className = 'mark';
@@ -293,6 +294,7 @@
         return null;
       }
       const state = await response.json();
+      waiting = state.status === 'waiting';
       status.textContent = state.status === 'waiting'
         ? t.waiting(state.queuePosition) + (state.expectedWaitSeconds == null ? '' : t.wait(state.expectedWaitSeconds))
         : state.status === 'closed' ? t.closed : t.active;
@@ -321,7 +323,8 @@
       connection = new signalR.HubConnectionBuilder().withUrl(`${base}/hubs/chat`).withAutomaticReconnect().build();
       connection.on('chatMessage', (m) => m.conversationId === chat.id && append(m));
       connection.on('chatChanged', (c) => c.id === chat.id && refreshState());
-      connection.on('queueChanged', () => refreshState());
+      // Only while waiting does the queue matter (an active chat hears its own changes as chatChanged).
+      connection.on('queueChanged', () => waiting && refreshState());
       connection.on('chatMarks', (m) => {
         if (m.conversationId === chat.id && m.side === 'staff') {
           staffDelivered = Math.max(staffDelivered, m.delivered);
