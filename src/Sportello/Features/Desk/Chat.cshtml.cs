@@ -9,7 +9,7 @@ namespace Sportello.Features.Desk;
 /// <summary>One chat on the console: the conversation, live, and what an agent does with it.</summary>
 public sealed class ChatModel(
     CurrentUser current, ReadDeskChat read, AcceptChat accept, SendChatMessage send, TransferChat transfer, CloseChat close, EscalateChat escalate,
-    AddChatAttachments attachments, CannedAnswers.SuggestCannedAnswers suggest)
+    AddChatAttachments attachments, CannedAnswers.SuggestCannedAnswers suggest, ChatAccess access)
     : PageModel
 {
     public ReadDeskChat.View View { get; private set; } = null!;
@@ -25,9 +25,11 @@ public sealed class ChatModel(
 
     public async Task<IActionResult> OnGetAsync(Guid chatId) => await LoadAsync(chatId) ? Page() : NotFound();
 
-    /// <summary>Canned answers for what the agent types ("/" and a word, or any words), in the chat's language; JSON for the console's script.</summary>
-    public async Task<IActionResult> OnGetSuggestionsAsync(string? q, string? language, string? department) =>
-        new JsonResult(await suggest.HandleAsync(current.Id, q, language, department, HttpContext.RequestAborted));
+    /// <summary>Canned answers for what the agent types ("/" and a word, or any words), in the chat's language and for its department; JSON for the console's script.</summary>
+    public async Task<IActionResult> OnGetSuggestionsAsync(Guid chatId, string? q) =>
+        await access.StaffAsync(current.Id, chatId, HttpContext.RequestAborted) is { } chat
+            ? new JsonResult(await suggest.HandleAsync(current.Id, q, chat.Language, chat.Department, HttpContext.RequestAborted))
+            : NotFound();
 
     public async Task<IActionResult> OnPostAcceptAsync(Guid chatId) =>
         await ApplyAsync(chatId, me => accept.HandleAsync(me, chatId, HttpContext.RequestAborted));

@@ -158,7 +158,7 @@
       const text = body.value.trim();
       const q = text.startsWith('/') ? text.slice(1) : text || lastVisitorText();
       const url = new URL(location.href);
-      url.search = new URLSearchParams({ handler: 'Suggestions', q, language: page.dataset.language, department: page.dataset.department }).toString();
+      url.search = new URLSearchParams({ handler: 'Suggestions', q }).toString();
       const response = await fetch(url, { credentials: 'same-origin' });
       const found = response.ok ? await response.json() : [];
       const list = canned.querySelector('ul');

@@ -88,8 +88,14 @@ public sealed class CannedAnswersTests(SportelloApp app) : IClassFixture<Sportel
         var web = await app.SignInWebAsync(email, "agent passphrase 2026");
         var page = await web.GetPageAsync($"/desk/chats/{chat}");
         Assert.Contains("data-language=\"it\"", page, StringComparison.Ordinal);
-        var suggested = await (await web.GetAsync($"/desk/chats/{chat}?handler=Suggestions&q=/{tag}&language=it&department=technical")).JsonAsync(HttpStatusCode.OK);
+        var suggested = await (await web.GetAsync($"/desk/chats/{chat}?handler=Suggestions&q=/{tag}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("Milano: MIL1 e MIL2.", suggested[0].GetProperty("body").GetString());
+        // Another department's chat, or none: 404, as for the page itself.
+        var financialEmail = $"canned-fin{Unique.Next()}@sportello.test";
+        await app.AgentAsync(financialEmail, "financial");
+        var financial = await app.SignInWebAsync(financialEmail, "agent passphrase 2026");
+        Assert.Equal(HttpStatusCode.NotFound, (await financial.GetAsync($"/desk/chats/{chat}?handler=Suggestions&q=/{tag}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync($"/desk/chats/{Guid.NewGuid()}?handler=Suggestions&q=/{tag}")).StatusCode);
         await (await app.Anonymous().PostAsJsonAsync("/api/v1/chat/conversations", new { message = "Hi", language = "de" })).AssertNamesFieldAsync("language");
     }
 }
