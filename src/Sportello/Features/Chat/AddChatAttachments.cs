@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sportello.Data;
@@ -65,21 +64,20 @@ public sealed class AddChatAttachments(
         message.Body = text;
         var now = clock.GetUtcNow().UtcDateTime;
         var contents = new List<ChatAttachmentContent>();
-        foreach (var file in files)
+        foreach (var file in await AddAttachments.ReadAllAsync(files, cancellationToken))
         {
-            var bytes = await AddAttachments.ReadAsync(file, cancellationToken);
             var attachment = new ChatAttachment
             {
                 ConversationId = conversation.Id,
                 MessageId = message.Id,
-                FileName = FileNames.Normalize(file.FileName),
-                ContentType = ContentTypes.Clean(file.ContentType),
-                Size = bytes.Length,
-                Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+                FileName = file.FileName,
+                ContentType = file.ContentType,
+                Size = file.Bytes.Length,
+                Sha256 = file.Sha256,
                 CreatedAt = now,
             };
             message.Attachments.Add(attachment);
-            contents.Add(new ChatAttachmentContent { AttachmentId = attachment.Id, Bytes = bytes });
+            contents.Add(new ChatAttachmentContent { AttachmentId = attachment.Id, Bytes = file.Bytes });
         }
         db.ChatAttachmentContents.AddRange(contents);
         var appended = await transcript.AppendAsync(conversation, message, cancellationToken);

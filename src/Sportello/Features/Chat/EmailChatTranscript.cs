@@ -164,9 +164,8 @@ public sealed class EmailChatTranscript(SportelloDb db, ChatAccess access, Outbo
             var lines = new List<string> { outbox.T("Here is the transcript of your live chat with our support, as you asked.") };
             foreach (var m in messages)
             {
-                var files = m.Attachments.Count == 0 ? "" : $" [{string.Join(", ", m.Attachments.Select(a => a.FileName))}]";
                 var who = m.AuthorKind == ChatAuthors.System ? "Sportello" : m.AuthorName;
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{Display.LocalTime(m.CreatedAt, timeZone)} {who}: {m.Body}{files}"));
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{Display.LocalTime(m.CreatedAt, timeZone)} {who}: {EscalateChat.Said(m)}"));
             }
             return new OutgoingMail(MailKinds.ChatTranscript, new Recipient(request.Email, name, request.Language, timeZone),
                 outbox.T("Your chat with support ({0})", Display.LocalTime(conversation.CreatedAt, timeZone)), lines, $"chat-transcript:{request.Id}");

@@ -154,14 +154,17 @@ public sealed class EscalateChat(
         }).ToList();
     }
 
+    /// <summary>What a message says in a transcript: its text, then the names of its files in brackets.</summary>
+    internal static string Said(ChatMessage m) =>
+        m.Attachments.Count == 0 ? m.Body : $"{m.Body}{(m.Body.Length == 0 ? "" : " ")}[{string.Join(", ", m.Attachments.Select(a => a.FileName))}]";
+
     /// <summary>The conversation as text, author and time on every line (internal notes stay on the Desk).</summary>
     internal static string Transcript(IEnumerable<ChatMessage> messages)
     {
         var text = new StringBuilder();
         foreach (var m in messages)
         {
-            var files = m.Attachments.Count == 0 ? "" : $"{(m.Body.Length == 0 ? "" : " ")}[{string.Join(", ", m.Attachments.Select(a => a.FileName))}]";
-            text.Append(CultureInfo.InvariantCulture, $"[{m.CreatedAt:yyyy-MM-dd HH:mm} UTC] {m.AuthorName} ({m.AuthorKind}): {m.Body}{files}\n");
+            text.Append(CultureInfo.InvariantCulture, $"[{m.CreatedAt:yyyy-MM-dd HH:mm} UTC] {m.AuthorName} ({m.AuthorKind}): {Said(m)}\n");
         }
         const string Cut = "\n[The transcript continues in the chat on the Desk.]";
         return text.Length <= OpenTicket.MaxBody ? text.ToString().TrimEnd() : text.ToString(0, OpenTicket.MaxBody - Cut.Length) + Cut;

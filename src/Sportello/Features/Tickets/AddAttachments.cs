@@ -86,23 +86,37 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
     public static async Task<List<Prepared>> PrepareAsync(Guid ticketId, Guid messageId, IReadOnlyList<Upload> files, DateTime now, CancellationToken cancellationToken)
     {
         var prepared = new List<Prepared>();
-        foreach (var file in files)
+        foreach (var file in await ReadAllAsync(files, cancellationToken))
         {
-            var bytes = await ReadAsync(file, cancellationToken);
             var attachment = new Attachment
             {
                 Id = Guid.CreateVersion7(),
                 TicketId = ticketId,
                 MessageId = messageId,
-                FileName = FileNames.Normalize(file.FileName),
-                ContentType = ContentTypes.Clean(file.ContentType),
-                Size = bytes.Length,
-                Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+                FileName = file.FileName,
+                ContentType = file.ContentType,
+                Size = file.Bytes.Length,
+                Sha256 = file.Sha256,
                 CreatedAt = now,
             };
-            prepared.Add(new Prepared(attachment, new AttachmentContent { AttachmentId = attachment.Id, Bytes = bytes }));
+            prepared.Add(new Prepared(attachment, new AttachmentContent { AttachmentId = attachment.Id, Bytes = file.Bytes }));
         }
         return prepared;
+    }
+
+    /// <summary>An upload as stored: its name cleaned, its declared type cleaned, its bytes and their SHA-256 (tickets and chats alike).</summary>
+    public sealed record Read(string FileName, string ContentType, byte[] Bytes, string Sha256);
+
+    /// <summary>Reads the uploads on the request and describes each as it will be stored.</summary>
+    public static async Task<List<Read>> ReadAllAsync(IReadOnlyList<Upload> files, CancellationToken cancellationToken)
+    {
+        var read = new List<Read>();
+        foreach (var file in files)
+        {
+            var bytes = await ReadAsync(file, cancellationToken);
+            read.Add(new Read(FileNames.Normalize(file.FileName), ContentTypes.Clean(file.ContentType), bytes, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+        }
+        return read;
     }
 
     /// <summary>Adds prepared files and their audit entry to a unit of work (the caller saves).</summary>
@@ -147,8 +161,7 @@ public sealed class AddAttachments(SportelloDb db, TimeProvider clock, IOptions<
     public static List<Upload> From(IEnumerable<IFormFile> files) =>
         files.Select(f => new Upload(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
 
-    /// <summary>An upload's bytes, read on the request.</summary>
-    public static async Task<byte[]> ReadAsync(Upload file, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadAsync(Upload file, CancellationToken cancellationToken)
     {
         await using var stream = file.Open();
         using var buffer = new MemoryStream(capacity: (int)Math.Min(file.Length, int.MaxValue));

@@ -105,12 +105,21 @@ public sealed partial class ChatTranscriptTests(ChatMailApp app) : IClassFixture
         var token = CustomerTokens.Sign(customerId, app.Clock.GetUtcNow().AddMinutes(5), ChatApp.SiteSecret);
         var visitor = await StartAsync(new { message = "My invoice shows the wrong VAT number.", customerToken = token });
         var stranger = $"someone-else{Unique.Next()}@attacker.example";
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/chat/conversations/{visitor.Id}/attachments")
+        {
+            Content = new MultipartFormDataContent { { new ByteArrayContent("%PDF-1.7"u8.ToArray()), "files", "invoice-2026-118.pdf" } },
+        };
+        upload.Headers.Add("X-Chat-Token", visitor.Token);
+        await (await visitor.Client.SendAsync(upload)).JsonAsync(HttpStatusCode.Created);
 
         var asked = await (await visitor.PostAsync("/transcript", new { email = stranger })).JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal("sent", asked.GetProperty("status").GetString());
         Assert.Equal(email, asked.GetProperty("email").GetString(), ignoreCase: true);
         var transcript = await app.MailOut.WaitForAsync(email);
         Assert.Contains("wrong VAT number", transcript.TextBody, StringComparison.Ordinal);
+        // A file is named on its line; its bytes stay in the chat.
+        Assert.Contains("[invoice-2026-118.pdf]", transcript.TextBody, StringComparison.Ordinal);
+        Assert.Empty(transcript.Attachments);
         Assert.Empty(app.MailOut.To(stranger));
     }
 
