@@ -26,7 +26,7 @@ public static class DatabaseFeature
                 var dataDir = DataDirectory(builder.Environment, options);
                 Directory.CreateDirectory(dataDir);
                 connectionString ??= $"Data Source={Path.Combine(dataDir, "sportello.db")}";
-                builder.Services.AddDbContext<SportelloDb, SqliteSportelloDb>(db => db
+                builder.Services.AddDbContextPool<SportelloDb, SqliteSportelloDb>(db => db
                     .UseSqlite(connectionString, SqliteOptions)
                     // Changing a column on SQLite rebuilds the table, with the foreign-key PRAGMA around the migration's
                     // transaction; the rebuild itself is transactional, so the warning is noise on every fresh start.
@@ -39,7 +39,7 @@ public static class DatabaseFeature
                     throw new InvalidOperationException(
                         "Sportello:Database:Provider is Postgres but ConnectionStrings:Sportello is empty.");
                 }
-                builder.Services.AddDbContext<SportelloDb, PostgresSportelloDb>(db => db
+                builder.Services.AddDbContextPool<SportelloDb, PostgresSportelloDb>(db => db
                     .UseNpgsql(connectionString, NpgsqlOptions));
                 break;
             default:

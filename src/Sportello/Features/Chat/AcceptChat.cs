@@ -54,7 +54,7 @@ public sealed class AcceptChat(SportelloDb db, ChatAccess access, ChatTranscript
             return Outcome<Conversation>.Invalid(new ValidationErrors().Add("status", "Another agent has taken this chat."));
         }
         signals.Changed(conversation);
-        signals.Message(conversation, note);
+        signals.Message(note);
         return Outcome<Conversation>.Ok(conversation);
     }
 

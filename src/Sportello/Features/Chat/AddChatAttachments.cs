@@ -81,7 +81,7 @@ public sealed class AddChatAttachments(
         }
         db.ChatAttachmentContents.AddRange(contents);
         var appended = await transcript.AppendAsync(conversation, message, cancellationToken);
-        signals.Message(conversation, appended);
+        signals.Message(appended);
         return new Result(appended, errors, false);
     }
 }

@@ -11,11 +11,11 @@ public sealed class ChatSignals(IHubContext<ChatHub> hub, ILogger<ChatSignals> l
 {
     public sealed record ChatChanged(Guid Id, string Status, string Department, Guid? AgentId, bool Verified, long LastSeq, Guid? TicketId);
 
-    public void Message(Conversation conversation, ChatMessage message)
+    public void Message(ChatMessage message)
     {
         var view = ChatMessageView.From(message);
-        _ = SendAsync(message.Internal ? [ChatHub.Staff(conversation.Id)] : [ChatHub.Staff(conversation.Id), ChatHub.Visitor(conversation.Id)],
-            "chatMessage", view);
+        var id = message.ConversationId;
+        _ = SendAsync(message.Internal ? [ChatHub.Staff(id)] : [ChatHub.Staff(id), ChatHub.Visitor(id)], "chatMessage", view);
     }
 
     /// <summary>The chat's state changed: its department's consoles (and the former one's, after a transfer) and its visitor hear it; the queue behind it moves.</summary>

@@ -61,7 +61,7 @@ public sealed class CloseChat(ChatAccess access, ChatTranscript transcript, Chat
             if (wasOpen)
             {
                 var message = await transcript.AppendAsync(conversation, ChatNotes.System(note), cancellationToken);
-                signals.Message(conversation, message);
+                signals.Message(message);
             }
             else
             {

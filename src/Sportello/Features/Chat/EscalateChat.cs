@@ -123,7 +123,7 @@ public sealed class EscalateChat(
     {
         conversation.TicketId = ticket.Id;
         var note = await transcript.AppendAsync(conversation, ChatNotes.System($"{agent.Name} opened ticket {ticket.Number} for this conversation."), cancellationToken);
-        signals.Message(conversation, note);
+        signals.Message(note);
         signals.Changed(conversation);
         return Outcome<ChatEscalated>.Ok(new ChatEscalated(ticket.Id, ticket.Number));
     }

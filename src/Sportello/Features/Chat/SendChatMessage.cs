@@ -8,61 +8,79 @@ namespace Sportello.Features.Chat;
 /// internal note the visitor never receives). An agent's public message on a waiting chat accepts it. A closed chat
 /// takes no more messages (409, naming <c>status</c>).
 /// </summary>
-public sealed class SendChatMessage(ChatAccess access, ChatTranscript transcript, ChatSignals signals, AcceptChat accept)
+public sealed class SendChatMessage(ChatAccess access, ChatTranscript transcript, ChatSignals signals, AcceptChat accept, Data.SportelloDb db)
 {
     public async Task<Outcome<ChatMessage>?> AsVisitorAsync(Guid conversationId, string? visitorToken, string? body, CancellationToken cancellationToken = default)
     {
-        if (await access.VisitorAsync(conversationId, visitorToken, cancellationToken) is not { } conversation)
+        if (await access.PeekAsVisitorAsync(conversationId, visitorToken, cancellationToken) is not { } chat)
         {
             return null;
         }
-        if (Check(conversation, body) is { } invalid)
+        return Check(chat.Status, body) ?? await AppendAsync(chat.Id, new ChatMessage
         {
-            return invalid;
-        }
-        var message = await transcript.AppendAsync(conversation, new ChatMessage
-        {
-            AuthorKind = ChatAuthors.Visitor, AuthorName = conversation.VisitorName ?? "Visitor", Body = body!.Trim(),
-        }, cancellationToken);
-        signals.Message(conversation, message);
-        return Outcome<ChatMessage>.Ok(message);
+            AuthorKind = ChatAuthors.Visitor, AuthorName = chat.VisitorName ?? "Visitor", Body = body!.Trim(),
+        });
     }
 
-    public async Task<Outcome<ChatMessage>?> AsAgentAsync(User agent, Guid conversationId, string? body, bool isInternal, CancellationToken cancellationToken = default)
+    public Task<Outcome<ChatMessage>?> AsAgentAsync(User agent, Guid conversationId, string? body, bool isInternal, CancellationToken cancellationToken = default) =>
+        AsAgentAsync(new ChatAgent(agent.Id, agent.Name), conversationId, body, isInternal, cancellationToken);
+
+    /// <summary>
+    /// An agent writes. <paramref name="agent"/> is who they are (the hub knows it from the connection, without
+    /// loading the user for every message); their departments are read as for any Desk request.
+    /// </summary>
+    public async Task<Outcome<ChatMessage>?> AsAgentAsync(ChatAgent agent, Guid conversationId, string? body, bool isInternal, CancellationToken cancellationToken = default)
     {
-        if (await access.StaffAsync(agent.Id, conversationId, cancellationToken) is not { } conversation)
+        var scope = await access.ScopeAsync(agent.Id, cancellationToken);
+        if (await access.PeekAsStaffAsync(scope, conversationId, cancellationToken) is not { } chat)
         {
             return null;
         }
-        if (Check(conversation, body) is { } invalid)
+        if (Check(chat.Status, body) is { } invalid)
         {
             return invalid;
         }
-        if (!isInternal && conversation.Status == ChatStatus.Waiting)
+        if (!isInternal && chat.Status == ChatStatus.Waiting)
         {
-            var accepted = await accept.HandleAsync(agent, conversationId, cancellationToken);
+            var user = await db.Users.FindAsync([agent.Id], cancellationToken);
+            var accepted = user is null ? null : await accept.HandleAsync(user, conversationId, cancellationToken);
             if (accepted?.Value is null)
             {
                 return accepted is null ? null : Outcome<ChatMessage>.Invalid(accepted.Errors);
             }
-            conversation = accepted.Value;
         }
-        var message = await transcript.AppendAsync(conversation, new ChatMessage
+        return await AppendAsync(chat.Id, new ChatMessage
         {
             AuthorKind = ChatAuthors.Agent, AuthorId = agent.Id, AuthorName = agent.Name, Body = body!.Trim(), Internal = isInternal,
-        }, cancellationToken);
-        signals.Message(conversation, message);
+        });
+    }
+
+    private async Task<Outcome<ChatMessage>> AppendAsync(Guid conversationId, ChatMessage message)
+    {
+        // Not cancelled with the request: once queued, the message is written whether or not the sender still waits.
+        if (await transcript.AppendToOpenAsync(conversationId, message) is null)
+        {
+            return Closed();
+        }
+        signals.Message(message);
         return Outcome<ChatMessage>.Ok(message);
     }
 
-    private static Outcome<ChatMessage>? Check(Conversation conversation, string? body)
+    private static Outcome<ChatMessage> Closed()
     {
         var errors = new ValidationErrors();
-        if (conversation.Status == ChatStatus.Closed)
+        errors.Add("status", "The chat is closed.");
+        return Outcome<ChatMessage>.Invalid(errors);
+    }
+
+    private static Outcome<ChatMessage>? Check(string status, string? body)
+    {
+        if (status == ChatStatus.Closed)
         {
-            errors.Add("status", "The chat is closed.");
+            return Closed();
         }
-        else if (string.IsNullOrWhiteSpace(body))
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(body))
         {
             errors.Add("body", "body is required.");
         }
@@ -73,3 +91,6 @@ public sealed class SendChatMessage(ChatAccess access, ChatTranscript transcript
         return errors.Any ? Outcome<ChatMessage>.Invalid(errors) : null;
     }
 }
+
+/// <summary>An agent as a message names them.</summary>
+public sealed record ChatAgent(Guid Id, string Name);

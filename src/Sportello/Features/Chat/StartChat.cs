@@ -54,7 +54,7 @@ public sealed class StartChat(
             AuthorKind = ChatAuthors.Visitor, AuthorName = conversation.VisitorName ?? "Visitor", Body = message,
         }, cancellationToken);
         signals.Changed(conversation);
-        signals.Message(conversation, first);
+        signals.Message(first);
         return Outcome<ChatStarted>.Ok(new ChatStarted(conversation.Id, token, await queue.PositionAsync(conversation, cancellationToken), conversation.Verified));
     }
 }

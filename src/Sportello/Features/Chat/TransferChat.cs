@@ -84,7 +84,7 @@ public sealed class TransferChat(ChatAccess access, DeskAccess desk, ChatTranscr
         signals.Changed(conversation, from);
         foreach (var message in written)
         {
-            signals.Message(conversation, message);
+            signals.Message(message);
         }
         return Outcome<Conversation>.Ok(conversation);
     }

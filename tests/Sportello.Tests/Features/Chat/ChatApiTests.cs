@@ -214,6 +214,26 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
         Assert.Equal(Enumerable.Range(1, 14).Select(i => (long)i), seqs);
     }
 
+
+    [Fact]
+    public async Task MessagesRacingTheClose_AreStoredBeforeIt_OrRefused409_NeverAfterIt()
+    {
+        var (visitor, _) = await StartAsync();
+        var agent = await app.AgentAsync($"chat-close-race{Unique.Next()}@sportello.test", "technical");
+        await agent.PostAsync($"/api/v1/desk/chats/{visitor.Id}/accept", null);
+        var sends = Enumerable.Range(0, 16).Select(i => visitor.SendAsync($"racing {i}")).ToList();
+        var close = agent.PostAsync($"/api/v1/desk/chats/{visitor.Id}/close", null);
+        var answers = await Task.WhenAll(sends);
+        Assert.Equal(HttpStatusCode.OK, (await close).StatusCode);
+        Assert.All(answers, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+
+        var transcript = await visitor.MessagesAsync();
+        Assert.Equal(Enumerable.Range(1, transcript.Length).Select(i => (long)i), transcript.Select(m => m.GetProperty("seq").GetInt64()));
+        var stored = transcript.Where(m => m.GetProperty("body").GetString()!.StartsWith("racing ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.Created), stored.Count);
+        // The chat's last word is its closing: nothing the visitor sent lands after it.
+        Assert.Equal("system", transcript[^1].GetProperty("author").GetProperty("kind").GetString());
+    }
     [Fact]
     public async Task AVisitorWhoReconnects_GetsExactlyWhatTheyMissed_OverTheHub()
     {
