@@ -14,22 +14,22 @@ public sealed record ChatMarks(Guid ConversationId, string Side, long Delivered,
 /// Desk has, and the other side sees "delivered" or "read" under its messages. Marks only move forward and never
 /// past the last message; reading implies delivery.
 /// </summary>
-public sealed class MarkChatSeen(ChatAccess access, SportelloDb db, ChatSignals signals)
+public sealed class MarkChatSeen(ChatAccess access, GroupCommit writer, ChatSignals signals)
 {
     public const string VisitorSide = "visitor";
     public const string StaffSide = "staff";
 
     public async Task<Outcome<ChatMarks>?> AsVisitorAsync(Guid conversationId, string? visitorToken, long? seq, bool read, CancellationToken cancellationToken = default) =>
         await access.VisitorAsync(conversationId, visitorToken, cancellationToken) is { } conversation
-            ? await MarkAsync(conversation, VisitorSide, seq, read, cancellationToken)
+            ? await MarkAsync(conversation, VisitorSide, seq, read)
             : null;
 
     public async Task<Outcome<ChatMarks>?> AsStaffAsync(Guid userId, Guid conversationId, long? seq, bool read, CancellationToken cancellationToken = default) =>
         await access.StaffAsync(userId, conversationId, cancellationToken) is { } conversation
-            ? await MarkAsync(conversation, StaffSide, seq, read, cancellationToken)
+            ? await MarkAsync(conversation, StaffSide, seq, read)
             : null;
 
-    private async Task<Outcome<ChatMarks>> MarkAsync(Conversation conversation, string side, long? seq, bool read, CancellationToken cancellationToken)
+    private async Task<Outcome<ChatMarks>> MarkAsync(Conversation conversation, string side, long? seq, bool read)
     {
         if (seq is not { } wanted || wanted < 0)
         {
@@ -46,21 +46,26 @@ public sealed class MarkChatSeen(ChatAccess access, SportelloDb db, ChatSignals 
             // Nothing moves: no write, nobody to tell (the widget repeats itself after every message).
             return Outcome<ChatMarks>.Ok(marks);
         }
-        // One statement; marks only move forward, also when two tabs or consoles report at once.
-        var row = db.Conversations.Where(c => c.Id == conversation.Id);
+        // One statement; marks only move forward, also when two tabs or consoles report at once. It shares the group
+        // commit with the messages being written, so a mark after every message costs no commit of its own.
+        var id = conversation.Id;
         var readMark = read ? mark : 0;
-        if (visitor)
+        await writer.WriteAsync(async (target, token) =>
         {
-            await row.ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.VisitorDeliveredSeq, c => c.VisitorDeliveredSeq < mark ? mark : c.VisitorDeliveredSeq)
-                .SetProperty(c => c.VisitorReadSeq, c => c.VisitorReadSeq < readMark ? readMark : c.VisitorReadSeq), cancellationToken);
-        }
-        else
-        {
-            await row.ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.StaffDeliveredSeq, c => c.StaffDeliveredSeq < mark ? mark : c.StaffDeliveredSeq)
-                .SetProperty(c => c.StaffReadSeq, c => c.StaffReadSeq < readMark ? readMark : c.StaffReadSeq), cancellationToken);
-        }
+            var row = target.Conversations.Where(c => c.Id == id);
+            if (visitor)
+            {
+                await row.ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.VisitorDeliveredSeq, c => c.VisitorDeliveredSeq < mark ? mark : c.VisitorDeliveredSeq)
+                    .SetProperty(c => c.VisitorReadSeq, c => c.VisitorReadSeq < readMark ? readMark : c.VisitorReadSeq), token);
+            }
+            else
+            {
+                await row.ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.StaffDeliveredSeq, c => c.StaffDeliveredSeq < mark ? mark : c.StaffDeliveredSeq)
+                    .SetProperty(c => c.StaffReadSeq, c => c.StaffReadSeq < readMark ? readMark : c.StaffReadSeq), token);
+            }
+        });
         signals.Marks(marks);
         return Outcome<ChatMarks>.Ok(marks);
     }
