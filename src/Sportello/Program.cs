@@ -3,8 +3,10 @@ using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.CannedAnswers;
 using Sportello.Features.Chat;
+using Sportello.Features.Contact;
 using Sportello.Features.Demo;
 using Sportello.Features.Mail;
+using Sportello.Features.Notices;
 using Sportello.Features.Operations;
 using Sportello.Features.Services;
 using Sportello.Features.Sla;
@@ -21,6 +23,8 @@ builder.AddSla();
 builder.AddMail();
 builder.AddChat();
 builder.AddCannedAnswers();
+builder.AddNotices();
+builder.AddContact();
 builder.AddWeb();
 builder.AddOperations();
 
@@ -41,7 +45,8 @@ app.MapGroup("/api/v1")
     .MapSlaApi()
     .MapMailApi()
     .MapChatApi()
-    .MapCannedAnswersApi();
+    .MapCannedAnswersApi()
+    .MapNoticesApi();
 app.MapTickets();
 app.MapMail();
 app.MapChat();

@@ -77,6 +77,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         var anonymous = await (await app.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseUrl, Locale = locale, BypassCSP = true })).NewPageAsync();
         problems.AddRange(await ViolationsAsync(anonymous, "/signin"));
         problems.AddRange(await ViolationsAsync(anonymous, "/confirm-address/not-a-real-link"));
+        problems.AddRange(await ViolationsAsync(anonymous, "/contact"));
         // The engine really ran: it found rules that apply and pass (labels, contrast, landmarks...).
         Assert.True(await anonymous.EvaluateAsync<int>("async () => (await axe.run()).passes.length") > 10);
         await anonymous.SetContentAsync("<html lang='en'><body><main><input id='q'></main></body></html>");
@@ -84,7 +85,11 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         Assert.Contains("label", await anonymous.EvaluateAsync<string>("async () => (await axe.run()).violations.map(v => v.id).join(',')"), StringComparison.Ordinal);
 
         var asCustomer = await SignedInAsync(email, "customer-password-1", locale);
-        foreach (var path in new[] { "/", "/tickets", "/tickets/new", $"/tickets/{id}", "/account", "/account/two-factor" })
+        var notice = await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/notices", new
+        {
+            kind = "incident", title = new { en = "Network trouble", it = "Problemi di rete" }, body = "Packets are lost.", affects = new { orderNumbers = new[] { order } },
+        })).JsonAsync(System.Net.HttpStatusCode.Created);
+        foreach (var path in new[] { "/", "/tickets", "/tickets/new", $"/tickets/{id}", "/account", "/account/two-factor", "/notifications" })
         {
             problems.AddRange(await ViolationsAsync(asCustomer, path));
         }
@@ -100,7 +105,8 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         var asAdmin = await SignedInAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword, locale);
         await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/canned-answers",
             new { title = "Greeting " + locale, bodyEn = "Hello!", bodyIt = "Buongiorno!", keywords = new[] { "hello" } })).JsonAsync(System.Net.HttpStatusCode.Created);
-        foreach (var path in new[] { "/admin", "/admin/customers", "/admin/agents", "/admin/sla", "/admin/mail", "/admin/canned-answers" })
+        foreach (var path in new[] { "/admin", "/admin/customers", "/admin/agents", "/admin/sla", "/admin/mail", "/admin/canned-answers", "/admin/notices",
+            $"/admin/notices/{notice.GetProperty("id").GetString()}" })
         {
             problems.AddRange(await ViolationsAsync(asAdmin, path));
         }

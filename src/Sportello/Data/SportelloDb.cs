@@ -40,6 +40,10 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Chat.ChatTranscriptRequest> ChatTranscriptRequests => Set<Features.Chat.ChatTranscriptRequest>();
     public DbSet<Features.CannedAnswers.CannedAnswer> CannedAnswers => Set<Features.CannedAnswers.CannedAnswer>();
     public DbSet<Features.Chat.AgentPresence> AgentPresences => Set<Features.Chat.AgentPresence>();
+    public DbSet<Features.Notices.Notice> Notices => Set<Features.Notices.Notice>();
+    public DbSet<Features.Notices.NoticeUpdate> NoticeUpdates => Set<Features.Notices.NoticeUpdate>();
+    public DbSet<Features.Notices.NoticeRecipient> NoticeRecipients => Set<Features.Notices.NoticeRecipient>();
+    public DbSet<Features.Notices.Notification> Notifications => Set<Features.Notices.Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

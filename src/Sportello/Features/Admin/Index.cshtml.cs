@@ -8,7 +8,7 @@ namespace Sportello.Features.Admin;
 
 public sealed class IndexModel(
     ListCustomers customers, ListServices services, ListAgents agents, ReadMailSummary mail, ReadSlaReport sla,
-    CannedAnswers.ManageCannedAnswers canned) : PageModel
+    CannedAnswers.ManageCannedAnswers canned, Notices.ReadNotices notices) : PageModel
 {
     public int Customers { get; private set; }
     public int Services { get; private set; }
@@ -16,6 +16,7 @@ public sealed class IndexModel(
     public double? WithinTarget { get; private set; }
     public int MailProblems { get; private set; }
     public int CannedAnswers { get; private set; }
+    public int OpenNotices { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -25,6 +26,7 @@ public sealed class IndexModel(
         Agents = await agents.CountAsync(ct);
         MailProblems = await mail.ProblemsAsync(ct);
         CannedAnswers = await canned.CountAsync(ct);
+        OpenNotices = await notices.OpenCountAsync(ct);
         WithinTarget = (await sla.LastDaysAsync(30, ct)).Overall.ShareWithinTarget;
     }
 }

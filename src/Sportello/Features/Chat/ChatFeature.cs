@@ -15,6 +15,8 @@ public static class ChatFeature
         builder.Services.Configure<ChatOptions>(builder.Configuration.GetSection(ChatOptions.Section));
         builder.Services.AddSingleton<CustomerTokens>();
         builder.Services.AddSingleton<ChatSignals>();
+        builder.Services.AddSingleton<ChatWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ChatWriter>());
         builder.Services.AddScoped<ChatAccess>();
         builder.Services.AddScoped<ChatTranscript>();
         builder.Services.AddScoped<ChatQueue>();

@@ -8,7 +8,7 @@ namespace Sportello.Features.Chat;
 /// whatever else the use case changed, before anyone hears of it. Concurrent senders take turns on the
 /// conversation's row, so numbers are gap-free and never repeat, on one node or several.
 /// </summary>
-public sealed class ChatTranscript(SportelloDb db, TimeProvider clock, GroupCommit writer)
+public sealed class ChatTranscript(SportelloDb db, TimeProvider clock, ChatWriter writer)
 {
     public async Task<List<ChatMessage>> AppendAsync(Conversation conversation, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -53,32 +53,15 @@ public sealed class ChatTranscript(SportelloDb db, TimeProvider clock, GroupComm
 
     /// <summary>
     /// Appends one message that changes nothing else (the visitor's or an agent's words) to a conversation that is not
-    /// closed: one statement numbers it on the conversation's row, and the insert shares the group commit with whatever
-    /// else is being written, so concurrent chats pay one durable commit between them. The message is committed when
-    /// this returns it; null when the chat was closed before the message got its turn (nothing is stored).
+    /// closed, through <see cref="ChatWriter"/>: concurrent chats share one numbering statement and one durable commit.
+    /// The message is committed when this returns it; null when the chat was closed before the message got its turn
+    /// (nothing is stored).
     /// </summary>
     public async Task<ChatMessage?> AppendToOpenAsync(Guid conversationId, ChatMessage message)
     {
         message.ConversationId = conversationId;
         message.CreatedAt = clock.GetUtcNow().UtcDateTime;
-        var appended = false;
-        await writer.WriteAsync(async (target, cancellationToken) =>
-        {
-            // Run again, from the start, if the batch it shared fails and each write is retried alone.
-            appended = false;
-            var numbered = await target.Database.SqlQuery<long>($"""
-                UPDATE "ChatConversations" SET "LastSeq" = "LastSeq" + 1
-                WHERE "Id" = {conversationId} AND "Status" <> {ChatStatus.Closed}
-                RETURNING "LastSeq" AS "Value"
-                """).ToListAsync(cancellationToken);
-            if (numbered.Count == 1)
-            {
-                message.Seq = numbered[0];
-                target.ChatMessages.Add(message);
-                appended = true;
-            }
-        }, message.Body.Length);
-        return appended ? message : null;
+        return await writer.AppendAsync(message) ? message : null;
     }
 
     /// <summary>Saves a change that adds no message (a rating after the chat was closed).</summary>

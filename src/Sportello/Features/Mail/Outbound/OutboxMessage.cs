@@ -25,6 +25,7 @@ public static class MailKinds
     public const string EmailChange = "email-change";
     public const string ChatTranscriptConfirmation = "chat-transcript-confirmation";
     public const string ChatTranscript = "chat-transcript";
+    public const string ServiceNotice = "service-notice";
 }
 
 /// <summary>

@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sportello.Data;
+using Sportello.Features.Mail.Outbound;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.Notices;
+
+/// <summary>
+/// Writes what notices cause, outside anyone's request, a batch per transaction: first the recipients of a new
+/// notice (frozen: its updates reach the same customers), then, per update, one inbox row and one mail per recipient,
+/// pushed live to those signed in. Each batch moves a cursor (the last customer done, in id order) with a conditional
+/// update in the same transaction, so a node that stops resumes after the last committed batch, several nodes never
+/// write the same batch twice, and the unique (update, customer) index is the last guard. It also posts the updates
+/// that time brings: the reminder before a maintenance, and its completion at its end.
+/// </summary>
+public sealed class NoticeFanOut(
+    IServiceScopeFactory scopes, TimeProvider clock, NoticeWake wake, IOptions<NoticeOptions> options, ILogger<NoticeFanOut> logger)
+    : BackgroundService
+{
+    /// <summary>How often a node looks for due work when nobody woke it (another node's notice, a reminder coming due).</summary>
+    public static readonly TimeSpan Idle = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.FanOut)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var worked = false;
+            try
+            {
+                worked = await StepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Notice fan-out failed; retrying");
+            }
+            if (!worked)
+            {
+                try
+                {
+                    await wake.WaitAsync(Idle, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One batch of whatever is due; false when there was nothing to do.</summary>
+    public async Task<bool> StepAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+        if (await db.Notices.AsNoTracking().Where(n => n.ResolvedAt == null).OrderBy(n => n.CreatedAt).FirstOrDefaultAsync(cancellationToken) is { } unresolved)
+        {
+            await ResolveAsync(db, unresolved, cancellationToken);
+            return true;
+        }
+        var pending = await db.NoticeUpdates.AsNoTracking().Where(u => u.DeliveredAt == null).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (pending is not null)
+        {
+            await DeliverAsync(scope.ServiceProvider, db, pending, cancellationToken);
+            return true;
+        }
+        return await PostDueAsync(db, cancellationToken);
+    }
+
+    private async Task ResolveAsync(SportelloDb db, Notice notice, CancellationToken cancellationToken)
+    {
+        var after = notice.ResolvedUpTo;
+        var size = options.Value.BatchSize;
+        var customers = await NoticeTargets.Affected(db.Services.AsNoTracking(), notice).Select(s => s.CustomerId).Distinct()
+            .Where(c => after == null || c > after).OrderBy(c => c).Take(size).ToListAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.NoticeRecipients.AddRange(customers.Select(c => new NoticeRecipient { NoticeId = notice.Id, CustomerId = c }));
+        await db.SaveChangesAsync(cancellationToken);
+        var done = customers.Count < size;
+        var now = clock.GetUtcNow().UtcDateTime;
+        Guid? upTo = customers.Count > 0 ? customers[^1] : after;
+        var moved = await db.Notices.Where(n => n.Id == notice.Id && n.ResolvedAt == null && n.ResolvedUpTo == after)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ResolvedUpTo, upTo).SetProperty(n => n.ResolvedAt, done ? now : null), cancellationToken);
+        if (moved == 1)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    private async Task DeliverAsync(IServiceProvider services, SportelloDb db, NoticeUpdate update, CancellationToken cancellationToken)
+    {
+        var notice = await db.Notices.AsNoTracking().SingleAsync(n => n.Id == update.NoticeId, cancellationToken);
+        if (notice.ResolvedAt is null)
+        {
+            return;
+        }
+        var after = update.DeliveredUpTo;
+        var size = options.Value.BatchSize;
+        var batch = await db.NoticeRecipients.AsNoTracking()
+            .Where(r => r.NoticeId == notice.Id && (after == null || r.CustomerId > after))
+            .OrderBy(r => r.CustomerId).Select(r => r.CustomerId).Take(size).ToListAsync(cancellationToken);
+        var people = await db.Users.AsNoTracking().Where(u => batch.Contains(u.Id))
+            .Select(u => new { u.Id, u.Email, u.Name, u.Language, u.TimeZone }).ToListAsync(cancellationToken);
+        var theirs = (await NoticeTargets.Affected(db.Services.AsNoTracking(), notice).Where(s => batch.Contains(s.CustomerId))
+                .Select(s => new { s.CustomerId, s.Id, s.Name }).ToListAsync(cancellationToken))
+            .ToLookup(s => s.CustomerId);
+        var outbox = services.GetRequiredService<Outbox>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var written = new List<Notification>(people.Count);
+        var mails = new List<OutboxMessage>(people.Count);
+        foreach (var person in people)
+        {
+            var language = person.Language == "it" ? "it" : "en";
+            var affected = theirs[person.Id].OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => new NotificationService(s.Id, s.Name)).ToList();
+            var (notification, mail) = await Outbox.InLanguage(language, async () =>
+            {
+                string T(string english, object[] values) => outbox.T(english, values);
+                var title = NoticeWords.Title(T, notice, update, language);
+                var body = NoticeWords.Body(T, notice, update, language, person.TimeZone);
+                var row = new Notification
+                {
+                    UserId = person.Id, Kind = notice.Kind, Title = title.Length > PublishNotice.MaxTitle ? title[..PublishNotice.MaxTitle] : title,
+                    Body = body, CreatedAt = now, NoticeId = notice.Id, NoticeUpdateId = update.Id,
+                    Services = JsonSerializer.Serialize(affected, NotificationView.Json),
+                };
+                var to = new Recipient(person.Email!, person.Name, language, person.TimeZone);
+                var paragraphs = new List<string> { outbox.T("Hello {0},", person.Name), body };
+                if (affected.Count > 0)
+                {
+                    paragraphs.Add(outbox.T("Your services affected: {0}.", string.Join(", ", affected.Select(s => s.Name))));
+                }
+                paragraphs.Add(outbox.T("The Sportello support team"));
+                var composed = await outbox.ComposeAsync(new OutgoingMail(MailKinds.ServiceNotice, to, title, paragraphs,
+                    $"notice:{update.Id:N}", Link: $"{outbox.PublicUrl}/notifications", LinkText: outbox.T("Your notifications")));
+                row.MailId = composed.Id;
+                return (row, composed);
+            });
+            written.Add(notification);
+            mails.Add(mail);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Notifications.AddRange(written);
+        db.OutboxMessages.AddRange(mails);
+        await db.SaveChangesAsync(cancellationToken);
+        var done = batch.Count < size;
+        Guid? upTo = batch.Count > 0 ? batch[^1] : after;
+        var count = written.Count;
+        var moved = await db.NoticeUpdates.Where(u => u.Id == update.Id && u.DeliveredAt == null && u.DeliveredUpTo == after)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.DeliveredUpTo, upTo).SetProperty(u => u.Notified, u => u.Notified + count)
+                .SetProperty(u => u.DeliveredAt, done ? now : null), cancellationToken);
+        if (moved != 1)
+        {
+            // Another node wrote this batch first: roll ours back.
+            return;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        var hub = services.GetRequiredService<IHubContext<TicketsHub>>();
+        foreach (var notification in written)
+        {
+            _ = PushAsync(hub, notification);
+        }
+    }
+
+    private async Task PushAsync(IHubContext<TicketsHub> hub, Notification notification)
+    {
+        try
+        {
+            await hub.Clients.Group(TicketsHub.Customer(notification.UserId)).SendAsync("notification", NotificationView.From(notification));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or OperationCanceledException)
+        {
+            // The inbox has it; the live push is a courtesy.
+            logger.LogWarning(ex, "Could not push a notification");
+        }
+    }
+
+    /// <summary>The reminder before a maintenance or change starts, and its completion at its end, each posted once.</summary>
+    private async Task<bool> PostDueAsync(SportelloDb db, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var settings = options.Value;
+        var remindBefore = now.AddHours(settings.ReminderHours);
+        var due = await db.Notices.Where(n => n.Kind != NoticeKinds.Incident && n.ClosedAt == null
+                && ((n.ReminderSentAt == null && n.StartsAt <= remindBefore) || (n.EndsAt != null && n.EndsAt <= now)))
+            .OrderBy(n => n.StartsAt).FirstOrDefaultAsync(cancellationToken);
+        if (due is null)
+        {
+            return false;
+        }
+        var ended = due.EndsAt is { } end && end <= now;
+        if (!ended)
+        {
+            due.ReminderSentAt = now;
+        }
+        db.NoticeUpdates.Add(UpdateNotice.Apply(due, ended ? NoticeStatuses.Completed : NoticeStatuses.Reminder, new NoticeText(null, null), null, null, null, now, settings));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another node (or an admin) got there first.
+        }
+        return true;
+    }
+}

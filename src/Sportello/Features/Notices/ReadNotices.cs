@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Mail.Outbound;
+
+namespace Sportello.Features.Notices;
+
+public sealed record NoticeSummary(
+    Guid Id, string Kind, string Status, NoticeText Title, DateTime StartsAt, DateTime? EndsAt, int Recipients, DateTime CreatedAt, DateTime? ClosedAt,
+    NoticeAffects Affects)
+{
+    public static NoticeSummary From(Notice n) => new(n.Id, n.Kind, n.Status, new NoticeText(n.TitleEn, n.TitleIt),
+        Utc(n.StartsAt), n.EndsAt is { } end ? Utc(end) : null, n.Recipients, Utc(n.CreatedAt), n.ClosedAt is { } closed ? Utc(closed) : null,
+        new NoticeAffects(n.Locations, n.Products, n.ServiceIds));
+
+    internal static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
+}
+
+public sealed record NoticeUpdateView(Guid Id, string Status, NoticeText Body, DateTime? StartsAt, DateTime? EndsAt, DateTime CreatedAt,
+    int Notified, DateTime? DeliveredAt)
+{
+    public static NoticeUpdateView From(NoticeUpdate u) => new(u.Id, u.Status, new NoticeText(u.BodyEn, u.BodyIt),
+        u.StartsAt is { } s ? NoticeSummary.Utc(s) : null, u.EndsAt is { } e ? NoticeSummary.Utc(e) : null, NoticeSummary.Utc(u.CreatedAt),
+        u.Notified, u.DeliveredAt is { } d ? NoticeSummary.Utc(d) : null);
+}
+
+/// <summary>Per channel: the inbox rows written, and the mails by their delivery state.</summary>
+public sealed record NoticeDelivery(int InboxRows, int Read, int MailsPending, int MailsSent, int MailsFailed, int MailsBounced, List<NoticeFailure> Failures);
+
+public sealed record NoticeFailure(Guid CustomerId, string Address, string State, string? Error, Guid UpdateId);
+
+public sealed record NoticeDetail(NoticeSummary Notice, NoticeText Body, List<NoticeUpdateView> Updates, NoticeDelivery Delivery);
+
+/// <summary>Admins: the notices, and per notice its updates, who was notified by which channel, and what failed.</summary>
+public sealed class ReadNotices(SportelloDb db)
+{
+    public const int MaxFailuresShown = 100;
+
+    public async Task<List<NoticeSummary>> ListAsync(int take = 200, CancellationToken cancellationToken = default) =>
+        (await db.Notices.AsNoTracking().OrderByDescending(n => n.CreatedAt).Take(take).ToListAsync(cancellationToken)).Select(NoticeSummary.From).ToList();
+
+    public async Task<NoticeDetail?> DetailAsync(Guid noticeId, CancellationToken cancellationToken = default)
+    {
+        if (await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == noticeId, cancellationToken) is not { } notice)
+        {
+            return null;
+        }
+        var updates = await db.NoticeUpdates.AsNoTracking().Where(u => u.NoticeId == noticeId).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id).ToListAsync(cancellationToken);
+        var rows = db.Notifications.AsNoTracking().Where(n => n.NoticeId == noticeId);
+        var inbox = await rows.CountAsync(cancellationToken);
+        var read = await rows.CountAsync(n => n.ReadAt != null, cancellationToken);
+        var mails = from n in rows join m in db.OutboxMessages on n.MailId equals m.Id select new { n.UserId, n.NoticeUpdateId, m.ToAddress, m.State, m.LastError };
+        var states = await mails.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        int Count(string state) => states.FirstOrDefault(s => s.Key == state)?.Count ?? 0;
+        var failures = await mails.Where(m => m.State == OutboxStates.Failed || m.State == OutboxStates.Bounced).Take(MaxFailuresShown)
+            .Select(m => new NoticeFailure(m.UserId, m.ToAddress, m.State, m.LastError, m.NoticeUpdateId ?? Guid.Empty)).ToListAsync(cancellationToken);
+        return new NoticeDetail(NoticeSummary.From(notice), new NoticeText(notice.BodyEn, notice.BodyIt), updates.Select(NoticeUpdateView.From).ToList(),
+            new NoticeDelivery(inbox, read, Count(OutboxStates.Pending), Count(OutboxStates.Sent), Count(OutboxStates.Failed), Count(OutboxStates.Bounced), failures));
+    }
+
+    /// <summary>Notices not yet resolved, cancelled or completed.</summary>
+    public Task<int> OpenCountAsync(CancellationToken cancellationToken = default) => db.Notices.CountAsync(n => n.ClosedAt == null, cancellationToken);
+
+    /// <summary>The locations and products services are in, for the admin's form.</summary>
+    public async Task<(List<string> Locations, List<string> Products)> PlacesAsync(CancellationToken cancellationToken = default) =>
+        (await db.Services.AsNoTracking().Select(s => s.Location).Distinct().OrderBy(l => l).ToListAsync(cancellationToken),
+         await db.Services.AsNoTracking().Select(s => s.Product).Distinct().OrderBy(p => p).ToListAsync(cancellationToken));
+}

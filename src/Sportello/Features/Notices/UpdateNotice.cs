@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sportello.Data;
+using Sportello.Web;
+
+namespace Sportello.Features.Notices;
+
+/// <summary><c>POST /admin/notices/{id}/updates</c>: a step of an incident, or a maintenance rescheduled, cancelled or completed.</summary>
+public sealed record NoticeUpdateRequest(string? Status, NoticeText? Body, string? StartsAt, string? EndsAt, string? TimeZone);
+
+/// <summary>
+/// Posts an update on a notice. Each update is notified to the notice's customers (the same ones it was published
+/// to); a resolved, cancelled or completed notice takes no more. Rescheduling moves the window and re-arms the
+/// reminder. Sportello posts two on its own (<see cref="NoticeFanOut"/>): the reminder, and the completion of a
+/// maintenance at its end.
+/// </summary>
+public sealed class UpdateNotice(SportelloDb db, TimeProvider clock, NoticeWake wake, IOptions<NoticeOptions> options)
+{
+    /// <summary>Null when there is no such notice (404).</summary>
+    public async Task<Outcome<NoticeUpdate>?> HandleAsync(Guid? authorId, Guid noticeId, NoticeUpdateRequest request, CancellationToken cancellationToken = default)
+    {
+        if (await db.Notices.FirstOrDefaultAsync(n => n.Id == noticeId, cancellationToken) is not { } notice)
+        {
+            return null;
+        }
+        var errors = new ValidationErrors();
+        var status = request.Status?.Trim().ToLowerInvariant();
+        var allowed = NoticeStatuses.Allowed(notice.Kind);
+        if (string.IsNullOrEmpty(status))
+        {
+            errors.Add("status", "status is required: one of {0}.", string.Join(", ", allowed));
+        }
+        else if (!allowed.Contains(status))
+        {
+            errors.Add("status", "A {0} notice takes these statuses: {1}.", notice.Kind, string.Join(", ", allowed));
+        }
+        else if (notice.ClosedAt is not null)
+        {
+            errors.Add("status", "The notice is {0}: it takes no more updates.", notice.Status);
+        }
+        var body = PublishNotice.Words(request.Body, "body", PublishNotice.MaxBody, errors, required: notice.Kind == NoticeKinds.Incident);
+        var zone = NoticeTimes.Zone(request.TimeZone, errors);
+        var startsAt = NoticeTimes.Parse(request.StartsAt, zone, "startsAt", errors);
+        var endsAt = NoticeTimes.Parse(request.EndsAt, zone, "endsAt", errors);
+        if (status == NoticeStatuses.Rescheduled)
+        {
+            if (startsAt is null && !errors.Has("startsAt") && !errors.Has("timeZone"))
+            {
+                errors.Add("startsAt", "A rescheduled notice needs its new startsAt.");
+            }
+            if (startsAt is not null && endsAt is not null && endsAt <= startsAt)
+            {
+                errors.Add("endsAt", "endsAt must be after startsAt.");
+            }
+        }
+        else if (startsAt is not null || endsAt is not null)
+        {
+            errors.Add(startsAt is not null ? "startsAt" : "endsAt", "Only a rescheduled update moves the window.");
+        }
+        if (errors.Any)
+        {
+            return Outcome<NoticeUpdate>.Invalid(errors);
+        }
+        var update = Apply(notice, status!, body ?? new NoticeText(null, null), startsAt, endsAt, authorId, clock.GetUtcNow().UtcDateTime, options.Value);
+        db.NoticeUpdates.Add(update);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome<NoticeUpdate>.Invalid(new ValidationErrors().Add("status", "The notice changed meanwhile: look at it again."));
+        }
+        wake.Wake();
+        return Outcome<NoticeUpdate>.Ok(update);
+    }
+
+    /// <summary>What an update does to its notice (also for the updates Sportello posts itself).</summary>
+    internal static NoticeUpdate Apply(Notice notice, string status, NoticeText body, DateTime? startsAt, DateTime? endsAt, Guid? authorId, DateTime now, NoticeOptions options)
+    {
+        notice.Status = status == NoticeStatuses.Reminder ? notice.Status : status;
+        notice.Version = Guid.NewGuid();
+        if (status == NoticeStatuses.Rescheduled)
+        {
+            notice.StartsAt = startsAt!.Value;
+            notice.EndsAt = endsAt;
+            notice.ReminderSentAt = PublishNotice.ReminderWaived(notice, now, options);
+        }
+        if (NoticeStatuses.Closes(status))
+        {
+            notice.ClosedAt = now;
+            if (status != NoticeStatuses.Cancelled && (notice.EndsAt is null || notice.EndsAt > now))
+            {
+                notice.EndsAt = now < notice.StartsAt ? notice.StartsAt : now;
+            }
+        }
+        return new NoticeUpdate
+        {
+            NoticeId = notice.Id, Status = status, BodyEn = body.En ?? "", BodyIt = body.It ?? "",
+            StartsAt = status == NoticeStatuses.Rescheduled ? notice.StartsAt : null,
+            EndsAt = status == NoticeStatuses.Rescheduled ? notice.EndsAt : null,
+            CreatedAt = now, AuthorId = authorId,
+        };
+    }
+}
+
+/// <summary>Tells this node's fan-out there is work (a notice or an update was just stored).</summary>
+public sealed class NoticeWake : IDisposable
+{
+    private readonly SemaphoreSlim signal = new(0, 1);
+
+    public void Wake()
+    {
+        if (signal.CurrentCount == 0)
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already woken.
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => signal.Dispose();
+}
