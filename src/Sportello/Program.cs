@@ -50,6 +50,7 @@ app.MapGroup("/api/v1")
 app.MapTickets();
 app.MapMail();
 app.MapChat();
+app.MapNotices();
 app.MapRazorPages();
 
 await app.RunAsync();

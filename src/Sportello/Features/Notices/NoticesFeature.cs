@@ -10,8 +10,16 @@ public static class NoticesFeature
         builder.Services.AddScoped<UpdateNotice>();
         builder.Services.AddScoped<ReadNotices>();
         builder.Services.AddScoped<Inbox>();
+        builder.Services.AddScoped<ReadStatus>();
         builder.Services.AddSingleton<NoticeFanOut>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NoticeFanOut>());
         return builder;
+    }
+
+    /// <summary>The public status feed (the status page itself is a Razor page).</summary>
+    public static WebApplication MapNotices(this WebApplication app)
+    {
+        app.MapGet(StatusFeed.Path, StatusFeed.HandleAsync).AllowAnonymous().ExcludeFromDescription();
+        return app;
     }
 }

@@ -295,4 +295,48 @@ public sealed class NoticesTests(NoticeApp app) : IClassFixture<NoticeApp>
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync("/api/v1/notifications")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await first.Client.GetAsync(Notices)).StatusCode);
     }
+
+    [Fact]
+    public async Task TheStatusPage_ShowsPublicNoticesOnly_WithNoCustomerData_AndTheAtomFeedParses()
+    {
+        var admin = await app.AdminAsync();
+        var n = Unique.Next();
+        var place = $"Florence-{n}";
+        var customer = await CustomerAsync(admin);
+        await ServiceAsync(admin, customer, $"secret-shop-{n}", "Hosting", place);
+        var order = (500000 + Unique.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customer.Id}/services", new
+        {
+            name = $"private-box-{n}", product = "Dedicated", location = place, orderNumber = order, ipAddresses = new[] { NoticeIps.Next() },
+        })).JsonAsync(HttpStatusCode.Created);
+        var incident = await PublishAsync(admin, new { kind = "incident", title = $"Fibre cut {n}", body = "A digger found our fibre.", affects = new { locations = new[] { place } } });
+        await PublishAsync(admin, new { kind = "incident", title = $"Private reboot {n}", body = "Your box reboots.", affects = new { orderNumbers = new[] { order } } });
+        await DeliveredAsync(admin, incident.GetProperty("id").GetString()!);
+        await admin.PostAsJsonAsync($"{Notices}/{incident.GetProperty("id").GetString()}/updates", new { status = "identified", body = "Splicing now." });
+
+        var page = await app.Anonymous().GetAsync("/status");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains($"Fibre cut {n}", html);
+        Assert.Contains("Splicing now.", html);
+        Assert.DoesNotContain($"Private reboot {n}", html);
+        Assert.DoesNotContain($"secret-shop-{n}", html);
+        Assert.DoesNotContain($"private-box-{n}", html);
+        Assert.DoesNotContain(customer.Email, html);
+        Assert.DoesNotContain(customer.Email.Split('@')[0], html);
+
+        var feed = await app.Anonymous().GetAsync("/status/feed.atom?lang=en");
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        Assert.Equal("application/atom+xml", feed.Content.Headers.ContentType!.MediaType);
+        var xml = System.Xml.Linq.XDocument.Parse(await feed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(System.Xml.Linq.XName.Get("feed", "http://www.w3.org/2005/Atom"), xml.Root!.Name);
+        using var reader = System.Xml.XmlReader.Create(new StringReader(xml.ToString()));
+        var parsed = System.ServiceModel.Syndication.SyndicationFeed.Load(reader);
+        var titles = parsed.Items.Select(i => i.Title.Text).ToList();
+        // One entry per notice and per update.
+        Assert.Contains($"Incident: Fibre cut {n}", titles);
+        Assert.Contains($"Identified: Fibre cut {n}", titles);
+        Assert.DoesNotContain(titles, t => t.Contains($"Private reboot {n}", StringComparison.Ordinal));
+        Assert.All(parsed.Items, i => Assert.StartsWith("urn:uuid:", i.Id, StringComparison.Ordinal));
+    }
 }
