@@ -44,6 +44,7 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Notices.NoticeUpdate> NoticeUpdates => Set<Features.Notices.NoticeUpdate>();
     public DbSet<Features.Notices.NoticeRecipient> NoticeRecipients => Set<Features.Notices.NoticeRecipient>();
     public DbSet<Features.Notices.Notification> Notifications => Set<Features.Notices.Notification>();
+    public DbSet<Features.Notices.CalendarKey> CalendarKeys => Set<Features.Notices.CalendarKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

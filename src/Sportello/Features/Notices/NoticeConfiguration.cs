@@ -72,3 +72,16 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         notification.HasOne<Notice>().WithMany().HasForeignKey(n => n.NoticeId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CalendarKeyConfiguration : IEntityTypeConfiguration<CalendarKey>
+{
+    public void Configure(EntityTypeBuilder<CalendarKey> key)
+    {
+        key.ToTable("CalendarKeys");
+        key.HasKey(k => k.UserId);
+        key.Property(k => k.TokenHash).HasMaxLength(64).IsRequired();
+        key.Property(k => k.TokenProtected).HasMaxLength(1000).IsRequired();
+        key.HasIndex(k => k.TokenHash).IsUnique();
+        key.HasOne<User>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

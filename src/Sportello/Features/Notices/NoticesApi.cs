@@ -24,6 +24,11 @@ public static class NoticesApi
         inbox.MapGet("/unread", UnreadAsync);
         inbox.MapPost("/{notificationId:guid}/read", ReadAsync);
         inbox.MapPost("/read-all", ReadAllAsync);
+
+        var calendar = api.MapGroup("/account/calendar").RequireAuthorization(Policies.ApiCustomer).WithTags("Account");
+        calendar.MapGet("/", CalendarAsync);
+        calendar.MapPost("/", RenewCalendarAsync);
+        calendar.MapDelete("/", RevokeCalendarAsync);
         return api;
     }
 
@@ -66,6 +71,15 @@ public static class NoticesApi
 
     private static async Task<Results<Ok, NotFound>> ReadAsync(Guid notificationId, CurrentUser current, Inbox inbox, CancellationToken cancellationToken) =>
         await inbox.MarkReadAsync(current.Id, notificationId, cancellationToken) ? TypedResults.Ok() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<CalendarLink>, NotFound>> CalendarAsync(CurrentUser current, CalendarFeeds feeds, CancellationToken cancellationToken) =>
+        await feeds.FindAsync(current.Id, cancellationToken) is { } link ? TypedResults.Ok(link) : TypedResults.NotFound();
+
+    private static async Task<Created<CalendarLink>> RenewCalendarAsync(CurrentUser current, CalendarFeeds feeds, CancellationToken cancellationToken) =>
+        TypedResults.Created("/api/v1/account/calendar", await feeds.RenewAsync(current.Id, cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound>> RevokeCalendarAsync(CurrentUser current, CalendarFeeds feeds, CancellationToken cancellationToken) =>
+        await feeds.RevokeAsync(current.Id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<Ok<MarkedRead>> ReadAllAsync(CurrentUser current, Inbox inbox, CancellationToken cancellationToken) =>
         TypedResults.Ok(new MarkedRead(await inbox.MarkAllReadAsync(current.Id, cancellationToken)));

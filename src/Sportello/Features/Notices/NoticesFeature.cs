@@ -11,6 +11,7 @@ public static class NoticesFeature
         builder.Services.AddScoped<ReadNotices>();
         builder.Services.AddScoped<Inbox>();
         builder.Services.AddScoped<ReadStatus>();
+        builder.Services.AddScoped<CalendarFeeds>();
         builder.Services.AddSingleton<NoticeFanOut>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NoticeFanOut>());
         return builder;
@@ -20,6 +21,12 @@ public static class NoticesFeature
     public static WebApplication MapNotices(this WebApplication app)
     {
         app.MapGet(StatusFeed.Path, StatusFeed.HandleAsync).AllowAnonymous().ExcludeFromDescription();
+        // A customer's private maintenance calendar: the secret in the path is the only credential (calendar apps send no other).
+        app.MapGet(CalendarFeeds.Prefix + "{file}", async (string file, CalendarFeeds feeds, CancellationToken cancellationToken) =>
+                file.EndsWith(".ics", StringComparison.Ordinal) && await feeds.CalendarAsync(file[..^4], cancellationToken) is { } ics
+                    ? Results.Text(ics, "text/calendar; charset=utf-8")
+                    : Results.NotFound())
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 }

@@ -339,4 +339,53 @@ public sealed class NoticesTests(NoticeApp app) : IClassFixture<NoticeApp>
         Assert.DoesNotContain(titles, t => t.Contains($"Private reboot {n}", StringComparison.Ordinal));
         Assert.All(parsed.Items, i => Assert.StartsWith("urn:uuid:", i.Id, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ThePrivateCalendar_HoldsOnlyThatCustomersMaintenance_AndARevokedLinkAnswers404()
+    {
+        var admin = await app.AdminAsync();
+        var n = Unique.Next();
+        var mine = await CustomerAsync(admin, "it");
+        await ServiceAsync(admin, mine, $"my-vps-{n}", "VPS", $"Naples-{n}");
+        var other = await CustomerAsync(admin);
+        await ServiceAsync(admin, other, $"their-vps-{n}", "VPS", $"Venice-{n}");
+        var ours = await PublishAsync(admin, new
+        {
+            kind = "maintenance", title = new { en = $"Kernel update {n}", it = $"Aggiornamento del kernel {n}" }, body = "Reboots.",
+            startsAt = "2026-12-20T01:00:00Z", endsAt = "2026-12-20T02:00:00Z", affects = new { locations = new[] { $"Naples-{n}" } },
+        });
+        var theirs = await PublishAsync(admin, new
+        {
+            kind = "maintenance", title = $"Disk swap {n}", body = "Disks.", startsAt = "2026-12-21T01:00:00Z", endsAt = "2026-12-21T02:00:00Z",
+            affects = new { locations = new[] { $"Venice-{n}" } },
+        });
+        await DeliveredAsync(admin, ours.GetProperty("id").GetString()!);
+        await DeliveredAsync(admin, theirs.GetProperty("id").GetString()!);
+        await (await admin.PostAsJsonAsync($"{Notices}/{ours.GetProperty("id").GetString()}/updates", new
+        {
+            status = "rescheduled", startsAt = "2026-12-22T01:00:00Z", endsAt = "2026-12-22T03:00:00Z",
+        })).JsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await mine.Client.GetAsync("/api/v1/account/calendar")).StatusCode);
+        var link = await (await mine.Client.PostAsync("/api/v1/account/calendar", null)).JsonAsync(HttpStatusCode.Created);
+        var path = new Uri(link.GetProperty("url").GetString()!).AbsolutePath;
+        var feed = await app.Anonymous().GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        Assert.Equal("text/calendar", feed.Content.Headers.ContentType!.MediaType);
+        var calendar = Ical.Net.Calendar.Load(await feed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        var only = Assert.Single(calendar.Events);
+        Assert.Equal($"Aggiornamento del kernel {n}", only.Summary);
+        Assert.Equal(new DateTime(2026, 12, 22, 1, 0, 0, DateTimeKind.Utc), only.DtStart!.AsUtc);
+        Assert.Equal(new DateTime(2026, 12, 22, 3, 0, 0, DateTimeKind.Utc), only.DtEnd!.AsUtc);
+        Assert.Contains($"my-vps-{n}", only.Description);
+        Assert.Equal(1, only.Sequence);
+
+        // A new link retires the old one; a revoked link answers 404 like one that never existed.
+        var renewed = new Uri((await (await mine.Client.PostAsync("/api/v1/account/calendar", null)).JsonAsync(HttpStatusCode.Created)).GetProperty("url").GetString()!).AbsolutePath;
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous().GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync(renewed)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await mine.Client.DeleteAsync("/api/v1/account/calendar")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous().GetAsync(renewed)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous().GetAsync("/calendar/not-a-real-secret-at-all-0000000.ics")).StatusCode);
+    }
 }

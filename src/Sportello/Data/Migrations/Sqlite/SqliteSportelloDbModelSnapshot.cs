@@ -952,6 +952,32 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("SharedSecrets", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Notices.CalendarKey", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenProtected")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarKeys", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Notices.Notice", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1723,6 +1749,15 @@ namespace Sportello.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Sportello.Features.Mail.NotificationAddress", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Notices.CalendarKey", b =>
                 {
                     b.HasOne("Sportello.Features.Accounts.User", null)
                         .WithMany()

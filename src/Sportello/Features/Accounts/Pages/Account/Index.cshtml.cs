@@ -9,7 +9,7 @@ namespace Sportello.Features.Accounts.Pages.Account;
 
 public sealed class IndexModel(
     UserManager<User> users, SignInManager<User> signInManager, ApiTokens apiTokens, ChangePassword changePassword, TimeProvider clock,
-    NotificationAddresses notificationAddresses, ChangeEmail changeEmail)
+    NotificationAddresses notificationAddresses, ChangeEmail changeEmail, Notices.CalendarFeeds calendars)
     : PageModel
 {
     public static readonly IReadOnlyList<string> TimeZones = [.. DateTimeZoneProviders.Tzdb.Ids.Order(StringComparer.Ordinal)];
@@ -55,6 +55,9 @@ public sealed class IndexModel(
     public EmailInput Email { get; set; } = new();
 
     public NotificationAddressesView? CurrentAddresses { get; private set; }
+
+    /// <summary>The customer's private maintenance calendar link, when they made one.</summary>
+    public Notices.CalendarLink? Calendar { get; private set; }
 
     public User Me { get; private set; } = null!;
     public bool TwoFactorEnabled { get; private set; }
@@ -196,6 +199,25 @@ public sealed class IndexModel(
         return RedirectToPage();
     }
 
+    /// <summary>Customers: a new private calendar link (the old one stops working).</summary>
+    public async Task<IActionResult> OnPostCalendarAsync()
+    {
+        if (!User.IsInRole(Roles.Customer))
+        {
+            return NotFound();
+        }
+        await calendars.RenewAsync((await CurrentUserAsync()).Id, HttpContext.RequestAborted);
+        Notice = "A new calendar link is ready; the old one no longer works.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRevokeCalendarAsync()
+    {
+        await calendars.RevokeAsync((await CurrentUserAsync()).Id, HttpContext.RequestAborted);
+        Notice = "The calendar link no longer works.";
+        return RedirectToPage();
+    }
+
     public async Task<IActionResult> OnPostSignOutEverywhereAsync()
     {
         var me = await CurrentUserAsync();
@@ -220,6 +242,7 @@ public sealed class IndexModel(
         if (User.IsInRole(Roles.Customer))
         {
             CurrentAddresses = await notificationAddresses.GetAsync(Me.Id, HttpContext.RequestAborted);
+            Calendar = await calendars.FindAsync(Me.Id, HttpContext.RequestAborted);
             if (fillAddresses)
             {
                 static string Text(IEnumerable<NotificationAddressView> rows) => string.Join("\n", rows.Select(r => r.Address));
