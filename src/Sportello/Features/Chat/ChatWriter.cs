@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 
@@ -14,20 +13,14 @@ namespace Sportello.Features.Chat;
 /// batch fails, its messages are written one by one, so one bad message fails only itself. Numbers stay gap-free and
 /// in order on several nodes: the update takes each conversation's row lock (PostgreSQL) or the write lock (SQLite).
 /// </summary>
-public sealed class ChatWriter(IServiceScopeFactory scopes, ILogger<ChatWriter> logger) : BackgroundService
+public sealed class ChatWriter(IServiceScopeFactory scopes, ILogger<ChatWriter> logger)
+    : BatchWriter<ChatWriter.Pending>(logger, MaxBatch, capacity: 8192)
 {
     public const int MaxBatch = 256;
 
-    private sealed record Pending(ChatMessage Message, TaskCompletionSource<bool> Done);
+    public sealed record Pending(ChatMessage Message, TaskCompletionSource<bool> Done);
 
     private sealed record Numbered(Guid Id, long LastSeq);
-
-    private readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(8192)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-    private volatile bool running;
 
     /// <summary>
     /// Writes <paramref name="message"/> (its conversation, author, body and time set) with the next number of its
@@ -36,78 +29,22 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, ILogger<ChatWriter> 
     public async Task<bool> AppendAsync(ChatMessage message)
     {
         var pending = new Pending(message, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!running)
-        {
-            // Before the host has started, or while it stops: write at once.
-            await CommitAsync([pending]);
-            return await pending.Done.Task;
-        }
-        try
-        {
-            await queue.Writer.WriteAsync(pending);
-        }
-        catch (ChannelClosedException)
-        {
-            await CommitAsync([pending]);
-        }
+        await EnqueueAsync(pending);
         return await pending.Done.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ApplyAsync(IReadOnlyList<Pending> batch)
     {
-        running = true;
-        var batch = new List<Pending>(MaxBatch);
-        // Runs until the queue is completed and empty (StopAsync), so nothing queued is left behind.
-        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
+        var written = await WriteAsync(batch);
+        foreach (var pending in batch)
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch);
-            }
+            pending.Done.TrySetResult(written.Contains(pending));
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        running = false;
-        queue.Writer.TryComplete();
-        if (ExecuteTask is not null)
-        {
-            await ExecuteTask;
-        }
-        await base.StopAsync(cancellationToken);
-    }
+    protected override void Fail(Pending work, Exception failure) => work.Done.TrySetException(failure);
 
-    private async Task CommitAsync(IReadOnlyList<Pending> batch)
-    {
-        try
-        {
-            var written = await ApplyAsync(batch);
-            foreach (var pending in batch)
-            {
-                pending.Done.TrySetResult(written.Contains(pending));
-            }
-        }
-        catch (Exception batchFailure) when (batch.Count > 1)
-        {
-            logger.LogDebug(batchFailure, "A batch of {Count} chat messages failed; writing them one by one", batch.Count);
-            foreach (var pending in batch)
-            {
-                await CommitAsync([pending]);
-            }
-        }
-        catch (Exception ex)
-        {
-            batch[0].Done.TrySetException(ex);
-        }
-    }
-
-    private async Task<HashSet<Pending>> ApplyAsync(IReadOnlyList<Pending> batch)
+    private async Task<HashSet<Pending>> WriteAsync(IReadOnlyList<Pending> batch)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();

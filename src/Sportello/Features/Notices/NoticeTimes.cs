@@ -1,5 +1,5 @@
 using NodaTime;
-using NodaTime.Text;
+using Sportello.Features.Tickets;
 using Sportello.Web;
 
 namespace Sportello.Features.Notices;
@@ -11,20 +11,6 @@ namespace Sportello.Features.Notices;
 /// </summary>
 public static class NoticeTimes
 {
-    private static readonly OffsetDateTimePattern[] WithOffset =
-    [
-        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>"),
-        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'sso<G>"),
-        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFo<G>"),
-    ];
-
-    private static readonly LocalDateTimePattern[] Local =
-    [
-        LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm"),
-        LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss"),
-        LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF"),
-    ];
-
     /// <summary>The zone named by <paramref name="timeZone"/> (UTC when empty); null, with the error added, when unknown.</summary>
     public static DateTimeZone? Zone(string? timeZone, ValidationErrors errors)
     {
@@ -48,11 +34,11 @@ public static class NoticeTimes
         {
             return null;
         }
-        if (value.Length <= 40 && WithOffset.Select(p => p.Parse(value)).FirstOrDefault(r => r.Success) is { } instant)
+        if (value.Length <= 40 && ProblemStart.OffsetPatterns.Select(p => p.Parse(value)).FirstOrDefault(r => r.Success) is { } instant)
         {
             return instant.Value.ToInstant().ToDateTimeUtc();
         }
-        if (value.Length <= 40 && Local.Select(p => p.Parse(value)).FirstOrDefault(r => r.Success) is { } local)
+        if (value.Length <= 40 && ProblemStart.LocalPatterns.Select(p => p.Parse(value)).FirstOrDefault(r => r.Success) is { } local)
         {
             if (zone is null)
             {

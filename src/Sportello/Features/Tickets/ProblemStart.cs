@@ -20,14 +20,16 @@ public static class ProblemStart
         public string? Message => Error is null ? null : string.Format(CultureInfo.InvariantCulture, Error, Values);
     }
 
-    private static readonly LocalDateTimePattern[] LocalPatterns =
+    /// <summary>The local date-times people type (also for notices' windows): minutes, seconds or fractions.</summary>
+    internal static readonly LocalDateTimePattern[] LocalPatterns =
     [
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm"),
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss"),
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF"),
     ];
 
-    private static readonly OffsetDateTimePattern[] OffsetPatterns =
+    /// <summary>The same with an offset or <c>Z</c>.</summary>
+    internal static readonly OffsetDateTimePattern[] OffsetPatterns =
     [
         OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>"),
         OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'sso<G>"),
