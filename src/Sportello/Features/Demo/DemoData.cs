@@ -83,6 +83,7 @@ public static class DemoData
             }
             await SeedTicketsAsync(provider, db);
             await SeedCannedAnswersAsync(provider);
+            await SeedNoticesAsync(provider, db);
         }
         PrintSignIns(options.PublicUrl!);
     }
@@ -100,6 +101,30 @@ public static class DemoData
         await manage.AddAsync(new CannedAnswers.CannedAnswerRequest("Data centres",
             "Our servers are in Milan (MIL1, MIL2) and Frankfurt (FRA1).", "I nostri server sono a Milano (MIL1, MIL2) e Francoforte (FRA1).",
             ["datacenter", "datacentre", "location", "milan", "milano"], "technical"));
+    }
+
+    // Planned work in Milan and a resolved incident in Frankfurt: the inboxes, /status and its feed have something to show.
+    private static async Task SeedNoticesAsync(IServiceProvider provider, SportelloDb db)
+    {
+        var admin = await db.Users.SingleAsync(u => u.Email == AdminEmail);
+        var publish = provider.GetRequiredService<Notices.PublishNotice>();
+        var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
+        var night = now.AddDays(3).ToString("yyyy'-'MM'-'dd", System.Globalization.CultureInfo.InvariantCulture);
+        var after = now.AddDays(4).ToString("yyyy'-'MM'-'dd", System.Globalization.CultureInfo.InvariantCulture);
+        await publish.HandleAsync(admin.Id, new Notices.NoticeRequest("maintenance",
+            new Notices.NoticeText("Network upgrade in Milan MIL1", "Aggiornamento della rete a Milano MIL1"),
+            new Notices.NoticeText("We replace the core switches of MIL1. Expect up to two short interruptions of about five minutes each.",
+                "Sostituiamo gli switch principali di MIL1. Sono previste al massimo due brevi interruzioni di circa cinque minuti ciascuna."),
+            $"{night}T22:00", $"{after}T02:00", "Europe/Rome", new Notices.NoticeAffects(["Milan MIL1"], null, null)));
+        var incident = await publish.HandleAsync(admin.Id, new Notices.NoticeRequest("incident",
+            new Notices.NoticeText("Packet loss in Frankfurt FRA2", "Perdita di pacchetti a Francoforte FRA2"),
+            new Notices.NoticeText("Some servers in FRA2 lose packets towards one upstream provider. We are investigating.",
+                "Alcuni server a FRA2 perdono pacchetti verso un fornitore di transito. Stiamo indagando."),
+            now.AddHours(-26).ToString("yyyy'-'MM'-'dd'T'HH':'mm'Z'", System.Globalization.CultureInfo.InvariantCulture), null, null,
+            new Notices.NoticeAffects(["Frankfurt FRA2"], null, null)));
+        await provider.GetRequiredService<Notices.UpdateNotice>().HandleAsync(admin.Id, incident.Value!.Id, new Notices.NoticeUpdateRequest("resolved",
+            new Notices.NoticeText("Traffic is routed around the faulty upstream; loss is back to zero.", "Il traffico evita il fornitore guasto; la perdita è tornata a zero."),
+            null, null, null));
     }
 
     // A few conversations so the Desk and the Client Area have something to show.
