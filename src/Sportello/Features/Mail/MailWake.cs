@@ -31,7 +31,8 @@ public readonly record struct MailWake(bool Outbox, bool Intake)
 
     /// <summary>
     /// Runs <paramref name="pass"/> until stopped: again at once while it finds a full batch, otherwise after the
-    /// signal or the poll interval. A failed pass is logged and tried again; it never ends the worker.
+    /// signal or the poll interval. A failed pass is logged and tried again; it never ends the worker. The mail workers
+    /// and the notice fan-out run on it.
     /// </summary>
     public static async Task RunAsync(Func<CancellationToken, Task<int>> pass, int batchSize, Signal wake, Action passed, ILogger logger, CancellationToken stoppingToken)
     {
@@ -45,7 +46,7 @@ public readonly record struct MailWake(bool Outbox, bool Intake)
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "A mail worker pass failed; retrying shortly");
+                logger.LogError(ex, "A background worker pass failed; retrying shortly");
             }
             if (handled < batchSize)
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sportello.Data;
+using Sportello.Features.Mail;
 using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Tickets;
 
@@ -20,38 +21,15 @@ public sealed class NoticeFanOut(
     IServiceScopeFactory scopes, TimeProvider clock, NoticeWake wake, IOptions<NoticeOptions> options, ILogger<NoticeFanOut> logger)
     : BackgroundService
 {
-    /// <summary>How often a node looks for due work when nobody woke it (another node's notice, a reminder coming due).</summary>
-    public static readonly TimeSpan Idle = TimeSpan.FromSeconds(2);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.FanOut)
         {
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var worked = false;
-            try
-            {
-                worked = await StepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Notice fan-out failed; retrying");
-            }
-            if (!worked)
-            {
-                try
-                {
-                    await wake.WaitAsync(Idle, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        // The mail workers' loop: again at once while there is work, else after a wake-up or the idle poll (which also
+        // finds another node's notices and the reminders time brings).
+        await MailWake.RunAsync(async token => await StepAsync(token) ? 1 : 0, batchSize: 1, wake.Signal, () => { }, logger, stoppingToken);
     }
 
     /// <summary>One batch of whatever is due; false when there was nothing to do.</summary>

@@ -104,27 +104,12 @@ public sealed class UpdateNotice(SportelloDb db, TimeProvider clock, NoticeWake 
     }
 }
 
-/// <summary>Tells this node's fan-out there is work (a notice or an update was just stored).</summary>
+/// <summary>Tells this node's fan-out there is work (a notice or an update was just stored); the mail workers' signal.</summary>
 public sealed class NoticeWake : IDisposable
 {
-    private readonly SemaphoreSlim signal = new(0, 1);
+    public Mail.MailWake.Signal Signal { get; } = new();
 
-    public void Wake()
-    {
-        if (signal.CurrentCount == 0)
-        {
-            try
-            {
-                signal.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already woken.
-            }
-        }
-    }
+    public void Wake() => Signal.Set();
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => signal.WaitAsync(timeout, cancellationToken);
-
-    public void Dispose() => signal.Dispose();
+    public void Dispose() => Signal.Dispose();
 }
