@@ -45,6 +45,7 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Notices.NoticeRecipient> NoticeRecipients => Set<Features.Notices.NoticeRecipient>();
     public DbSet<Features.Notices.Notification> Notifications => Set<Features.Notices.Notification>();
     public DbSet<Features.Notices.CalendarKey> CalendarKeys => Set<Features.Notices.CalendarKey>();
+    public DbSet<Features.Notices.StatusSubscription> StatusSubscriptions => Set<Features.Notices.StatusSubscription>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

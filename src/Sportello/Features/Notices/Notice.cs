@@ -65,6 +65,11 @@ public sealed class NoticeUpdate
     public Guid? DeliveredUpTo { get; set; }
     public DateTime? DeliveredAt { get; set; }
     public int Notified { get; set; }
+    /// <summary>Mailed to the public status's subscribers up to this subscription, in id order (after the customers).</summary>
+    public Guid? SubscribersUpTo { get; set; }
+    /// <summary>Done with the subscribers (at once for a notice that is not public).</summary>
+    public DateTime? SubscribersAt { get; set; }
+    public int Subscribers { get; set; }
 
     public string Body(string language) => Notice.Pick(language, BodyEn, BodyIt);
 }

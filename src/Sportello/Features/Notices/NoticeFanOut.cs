@@ -49,6 +49,13 @@ public sealed class NoticeFanOut(
             await DeliverAsync(scope.ServiceProvider, db, pending, cancellationToken);
             return true;
         }
+        var told = await db.NoticeUpdates.AsNoTracking().Where(u => u.SubscribersAt == null).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (told is not null)
+        {
+            await MailSubscribersAsync(scope.ServiceProvider, db, told, cancellationToken);
+            return true;
+        }
         return await PostDueAsync(db, cancellationToken);
     }
 
@@ -143,6 +150,60 @@ public sealed class NoticeFanOut(
         foreach (var notification in written)
         {
             _ = PushAsync(hub, notification);
+        }
+    }
+
+    /// <summary>
+    /// After its customers, an update of a public notice is mailed to the confirmed subscribers of the public status who
+    /// follow one of its locations or products, or everything; a batch per transaction, with a cursor like the customers'.
+    /// </summary>
+    private async Task MailSubscribersAsync(IServiceProvider services, SportelloDb db, NoticeUpdate update, CancellationToken cancellationToken)
+    {
+        var notice = await db.Notices.AsNoTracking().SingleAsync(n => n.Id == update.NoticeId, cancellationToken);
+        var after = update.SubscribersUpTo;
+        var size = options.Value.BatchSize;
+        List<StatusSubscription> batch = [];
+        if (notice.Public)
+        {
+            var (locations, products) = (notice.Locations, notice.Products);
+            batch = await db.StatusSubscriptions.AsNoTracking()
+                .Where(s => s.ConfirmedAt != null && (after == null || s.Id > after)
+                    && ((s.Location == "" && s.Product == "") || locations.Contains(s.Location) || products.Contains(s.Product)))
+                .OrderBy(s => s.Id).Take(size).ToListAsync(cancellationToken);
+        }
+        var outbox = services.GetRequiredService<Outbox>();
+        var subscriptions = services.GetRequiredService<StatusSubscriptions>();
+        var mails = new List<OutboxMessage>(batch.Count);
+        foreach (var subscription in batch)
+        {
+            var language = subscription.Language;
+            mails.Add(await Outbox.InLanguage(language, () =>
+            {
+                string T(string english, object[] values) => outbox.T(english, values);
+                var title = NoticeWords.Title(T, notice, update, language);
+                var paragraphs = new List<string>
+                {
+                    NoticeWords.Body(T, notice, update, language, NoticeWords.PublicTimeZone),
+                    outbox.T("You receive this because this address follows the service status of {0}.", subscriptions.What(subscription)),
+                };
+                return outbox.ComposeAsync(new OutgoingMail(MailKinds.StatusUpdate, new Recipient(subscription.Email, null, language, NoticeWords.PublicTimeZone),
+                    title, paragraphs, $"status:{update.Id:N}", Link: $"{outbox.PublicUrl}/status", LinkText: outbox.T("Service status"),
+                    Unsubscribe: outbox.PublicUrl + StatusSubscriptions.UnsubscribePath + subscription.UnsubscribeToken));
+            }));
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.OutboxMessages.AddRange(mails);
+        await db.SaveChangesAsync(cancellationToken);
+        var done = batch.Count < size;
+        Guid? upTo = batch.Count > 0 ? batch[^1].Id : after;
+        var count = mails.Count;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var moved = await db.NoticeUpdates.Where(u => u.Id == update.Id && u.SubscribersAt == null && u.SubscribersUpTo == after)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SubscribersUpTo, upTo).SetProperty(u => u.Subscribers, u => u.Subscribers + count)
+                .SetProperty(u => u.SubscribersAt, done ? now : null), cancellationToken);
+        if (moved == 1)
+        {
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 

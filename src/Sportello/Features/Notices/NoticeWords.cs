@@ -9,6 +9,9 @@ namespace Sportello.Features.Notices;
 /// </summary>
 public static class NoticeWords
 {
+    /// <summary>The zone of times told to the public (the status page, its subscribers): the provider's own.</summary>
+    public const string PublicTimeZone = "Europe/Rome";
+
     public static string Kind(string kind) => kind switch
     {
         NoticeKinds.Maintenance => "Scheduled maintenance",

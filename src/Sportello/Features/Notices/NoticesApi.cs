@@ -29,6 +29,10 @@ public static class NoticesApi
         calendar.MapGet("/", CalendarAsync);
         calendar.MapPost("/", RenewCalendarAsync);
         calendar.MapDelete("/", RevokeCalendarAsync);
+
+        // Anyone may follow the public status by email; the confirmation and unsubscribe links are pages (/status/…).
+        var status = api.MapGroup("/status").AllowAnonymous().WithTags("Status");
+        status.MapPost("/subscriptions", SubscribeAsync);
         return api;
     }
 
@@ -80,6 +84,20 @@ public static class NoticesApi
 
     private static async Task<Results<NoContent, NotFound>> RevokeCalendarAsync(CurrentUser current, CalendarFeeds feeds, CancellationToken cancellationToken) =>
         await feeds.RevokeAsync(current.Id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<IResult> SubscribeAsync(StatusSubscriptionRequest request, HttpContext http, StatusSubscriptions subscriptions,
+        [FromKeyedServices(StatusSubscriptions.Throttle)] Throttle throttle)
+    {
+        if (throttle.TryAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } wait)
+        {
+            return Throttle.TooMany(http.Response, wait);
+        }
+        return await subscriptions.SubscribeAsync(request, http.RequestAborted) switch
+        {
+            { Value: { } requested } => TypedResults.Accepted((string?)null, requested),
+            var invalid => TypedResults.ValidationProblem(invalid.Errors.ToDictionary()),
+        };
+    }
 
     private static async Task<Ok<MarkedRead>> ReadAllAsync(CurrentUser current, Inbox inbox, CancellationToken cancellationToken) =>
         TypedResults.Ok(new MarkedRead(await inbox.MarkAllReadAsync(current.Id, cancellationToken)));

@@ -1,3 +1,5 @@
+using Sportello.Web;
+
 namespace Sportello.Features.Notices;
 
 public static class NoticesFeature
@@ -12,6 +14,9 @@ public static class NoticesFeature
         builder.Services.AddScoped<Inbox>();
         builder.Services.AddScoped<ReadStatus>();
         builder.Services.AddScoped<CalendarFeeds>();
+        builder.Services.AddScoped<StatusSubscriptions>();
+        builder.Services.AddKeyedSingleton(StatusSubscriptions.Throttle,
+            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StatusSubscriptions.Throttle, 10));
         builder.Services.AddSingleton<NoticeFanOut>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NoticeFanOut>());
         return builder;

@@ -16,11 +16,11 @@ public sealed record NoticeSummary(
 }
 
 public sealed record NoticeUpdateView(Guid Id, string Status, NoticeText Body, DateTime? StartsAt, DateTime? EndsAt, DateTime CreatedAt,
-    int Notified, DateTime? DeliveredAt)
+    int Notified, DateTime? DeliveredAt, int Subscribers, DateTime? SubscribersAt)
 {
     public static NoticeUpdateView From(NoticeUpdate u) => new(u.Id, u.Status, new NoticeText(u.BodyEn, u.BodyIt),
         u.StartsAt is { } s ? NoticeSummary.Utc(s) : null, u.EndsAt is { } e ? NoticeSummary.Utc(e) : null, NoticeSummary.Utc(u.CreatedAt),
-        u.Notified, u.DeliveredAt is { } d ? NoticeSummary.Utc(d) : null);
+        u.Notified, u.DeliveredAt is { } d ? NoticeSummary.Utc(d) : null, u.Subscribers, u.SubscribersAt is { } m ? NoticeSummary.Utc(m) : null);
 }
 
 /// <summary>Per channel: the inbox rows written, and the mails by their delivery state.</summary>
@@ -51,7 +51,7 @@ public sealed class ReadNotices(SportelloDb db)
         var mails = from n in rows join m in db.OutboxMessages on n.MailId equals m.Id select new { n.UserId, n.NoticeUpdateId, m.ToAddress, m.State, m.LastError };
         var states = await mails.GroupBy(m => m.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         int Count(string state) => states.FirstOrDefault(s => s.Key == state)?.Count ?? 0;
-        var failures = await mails.Where(m => m.State == OutboxStates.Failed || m.State == OutboxStates.Bounced).Take(MaxFailuresShown)
+        var failures = await mails.Where(m => m.State == OutboxStates.Failed || m.State == OutboxStates.Bounced).OrderBy(m => m.ToAddress).Take(MaxFailuresShown)
             .Select(m => new NoticeFailure(m.UserId, m.ToAddress, m.State, m.LastError, m.NoticeUpdateId ?? Guid.Empty)).ToListAsync(cancellationToken);
         return new NoticeDetail(NoticeSummary.From(notice), new NoticeText(notice.BodyEn, notice.BodyIt), updates.Select(NoticeUpdateView.From).ToList(),
             new NoticeDelivery(inbox, read, Count(OutboxStates.Pending), Count(OutboxStates.Sent), Count(OutboxStates.Failed), Count(OutboxStates.Bounced), failures));

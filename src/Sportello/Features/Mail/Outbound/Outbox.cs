@@ -18,7 +18,8 @@ public sealed record Recipient(string Address, string? Name, string Language, st
 /// </summary>
 public sealed record OutgoingMail(
     string Kind, Recipient To, string Subject, IReadOnlyList<string> Paragraphs, string EventKey,
-    Guid? TicketId = null, string? Link = null, string? LinkText = null, bool AutoReply = false, IReadOnlyList<string>? References = null);
+    Guid? TicketId = null, string? Link = null, string? LinkText = null, bool AutoReply = false, IReadOnlyList<string>? References = null,
+    string? Unsubscribe = null);
 
 /// <summary>
 /// Writes outgoing mail into the caller's unit of work: the mail exists exactly when the change that causes it
@@ -89,7 +90,14 @@ public sealed class Outbox(
         var returnPath = new Header(HeaderId.ReturnPath, "");
         returnPath.SetRawValue(Encoding.ASCII.GetBytes($" <{await tokens.BounceAddressAsync(id, domain)}>\r\n"));
         message.Headers.Add(returnPath);
-        var body = new BodyBuilder { TextBody = PlainText(mail), HtmlBody = Html(mail) };
+        // RFC 8058: a mail the recipient subscribed to can be left with one click, by the mail client itself (a POST).
+        if (mail.Unsubscribe is not null)
+        {
+            message.Headers.Add("List-Unsubscribe", $"<{mail.Unsubscribe}>");
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
+        var unsubscribe = mail.Unsubscribe is null ? null : InLanguage(mail.To.Language, () => T("Unsubscribe"));
+        var body = new BodyBuilder { TextBody = PlainText(mail, unsubscribe), HtmlBody = Html(mail, unsubscribe) };
         message.Body = body.ToMessageBody();
         // A Content-* header belongs to the body entity (MimeKit keeps it there).
         message.Body.Headers.Add(HeaderId.ContentLanguage, mail.To.Language == "it" ? "it" : "en");
@@ -110,7 +118,7 @@ public sealed class Outbox(
         };
     }
 
-    private static string PlainText(OutgoingMail mail)
+    private static string PlainText(OutgoingMail mail, string? unsubscribe)
     {
         var text = new StringBuilder();
         foreach (var paragraph in mail.Paragraphs)
@@ -121,11 +129,15 @@ public sealed class Outbox(
         {
             text.Append(mail.LinkText).Append(": ").Append(mail.Link).Append("\n\n");
         }
+        if (mail.Unsubscribe is not null)
+        {
+            text.Append(unsubscribe).Append(": ").Append(mail.Unsubscribe).Append("\n\n");
+        }
         return text.ToString().TrimEnd() + "\n";
     }
 
     // A clean HTML twin of the text: every value is encoded, and the one link is ours.
-    private static string Html(OutgoingMail mail)
+    private static string Html(OutgoingMail mail, string? unsubscribe)
     {
         var html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif;line-height:1.5\">");
         foreach (var paragraph in mail.Paragraphs)
@@ -137,6 +149,11 @@ public sealed class Outbox(
             html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(mail.Link)).Append("\">")
                 .Append(WebUtility.HtmlEncode(mail.LinkText ?? mail.Link)).Append("</a></p>");
         }
+        if (mail.Unsubscribe is not null)
+        {
+            html.Append("<p style=\"font-size:small\"><a href=\"").Append(WebUtility.HtmlEncode(mail.Unsubscribe)).Append("\">")
+                .Append(WebUtility.HtmlEncode(unsubscribe)).Append("</a></p>");
+        }
         return html.Append("</body></html>").ToString();
     }
 }
@@ -145,7 +162,8 @@ public sealed class Outbox(
 public sealed class DkimSigning
 {
     private static readonly HeaderId[] SignedHeaders =
-        [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId, HeaderId.InReplyTo, HeaderId.References];
+        [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId, HeaderId.InReplyTo, HeaderId.References,
+            HeaderId.ListUnsubscribe, HeaderId.ListUnsubscribePost];
     private readonly DkimSigner? signer;
 
     public DkimSigning(IOptions<MailOptions> options)

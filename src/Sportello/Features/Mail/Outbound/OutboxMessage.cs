@@ -26,6 +26,8 @@ public static class MailKinds
     public const string ChatTranscriptConfirmation = "chat-transcript-confirmation";
     public const string ChatTranscript = "chat-transcript";
     public const string ServiceNotice = "service-notice";
+    public const string StatusSubscriptionConfirmation = "status-subscription-confirmation";
+    public const string StatusUpdate = "status-update";
 }
 
 /// <summary>
