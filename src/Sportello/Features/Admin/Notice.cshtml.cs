@@ -6,7 +6,7 @@ using Sportello.Features.Notices;
 namespace Sportello.Features.Admin;
 
 /// <summary>Admins: one notice, its updates, who was notified by which channel and what failed; the form that posts an update.</summary>
-public sealed class NoticeModel(ReadNotices read, UpdateNotice update, CurrentUser current) : PageModel
+public sealed class NoticeModel(ReadNotices read, UpdateNotice update, ResolutionReply resolutionReply, CurrentUser current) : PageModel
 {
     public sealed class InputModel
     {
@@ -16,6 +16,9 @@ public sealed class NoticeModel(ReadNotices read, UpdateNotice update, CurrentUs
         public string? StartsAt { get; set; }
         public string? EndsAt { get; set; }
         public string? TimeZone { get; set; }
+        /// <summary>The reply to the linked tickets when an incident is resolved (prefilled with the template; emptied, none is sent).</summary>
+        public string? ReplyEn { get; set; }
+        public string? ReplyIt { get; set; }
     }
 
     [BindProperty]
@@ -26,13 +29,21 @@ public sealed class NoticeModel(ReadNotices read, UpdateNotice update, CurrentUs
     public async Task<IActionResult> OnGetAsync(Guid noticeId)
     {
         Input.TimeZone = User.TimeZone();
-        return await LoadAsync(noticeId) ? Page() : NotFound();
+        if (!await LoadAsync(noticeId))
+        {
+            return NotFound();
+        }
+        var title = Detail.Notice.Title;
+        Input.ReplyEn = resolutionReply.Template(Notice.Pick("en", title.En ?? "", title.It ?? ""), "en");
+        Input.ReplyIt = resolutionReply.Template(Notice.Pick("it", title.En ?? "", title.It ?? ""), "it");
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(Guid noticeId)
     {
         var outcome = await update.HandleAsync(current.Id, noticeId,
-            new NoticeUpdateRequest(Input.Status, new NoticeText(Input.BodyEn, Input.BodyIt), Input.StartsAt, Input.EndsAt, Input.TimeZone),
+            new NoticeUpdateRequest(Input.Status, new NoticeText(Input.BodyEn, Input.BodyIt), Input.StartsAt, Input.EndsAt, Input.TimeZone,
+                Input.Status == NoticeStatuses.Resolved ? new NoticeText(Input.ReplyEn ?? "", Input.ReplyIt ?? "") : null),
             HttpContext.RequestAborted);
         if (outcome is null)
         {
@@ -42,7 +53,7 @@ public sealed class NoticeModel(ReadNotices read, UpdateNotice update, CurrentUs
         {
             return Redirect($"/admin/notices/{noticeId}");
         }
-        outcome.Errors.CopyTo(this, "Input.", name => name == "body" ? "bodyEn" : name);
+        outcome.Errors.CopyTo(this, "Input.", name => name switch { "body" => "bodyEn", "ticketReply" => "replyEn", _ => name });
         return await LoadAsync(noticeId) ? Page() : NotFound();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Accounts;
+using Sportello.Features.Notices;
 using Sportello.Features.Services;
 using Sportello.Features.Tickets;
 using Sportello.Web;
@@ -9,7 +10,8 @@ using Sportello.Web;
 namespace Sportello.Features.ClientArea;
 
 public sealed class NewTicketModel(
-    CurrentUser current, OpenTicket openTicket, ListServices listServices, [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
+    CurrentUser current, OpenTicket openTicket, ListServices listServices, ActiveNotices activeNotices,
+    [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
     : PageModel
 {
     public sealed class InputModel
@@ -32,6 +34,9 @@ public sealed class NewTicketModel(
     public List<IFormFile> Files { get; set; } = [];
 
     public List<SelectListItem> ServiceChoices { get; private set; } = [];
+
+    /// <summary>Incidents and maintenance under way on the customer's services, shown before the form.</summary>
+    public List<ActiveNotice> Notices { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid? serviceId)
     {
@@ -68,5 +73,7 @@ public sealed class NewTicketModel(
         var services = await listServices.AllAsync(current.Id, HttpContext.RequestAborted);
         ServiceChoices = services.Select(s => new SelectListItem(
             $"{s.Name} — #{s.OrderNumber} ({string.Join(", ", s.Addresses.Select(a => a.Address))})", s.Id.ToString())).ToList();
+        Notices = await activeNotices.ForCustomerAsync(current.Id,
+            System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "it" ? "it" : "en", HttpContext.RequestAborted);
     }
 }

@@ -20,6 +20,7 @@ public sealed class TicketModel(
     public List<ReadDeskTicket.Person> Agents { get; private set; } = [];
     public string? AssigneeName { get; private set; }
     public Guid? ChatId { get; private set; }
+    public ReadDeskTicket.LinkedNotice? Notice { get; private set; }
 
     [BindProperty]
     public string? Body { get; set; }
@@ -94,6 +95,7 @@ public sealed class TicketModel(
         (Ticket, Requester, Customer, Services, OtherTickets, Agents) = (view.Ticket, view.Requester, view.Customer, view.Services, view.OtherTickets, view.Agents);
         AssigneeName = view.AssigneeName;
         ChatId = view.ChatId;
+        Notice = view.Notice;
         return true;
     }
 }

@@ -24,6 +24,8 @@ public static class NoticesApi
         inbox.MapGet("/unread", UnreadAsync);
         inbox.MapPost("/{notificationId:guid}/read", ReadAsync);
         inbox.MapPost("/read-all", ReadAllAsync);
+        // What the ticket form shows first: incidents and maintenance under way on the caller's services.
+        api.MapGet("/notices/active", ActiveAsync).RequireAuthorization(Policies.ApiCustomer).WithTags("Notifications");
 
         var calendar = api.MapGroup("/account/calendar").RequireAuthorization(Policies.ApiCustomer).WithTags("Account");
         calendar.MapGet("/", CalendarAsync);
@@ -98,6 +100,10 @@ public static class NoticesApi
             var invalid => TypedResults.ValidationProblem(invalid.Errors.ToDictionary()),
         };
     }
+
+    private static async Task<Ok<List<ActiveNotice>>> ActiveAsync(CurrentUser current, ActiveNotices notices, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await notices.ForCustomerAsync(current.Id,
+            System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "it" ? "it" : "en", cancellationToken));
 
     private static async Task<Ok<MarkedRead>> ReadAllAsync(CurrentUser current, Inbox inbox, CancellationToken cancellationToken) =>
         TypedResults.Ok(new MarkedRead(await inbox.MarkAllReadAsync(current.Id, cancellationToken)));

@@ -15,6 +15,8 @@ public static class NoticesFeature
         builder.Services.AddScoped<ReadStatus>();
         builder.Services.AddScoped<CalendarFeeds>();
         builder.Services.AddScoped<StatusSubscriptions>();
+        builder.Services.AddScoped<ActiveNotices>();
+        builder.Services.AddScoped<ResolutionReply>();
         builder.Services.AddKeyedSingleton(StatusSubscriptions.Throttle,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StatusSubscriptions.Throttle, 10));
         builder.Services.AddSingleton<NoticeFanOut>();

@@ -28,12 +28,17 @@ public sealed record NoticeDelivery(int InboxRows, int Read, int MailsPending, i
 
 public sealed record NoticeFailure(Guid CustomerId, string Address, string State, string? Error, Guid UpdateId);
 
-public sealed record NoticeDetail(NoticeSummary Notice, NoticeText Body, List<NoticeUpdateView> Updates, NoticeDelivery Delivery);
+/// <param name="LinkedTickets">Tickets opened about a covered service while it was under way; <paramref name="Tickets"/> lists the latest <see cref="ReadNotices.MaxTicketsShown"/>.</param>
+public sealed record NoticeDetail(NoticeSummary Notice, NoticeText Body, List<NoticeUpdateView> Updates, NoticeDelivery Delivery,
+    int LinkedTickets, List<LinkedTicket> Tickets);
+
+public sealed record LinkedTicket(Guid Id, string Number, string Subject, string Status, string Department, DateTime CreatedAt);
 
 /// <summary>Admins: the notices, and per notice its updates, who was notified by which channel, and what failed.</summary>
 public sealed class ReadNotices(SportelloDb db)
 {
     public const int MaxFailuresShown = 100;
+    public const int MaxTicketsShown = 100;
 
     public async Task<List<NoticeSummary>> ListAsync(int take = 200, CancellationToken cancellationToken = default) =>
         (await db.Notices.AsNoTracking().OrderByDescending(n => n.CreatedAt).Take(take).ToListAsync(cancellationToken)).Select(NoticeSummary.From).ToList();
@@ -53,8 +58,12 @@ public sealed class ReadNotices(SportelloDb db)
         int Count(string state) => states.FirstOrDefault(s => s.Key == state)?.Count ?? 0;
         var failures = await mails.Where(m => m.State == OutboxStates.Failed || m.State == OutboxStates.Bounced).OrderBy(m => m.ToAddress).Take(MaxFailuresShown)
             .Select(m => new NoticeFailure(m.UserId, m.ToAddress, m.State, m.LastError, m.NoticeUpdateId ?? Guid.Empty)).ToListAsync(cancellationToken);
+        var linked = db.Tickets.AsNoTracking().Where(t => t.NoticeId == noticeId);
+        var tickets = await linked.OrderByDescending(t => t.Id).Take(MaxTicketsShown)
+            .Select(t => new LinkedTicket(t.Id, t.Number, t.Subject, t.Status, t.Department, t.CreatedAt)).ToListAsync(cancellationToken);
         return new NoticeDetail(NoticeSummary.From(notice), new NoticeText(notice.BodyEn, notice.BodyIt), updates.Select(NoticeUpdateView.From).ToList(),
-            new NoticeDelivery(inbox, read, Count(OutboxStates.Pending), Count(OutboxStates.Sent), Count(OutboxStates.Failed), Count(OutboxStates.Bounced), failures));
+            new NoticeDelivery(inbox, read, Count(OutboxStates.Pending), Count(OutboxStates.Sent), Count(OutboxStates.Failed), Count(OutboxStates.Bounced), failures),
+            await linked.CountAsync(cancellationToken), [.. tickets.Select(t => t with { CreatedAt = NoticeSummary.Utc(t.CreatedAt) })]);
     }
 
     /// <summary>Notices not yet resolved, cancelled or completed.</summary>

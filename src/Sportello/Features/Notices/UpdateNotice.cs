@@ -1,12 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sportello.Data;
+using Sportello.Features.Tickets;
 using Sportello.Web;
 
 namespace Sportello.Features.Notices;
 
 /// <summary><c>POST /admin/notices/{id}/updates</c>: a step of an incident, or a maintenance rescheduled, cancelled or completed.</summary>
-public sealed record NoticeUpdateRequest(string? Status, NoticeText? Body, string? StartsAt, string? EndsAt, string? TimeZone);
+/// <param name="TicketReply">When an incident is resolved: the reply posted on its linked tickets (a string or <c>{en, it}</c>);
+/// absent, the default text (<see cref="ResolutionReply.Template"/>) in each customer's language; empty, no reply.</param>
+public sealed record NoticeUpdateRequest(string? Status, NoticeText? Body, string? StartsAt, string? EndsAt, string? TimeZone, NoticeText? TicketReply = null);
 
 /// <summary>
 /// Posts an update on a notice. Each update is notified to the notice's customers (the same ones it was published
@@ -14,7 +17,8 @@ public sealed record NoticeUpdateRequest(string? Status, NoticeText? Body, strin
 /// reminder. Sportello posts two on its own (<see cref="NoticeFanOut"/>): the reminder, and the completion of a
 /// maintenance at its end.
 /// </summary>
-public sealed class UpdateNotice(SportelloDb db, TimeProvider clock, NoticeWake wake, IOptions<NoticeOptions> options)
+public sealed class UpdateNotice(
+    SportelloDb db, TimeProvider clock, NoticeWake wake, IOptions<NoticeOptions> options, ResolutionReply resolutionReply, TicketSignals signals)
 {
     /// <summary>Null when there is no such notice (404).</summary>
     public async Task<Outcome<NoticeUpdate>?> HandleAsync(Guid? authorId, Guid noticeId, NoticeUpdateRequest request, CancellationToken cancellationToken = default)
@@ -57,12 +61,24 @@ public sealed class UpdateNotice(SportelloDb db, TimeProvider clock, NoticeWake 
         {
             errors.Add(startsAt is not null ? "startsAt" : "endsAt", "Only a rescheduled update moves the window.");
         }
+        var reply = PublishNotice.Words(request.TicketReply, "ticketReply", OpenTicket.MaxBody, errors, required: false);
+        if (request.TicketReply is not null && status != NoticeStatuses.Resolved && !errors.Has("status"))
+        {
+            errors.Add("ticketReply", "Only resolving an incident replies to its linked tickets.");
+        }
         if (errors.Any)
         {
             return Outcome<NoticeUpdate>.Invalid(errors);
         }
-        var update = Apply(notice, status!, body ?? new NoticeText(null, null), startsAt, endsAt, authorId, clock.GetUtcNow().UtcDateTime, options.Value);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var update = Apply(notice, status!, body ?? new NoticeText(null, null), startsAt, endsAt, authorId, now, options.Value);
         db.NoticeUpdates.Add(update);
+        List<(Ticket Ticket, string Change)> answered = [];
+        var silent = request.TicketReply is not null && string.IsNullOrEmpty(reply?.En) && string.IsNullOrEmpty(reply?.It);
+        if (status == NoticeStatuses.Resolved && authorId is { } author && !silent)
+        {
+            answered = await resolutionReply.AddAsync(notice, author, request.TicketReply is null ? null : reply, now, cancellationToken);
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -70,6 +86,10 @@ public sealed class UpdateNotice(SportelloDb db, TimeProvider clock, NoticeWake 
         catch (DbUpdateConcurrencyException)
         {
             return Outcome<NoticeUpdate>.Invalid(new ValidationErrors().Add("status", "The notice changed meanwhile: look at it again."));
+        }
+        foreach (var (ticket, change) in answered)
+        {
+            signals.Changed(ticket, change);
         }
         wake.Wake();
         return Outcome<NoticeUpdate>.Ok(update);

@@ -3,6 +3,7 @@ using NodaTime;
 using Sportello.Data;
 using Sportello.Features.Accounts;
 using Sportello.Features.Mail.Outbound;
+using Sportello.Features.Notices;
 using Sportello.Features.Services;
 using Sportello.Features.Sla;
 using Sportello.Web;
@@ -19,7 +20,7 @@ public sealed record OpenTicketRequest(
 /// one of the customer's own services and when the problem started, so support can act on the right server at once.
 /// </summary>
 public sealed class OpenTicket(
-    SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, GroupCommit writer, TicketMails mails)
+    SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, GroupCommit writer, TicketMails mails, ActiveNotices notices)
 {
     public const int MaxSubject = 200;
     public const int MaxBody = 50_000;
@@ -76,6 +77,8 @@ public sealed class OpenTicket(
         var ticket = NewTicket(customer.Id, department!, priority!, channel, request.Subject!, policy, now);
         ticket.ServiceId = service?.Id;
         ticket.ServiceName = service?.Name;
+        // Opened anyway about a service under a known incident or maintenance: linked to it (its resolution answers here).
+        ticket.NoticeId = service is null ? null : await notices.LinkFor(service, cancellationToken);
         ticket.ProblemStartedAtUtc = start?.Utc;
         ticket.ProblemTimeZone = start?.Zone;
         ticket.Diagnostics = string.IsNullOrWhiteSpace(request.Diagnostics) ? null : request.Diagnostics;

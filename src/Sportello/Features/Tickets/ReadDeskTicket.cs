@@ -13,12 +13,17 @@ public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAc
 {
     public sealed record Person(Guid Id, string Name);
 
+    public sealed record LinkedNotice(Guid Id, string Kind, string Status, string Title, int LinkedTickets);
+
     /// <param name="Customer">Null when a stranger wrote by mail: then there is no account, and no account data to share.</param>
     public sealed record View(
         TicketResponse Ticket, Ticket Requester, User? Customer, List<Service> Services, List<Ticket> OtherTickets, List<Person> Agents)
     {
         /// <summary>The chat this ticket came from, when an agent escalated one.</summary>
         public Guid? ChatId { get; init; }
+
+        /// <summary>The incident or maintenance the ticket is linked to, with how many tickets are.</summary>
+        public LinkedNotice? Notice { get; init; }
 
         public string? AssigneeName => Agents.FirstOrDefault(a => a.Id == Ticket.AssigneeId)?.Name;
     }
@@ -43,6 +48,13 @@ public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAc
         }
         var agents = await access.AgentsOf(ticket.Department).AsNoTracking().OrderBy(u => u.Name)
             .Select(u => new Person(u.Id, u.Name)).ToListAsync(cancellationToken);
-        return new View(detail, ticket, customer, owned, others, agents) { ChatId = ticket.SourceChatId };
+        LinkedNotice? linked = null;
+        if (ticket.NoticeId is { } noticeId && await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == noticeId, cancellationToken) is { } notice)
+        {
+            var language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "it" ? "it" : "en";
+            linked = new LinkedNotice(notice.Id, notice.Kind, notice.Status, notice.Title(language),
+                await db.Tickets.CountAsync(t => t.NoticeId == noticeId, cancellationToken));
+        }
+        return new View(detail, ticket, customer, owned, others, agents) { ChatId = ticket.SourceChatId, Notice = linked };
     }
 }

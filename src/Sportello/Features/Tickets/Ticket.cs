@@ -78,6 +78,8 @@ public sealed class Ticket
     public Guid? MergedIntoId { get; set; }
     /// <summary>The chat this ticket was opened from (at most one ticket per chat: a unique index, so a retried or doubled escalation cannot open two).</summary>
     public Guid? SourceChatId { get; set; }
+    /// <summary>The incident or maintenance under way on the ticket's service when it was opened: its resolution answers the ticket.</summary>
+    public Guid? NoticeId { get; set; }
 
     // SLA: the first-response target is fixed at creation; the running target is the one the clock counts now.
     public DateTime FirstResponseDueAt { get; set; }

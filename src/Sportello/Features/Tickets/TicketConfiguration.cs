@@ -14,6 +14,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         ticket.Property(t => t.Number).HasMaxLength(10).IsRequired();
         ticket.HasIndex(t => t.Number).IsUnique();
         ticket.HasIndex(t => t.SourceChatId).IsUnique();
+        // A notice's linked tickets (counted on the Desk, answered when it is resolved).
+        ticket.HasIndex(t => t.NoticeId);
+        ticket.HasOne<Notices.Notice>().WithMany().HasForeignKey(t => t.NoticeId).OnDelete(DeleteBehavior.SetNull);
         ticket.Property(t => t.Department).HasMaxLength(20).IsRequired();
         ticket.Property(t => t.Priority).HasMaxLength(10).IsRequired();
         ticket.Property(t => t.Status).HasMaxLength(20).IsRequired();

@@ -28,6 +28,14 @@ public sealed record TicketResponse(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Tag { get; init; }
 
+    /// <summary>The service notice (incident, maintenance) the ticket is linked to.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? NoticeId { get; init; }
+
+    /// <summary>The live chat an agent turned into this ticket.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? SourceChatId { get; init; }
+
     public static TicketResponse From(Ticket t, DateTime now) => new(
         t.Id, t.Number, t.Status, t.Department, t.Priority, t.Channel, t.Subject, t.CreatedAt, t.UpdatedAt,
         t.FirstResponseDueAt, t.FirstRespondedAt,
@@ -37,6 +45,8 @@ public sealed record TicketResponse(
         Trust = t.Trust,
         RequesterEmail = t.RequesterEmail,
         Tag = t.Tag,
+        NoticeId = t.NoticeId,
+        SourceChatId = t.SourceChatId,
     };
 }
 

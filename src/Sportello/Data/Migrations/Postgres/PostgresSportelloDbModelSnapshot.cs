@@ -1518,6 +1518,9 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("NoticeId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -1583,6 +1586,8 @@ namespace Sportello.Data.Migrations.Postgres
                     b.HasIndex("AssigneeId");
 
                     b.HasIndex("MergedIntoId");
+
+                    b.HasIndex("NoticeId");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -1956,6 +1961,11 @@ namespace Sportello.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("MergedIntoId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Sportello.Features.Notices.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Sportello.Features.Services.Service", null)
                         .WithMany()

@@ -1506,6 +1506,9 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("NoticeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -1571,6 +1574,8 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.HasIndex("AssigneeId");
 
                     b.HasIndex("MergedIntoId");
+
+                    b.HasIndex("NoticeId");
 
                     b.HasIndex("Number")
                         .IsUnique();
@@ -1944,6 +1949,11 @@ namespace Sportello.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("MergedIntoId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Sportello.Features.Notices.Notice", null)
+                        .WithMany()
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Sportello.Features.Services.Service", null)
                         .WithMany()
