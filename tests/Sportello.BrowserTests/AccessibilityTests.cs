@@ -78,6 +78,9 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         problems.AddRange(await ViolationsAsync(anonymous, "/signin"));
         problems.AddRange(await ViolationsAsync(anonymous, "/confirm-address/not-a-real-link"));
         problems.AddRange(await ViolationsAsync(anonymous, "/contact"));
+        problems.AddRange(await ViolationsAsync(anonymous, "/status"));
+        problems.AddRange(await ViolationsAsync(anonymous, "/status/subscriptions/confirm/not-a-real-link"));
+        problems.AddRange(await ViolationsAsync(anonymous, "/status/unsubscribe/not-a-real-link"));
         // The engine really ran: it found rules that apply and pass (labels, contrast, landmarks...).
         Assert.True(await anonymous.EvaluateAsync<int>("async () => (await axe.run()).passes.length") > 10);
         await anonymous.SetContentAsync("<html lang='en'><body><main><input id='q'></main></body></html>");

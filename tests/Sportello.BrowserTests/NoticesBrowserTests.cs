@@ -46,6 +46,37 @@ public sealed class NoticesBrowserTests(BrowserApp app) : IClassFixture<BrowserA
     }
 
     [Fact]
+    public async Task TheTicketForm_ShowsTheIncidentOnTheChosenService_First()
+    {
+        var (email, order, ip) = Unique.Customer("known");
+        var admin = await app.AdminAsync();
+        var customerId = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
+        var affected = (await admin.AddServiceAsync(customerId, order, ip)).GetProperty("id").GetString()!;
+        var (_, otherOrder, otherIp) = Unique.Customer("known-other");
+        var other = (await admin.AddServiceAsync(customerId, otherOrder, otherIp)).GetProperty("id").GetString()!;
+        await (await admin.PostAsJsonAsync("/api/v1/admin/notices", new
+        {
+            kind = "incident", title = "Storage array degraded", body = "Disks are slow; we are replacing one.", affects = new { orderNumbers = new[] { order } },
+        })).JsonAsync(System.Net.HttpStatusCode.Created);
+
+        var page = await app.NewPageAsync();
+        var signIn = new SignInPage(page);
+        await signIn.OpenAsync();
+        await signIn.SignInAndWaitAsync(email, "customer-password-1");
+        await page.GotoAsync("/tickets/new");
+        var known = page.GetByRole(AriaRole.Region, new() { Name = "We already know" });
+        // Before any choice: every notice on the customer's services.
+        await Expect(known).ToContainTextAsync("Incident: Storage array degraded");
+        var service = page.GetByLabel("Service as shown in the Client Area");
+        await service.SelectOptionAsync(other);
+        await Expect(known).ToBeHiddenAsync();
+        await service.SelectOptionAsync(affected);
+        await Expect(known).ToBeVisibleAsync();
+        await Expect(known).ToContainTextAsync("Disks are slow");
+        await BrowserApp.ScreenshotAsync(page, "ticket-form-known-incident");
+    }
+
+    [Fact]
     public async Task TheContactPageInItalian_ShowsTheTargetSetAtAdminSla()
     {
         var admin = await app.AdminAsync();
