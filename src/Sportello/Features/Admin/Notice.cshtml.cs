@@ -26,10 +26,13 @@ public sealed class NoticeModel(ReadNotices read, UpdateNotice update, Resolutio
 
     public NoticeDetail Detail { get; private set; } = null!;
 
-    public async Task<IActionResult> OnGetAsync(Guid noticeId)
+    /// <summary>Who was notified, a page at a time (<c>?cursor=</c>).</summary>
+    public Web.Paged<NoticeRecipientView> Recipients { get; private set; } = new([], null);
+
+    public async Task<IActionResult> OnGetAsync(Guid noticeId, string? cursor)
     {
         Input.TimeZone = User.TimeZone();
-        if (!await LoadAsync(noticeId))
+        if (!await LoadAsync(noticeId, cursor))
         {
             return NotFound();
         }
@@ -57,13 +60,14 @@ public sealed class NoticeModel(ReadNotices read, UpdateNotice update, Resolutio
         return await LoadAsync(noticeId) ? Page() : NotFound();
     }
 
-    private async Task<bool> LoadAsync(Guid noticeId)
+    private async Task<bool> LoadAsync(Guid noticeId, string? cursor = null)
     {
         if (await read.DetailAsync(noticeId, HttpContext.RequestAborted) is not { } detail)
         {
             return false;
         }
         Detail = detail;
+        Recipients = await read.RecipientsAsync(noticeId, Web.Page.ForScreen(cursor, 100), HttpContext.RequestAborted);
         return true;
     }
 }

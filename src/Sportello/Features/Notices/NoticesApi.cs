@@ -18,6 +18,7 @@ public static class NoticesApi
         admin.MapPost("/preview", PreviewAsync);
         admin.MapGet("/{noticeId:guid}", GetAsync);
         admin.MapPost("/{noticeId:guid}/updates", UpdateAsync);
+        admin.MapGet("/{noticeId:guid}/recipients", RecipientsAsync);
 
         var inbox = api.MapGroup("/notifications").RequireAuthorization(Policies.ApiCustomer).WithTags("Notifications");
         inbox.MapGet("/", InboxAsync);
@@ -58,6 +59,10 @@ public static class NoticesApi
 
     private static async Task<Results<Ok<NoticeDetail>, NotFound>> GetAsync(Guid noticeId, ReadNotices read, CancellationToken cancellationToken) =>
         await read.DetailAsync(noticeId, cancellationToken) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static Task<Results<Ok<List<NoticeRecipientView>>, ValidationProblem, NotFound>> RecipientsAsync(
+        Guid noticeId, HttpContext http, int? limit, string? cursor, ReadNotices read, CancellationToken cancellationToken) =>
+        Page.ListOfAsync(http, limit, cursor, () => read.ExistsAsync(noticeId, cancellationToken), page => read.RecipientsAsync(noticeId, page, cancellationToken));
 
     private static async Task<Results<Created<NoticeUpdateView>, ValidationProblem, NotFound>> UpdateAsync(
         Guid noticeId, NoticeUpdateRequest request, CurrentUser current, UpdateNotice update, CancellationToken cancellationToken) =>

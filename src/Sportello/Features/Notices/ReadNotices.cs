@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Mail.Outbound;
+using Sportello.Web;
 
 namespace Sportello.Features.Notices;
 
@@ -31,6 +32,10 @@ public sealed record NoticeFailure(Guid CustomerId, string Address, string State
 /// <param name="LinkedTickets">Tickets opened about a covered service while it was under way; <paramref name="Tickets"/> lists the latest <see cref="ReadNotices.MaxTicketsShown"/>.</param>
 public sealed record NoticeDetail(NoticeSummary Notice, NoticeText Body, List<NoticeUpdateView> Updates, NoticeDelivery Delivery,
     int LinkedTickets, List<LinkedTicket> Tickets);
+
+/// <summary>One customer a notice reached: their inbox rows (one per update delivered so far; how many read) and their mails by state.</summary>
+public sealed record NoticeRecipientView(Guid CustomerId, string Name, string Email, int Notifications, int Read,
+    int MailsSent, int MailsPending, int MailsFailed, int MailsBounced);
 
 public sealed record LinkedTicket(Guid Id, string Number, string Subject, string Status, string Department, DateTime CreatedAt);
 
@@ -65,6 +70,29 @@ public sealed class ReadNotices(SportelloDb db)
             new NoticeDelivery(inbox, read, Count(OutboxStates.Pending), Count(OutboxStates.Sent), Count(OutboxStates.Failed), Count(OutboxStates.Bounced), failures),
             await linked.CountAsync(cancellationToken), [.. tickets.Select(t => t with { CreatedAt = NoticeSummary.Utc(t.CreatedAt) })]);
     }
+
+    /// <summary>Who a notice reached, in customer id order, a page at a time: by which channel, and whether it arrived.</summary>
+    public async Task<Paged<NoticeRecipientView>> RecipientsAsync(Guid noticeId, Page page, CancellationToken cancellationToken = default)
+    {
+        var ids = await db.NoticeRecipients.AsNoTracking().Where(r => r.NoticeId == noticeId && (page.After == null || r.CustomerId > page.After))
+            .OrderBy(r => r.CustomerId).Select(r => r.CustomerId).Take(page.Limit + 1).ToListAsync(cancellationToken);
+        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Name, u.Email }).ToDictionaryAsync(u => u.Id, cancellationToken);
+        var rows = db.Notifications.AsNoTracking().Where(n => n.NoticeId == noticeId && ids.Contains(n.UserId));
+        var inbox = await rows.GroupBy(n => n.UserId).Select(g => new { g.Key, Count = g.Count(), Read = g.Count(n => n.ReadAt != null) })
+            .ToDictionaryAsync(g => g.Key, cancellationToken);
+        var mails = (await (from n in rows join m in db.OutboxMessages on n.MailId equals m.Id
+                    group m by new { n.UserId, m.State } into g select new { g.Key.UserId, g.Key.State, Count = g.Count() })
+                .ToListAsync(cancellationToken))
+            .ToLookup(m => m.UserId);
+        int Mails(Guid id, string state) => mails[id].FirstOrDefault(m => m.State == state)?.Count ?? 0;
+        var views = ids.Where(people.ContainsKey).Select(id => new NoticeRecipientView(id, people[id].Name, people[id].Email ?? "",
+                inbox.TryGetValue(id, out var i) ? i.Count : 0, i?.Read ?? 0,
+                Mails(id, OutboxStates.Sent), Mails(id, OutboxStates.Pending), Mails(id, OutboxStates.Failed), Mails(id, OutboxStates.Bounced)))
+            .ToList();
+        return page.Cut(views, v => v.CustomerId);
+    }
+
+    public Task<bool> ExistsAsync(Guid noticeId, CancellationToken cancellationToken = default) => db.Notices.AnyAsync(n => n.Id == noticeId, cancellationToken);
 
     /// <summary>Notices not yet resolved, cancelled or completed.</summary>
     public Task<int> OpenCountAsync(CancellationToken cancellationToken = default) => db.Notices.CountAsync(n => n.ClosedAt == null, cancellationToken);

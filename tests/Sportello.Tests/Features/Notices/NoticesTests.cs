@@ -118,6 +118,36 @@ public sealed class NoticesTests(NoticeApp app) : IClassFixture<NoticeApp>
     }
 
     [Fact]
+    public async Task TheAdminSeesWhoWasNotified_ByWhichChannel_APageAtATime()
+    {
+        var admin = await app.AdminAsync();
+        var place = $"Bari-{Unique.Next()}";
+        var first = await CustomerAsync(admin);
+        var second = await CustomerAsync(admin);
+        await ServiceAsync(admin, first, "one", "VPS M", place);
+        await ServiceAsync(admin, second, "two", "VPS M", place);
+        var published = await PublishAsync(admin, new { kind = "incident", title = "Fibre cut", body = "Cut.", affects = new { locations = new[] { place } } });
+        var id = published.GetProperty("id").GetString()!;
+        await DeliveredAsync(admin, id);
+        await first.Client.PostAsync("/api/v1/notifications/read-all", null, TestContext.Current.CancellationToken);
+
+        var page = await admin.GetAsync($"{Notices}/{id}/recipients?limit=1");
+        var one = Assert.Single((await page.JsonAsync(HttpStatusCode.OK)).EnumerateArray());
+        var next = page.Headers.GetValues("Link").Single().Split('<', '>')[1];
+        var other = Assert.Single((await (await admin.GetAsync(next)).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
+        var both = new[] { one, other };
+        Assert.Equal(new[] { first.Email, second.Email }.Order(StringComparer.Ordinal), both.Select(r => r.GetProperty("email").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(both, r => Assert.Equal(1, r.GetProperty("notifications").GetInt32()));
+        // Each got the mail copy too (waiting or sent, by now).
+        Assert.All(both, r => Assert.Equal(1, r.GetProperty("mailsSent").GetInt32() + r.GetProperty("mailsPending").GetInt32()));
+        Assert.Equal(1, both.Single(r => r.GetProperty("email").GetString() == first.Email).GetProperty("read").GetInt32());
+        Assert.Equal(0, both.Single(r => r.GetProperty("email").GetString() == second.Email).GetProperty("read").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Notices}/{Guid.NewGuid()}/recipients")).StatusCode);
+        await (await admin.GetAsync($"{Notices}/{id}/recipients?limit=0")).AssertNamesFieldAsync("limit");
+        Assert.Equal(HttpStatusCode.Forbidden, (await first.Client.GetAsync($"{Notices}/{id}/recipients")).StatusCode);
+    }
+
+    [Fact]
     public async Task LocationsAndProducts_NarrowEachOther_AndNamedServicesAreAdded()
     {
         var admin = await app.AdminAsync();
