@@ -1,6 +1,7 @@
 using Sportello;
 using Sportello.Data;
 using Sportello.Features.Accounts;
+using Sportello.Features.Billing;
 using Sportello.Features.CannedAnswers;
 using Sportello.Features.Chat;
 using Sportello.Features.Contact;
@@ -24,6 +25,7 @@ builder.AddMail();
 builder.AddChat();
 builder.AddCannedAnswers();
 builder.AddNotices();
+builder.AddBilling();
 builder.AddContact();
 builder.AddWeb();
 builder.AddOperations();
@@ -46,7 +48,8 @@ app.MapGroup("/api/v1")
     .MapMailApi()
     .MapChatApi()
     .MapCannedAnswersApi()
-    .MapNoticesApi();
+    .MapNoticesApi()
+    .MapVatApi();
 app.MapTickets();
 app.MapMail();
 app.MapChat();

@@ -46,6 +46,8 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Notices.Notification> Notifications => Set<Features.Notices.Notification>();
     public DbSet<Features.Notices.CalendarKey> CalendarKeys => Set<Features.Notices.CalendarKey>();
     public DbSet<Features.Notices.StatusSubscription> StatusSubscriptions => Set<Features.Notices.StatusSubscription>();
+    public DbSet<Features.Billing.VatRate> VatRates => Set<Features.Billing.VatRate>();
+    public DbSet<Features.Billing.VatRateChange> VatRateChanges => Set<Features.Billing.VatRateChange>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -89,4 +89,9 @@ public sealed record Outcome<T>(T? Value, ValidationErrors Errors) where T : cla
 {
     public static Outcome<T> Ok(T value) => new(value, new ValidationErrors());
     public static Outcome<T> Invalid(ValidationErrors errors) => new(null, errors);
+
+    /// <summary>Well-formed, but it cannot be done (422): a rate the table does not know for that date, for one.</summary>
+    public static Outcome<T> Unprocessable(ValidationErrors errors) => new(null, errors) { CannotBeDone = true };
+
+    public bool CannotBeDone { get; init; }
 }

@@ -405,6 +405,418 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Billing.VatRate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("EffectiveTo")
+                        .HasColumnType("date");
+
+                    b.Property<int>("RateBasisPoints")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("Country", "EffectiveFrom")
+                        .IsUnique();
+
+                    b.ToTable("VatRates", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = new Guid("3f156dee-f7fe-51d7-5d8d-a4745b5bfffd"),
+                            Country = "OTHER",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 0,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("347d5341-b8d7-a263-3047-72f51127a88b"),
+                            Country = "AT",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2000,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("91f9d22c-2ac9-3085-5b49-f529122b839c"),
+                            Country = "BE",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2100,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("2b40b48f-2262-642d-e7a9-64fda78c348b"),
+                            Country = "BG",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2000,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("7a1ecfa4-c1ca-19a4-ac4e-9c5091e15ba4"),
+                            Country = "HR",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2500,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("67262a11-faf5-8d01-8b46-652064eb59c2"),
+                            Country = "CY",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 1900,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("ae804202-4d52-be2c-5df8-cb00d6409355"),
+                            Country = "CZ",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2100,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("989bdd14-e0d7-81b6-72ba-46b851a6220d"),
+                            Country = "DK",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2500,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("04bb1c39-2018-daa1-cd9b-e5298e9d47b4"),
+                            Country = "EE",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            EffectiveTo = new DateOnly(2023, 12, 31),
+                            RateBasisPoints = 2000,
+                            Source = "Estonian Value-Added Tax Act (Käibemaksuseadus) § 15: 20 %; European Commission, TEDB"
+                        },
+                        new
+                        {
+                            Id = new Guid("bb16ecc3-9c4f-28c9-4de6-e3e8b174e29b"),
+                            Country = "EE",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2024, 1, 1),
+                            EffectiveTo = new DateOnly(2025, 6, 30),
+                            RateBasisPoints = 2200,
+                            Source = "Käibemaksuseadus amended 2022 (RT I, 22.12.2022): 22 % from 2024-01-01; Estonian Tax and Customs Board"
+                        },
+                        new
+                        {
+                            Id = new Guid("7c9c4a41-ea17-c1be-fd40-968cf2ddcad1"),
+                            Country = "EE",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2025, 7, 1),
+                            RateBasisPoints = 2400,
+                            Source = "Käibemaksuseadus amended 2024: 24 % from 2025-07-01; Estonian Tax and Customs Board"
+                        },
+                        new
+                        {
+                            Id = new Guid("69a4985c-6164-147d-678a-6620ed3c98a2"),
+                            Country = "FR",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2000,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("174ef334-438f-25b7-38a1-c0ddebf3185a"),
+                            Country = "FI",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            EffectiveTo = new DateOnly(2024, 8, 31),
+                            RateBasisPoints = 2400,
+                            Source = "Finnish VAT Act (Arvonlisäverolaki) § 84: 24 %; European Commission, TEDB"
+                        },
+                        new
+                        {
+                            Id = new Guid("89351777-b15d-2355-fc29-a6e979f24702"),
+                            Country = "FI",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2024, 9, 1),
+                            RateBasisPoints = 2550,
+                            Source = "Arvonlisäverolaki § 84 amended (Act 300/2024): 25.5 % from 2024-09-01; Finnish Tax Administration (Vero)"
+                        },
+                        new
+                        {
+                            Id = new Guid("c2a893b5-6793-1415-5120-49672bfae87b"),
+                            Country = "DE",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 1900,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("11fb71b5-2bc9-ce64-c523-9c9610c25944"),
+                            Country = "GR",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2400,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("541ce2dc-5eab-8969-e3b7-7834b4dd075c"),
+                            Country = "HU",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2700,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("7e00fee5-b75f-10c0-648d-ce62552f1cd8"),
+                            Country = "IE",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2300,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("fdcb4e34-17d5-ae50-4fc7-ce7322ae841f"),
+                            Country = "IT",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2200,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("3860f0a1-1ef7-821d-4e91-26d262e93c8f"),
+                            Country = "LV",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2100,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("8fe2bd74-784a-ebc1-8eb2-1991e5977151"),
+                            Country = "LT",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2100,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("3fd83e7a-e60e-7ac3-48b8-b1ba1ab667cf"),
+                            Country = "LU",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            EffectiveTo = new DateOnly(2023, 12, 31),
+                            RateBasisPoints = 1600,
+                            Source = "Law of 26 October 2022 (temporary cut for 2023): 16 %; Administration de l'enregistrement (AED)"
+                        },
+                        new
+                        {
+                            Id = new Guid("30ef028e-402b-2a65-fd79-33dbb0f9111c"),
+                            Country = "LU",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2024, 1, 1),
+                            RateBasisPoints = 1700,
+                            Source = "Luxembourg VAT Law art. 39, back to 17 % from 2024-01-01; AED"
+                        },
+                        new
+                        {
+                            Id = new Guid("0fb1ed7c-9845-0e74-995c-d4c5444d8ef1"),
+                            Country = "MT",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 1800,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("edc46dc7-d143-d95c-0dae-3675339a95e1"),
+                            Country = "NL",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2100,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("7737305c-1199-8fdd-22aa-50e66715b063"),
+                            Country = "PL",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2300,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("d2e14f72-0308-67a3-9f90-2af251ee7ac2"),
+                            Country = "PT",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2300,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("4204bf18-0cf4-167e-4069-e3ae95630214"),
+                            Country = "RO",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            EffectiveTo = new DateOnly(2025, 7, 31),
+                            RateBasisPoints = 1900,
+                            Source = "Romanian Fiscal Code (Law 227/2015) art. 291: 19 %; European Commission, TEDB"
+                        },
+                        new
+                        {
+                            Id = new Guid("99317895-6bd5-60eb-c584-dc169587fb8d"),
+                            Country = "RO",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2025, 8, 1),
+                            RateBasisPoints = 2100,
+                            Source = "Law 141/2025 amending the Fiscal Code: 21 % from 2025-08-01; ANAF"
+                        },
+                        new
+                        {
+                            Id = new Guid("23e695f6-33b6-481a-16db-2d73a05335fd"),
+                            Country = "SK",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            EffectiveTo = new DateOnly(2024, 12, 31),
+                            RateBasisPoints = 2000,
+                            Source = "Slovak VAT Act 222/2004 Coll. § 27: 20 %; European Commission, TEDB"
+                        },
+                        new
+                        {
+                            Id = new Guid("3382ae5c-189a-1b52-07de-ebd263e4fd70"),
+                            Country = "SK",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2025, 1, 1),
+                            RateBasisPoints = 2300,
+                            Source = "Act 278/2024 Coll. amending Act 222/2004: 23 % from 2025-01-01; Financial Administration of the Slovak Republic"
+                        },
+                        new
+                        {
+                            Id = new Guid("3f650d38-6b68-0309-89e2-4e893382a2ec"),
+                            Country = "SI",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2200,
+                            Source = "Slovenian VAT Act (ZDDV-1) art. 41: 22 % (the seed's table leaves it blank); Financial Administration (FURS)"
+                        },
+                        new
+                        {
+                            Id = new Guid("21427d5a-1549-7440-854c-928c267e78ec"),
+                            Country = "ES",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2100,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("a2a3618d-e1ae-2cb1-353d-8d5233e6bf26"),
+                            Country = "SE",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 2500,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        },
+                        new
+                        {
+                            Id = new Guid("b5969f56-c7ac-48f4-f820-5b10d28d3a08"),
+                            Country = "US",
+                            CreatedAt = new DateTime(2026, 12, 4, 0, 0, 0, 0, DateTimeKind.Utc),
+                            EffectiveFrom = new DateOnly(2023, 1, 1),
+                            RateBasisPoints = 0,
+                            Source = "The seed's table; no change of the standard rate since 2023 found (European Commission, TEDB)"
+                        });
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.VatRateChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("EffectiveTo")
+                        .HasColumnType("date");
+
+                    b.Property<int>("RateBasisPoints")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("VatRateId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("ById");
+
+                    b.ToTable("VatRateChanges", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.CannedAnswers.CannedAnswer", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1763,6 +2175,22 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.VatRate", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.VatRateChange", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("ById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Sportello.Features.Chat.AgentPresence", b =>

@@ -1,0 +1,13 @@
+namespace Sportello.Features.Billing;
+
+public static class BillingFeature
+{
+    public static WebApplicationBuilder AddBilling(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection(BillingOptions.Section));
+        builder.Services.AddScoped<ReadVatRates>();
+        builder.Services.AddScoped<QuoteVat>();
+        builder.Services.AddScoped<ChangeVatRates>();
+        return builder;
+    }
+}

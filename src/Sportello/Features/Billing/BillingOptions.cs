@@ -1,0 +1,11 @@
+namespace Sportello.Features.Billing;
+
+/// <summary><c>Sportello:Billing</c>: who sells, for VAT.</summary>
+public sealed class BillingOptions
+{
+    public const string Section = "Sportello:Billing";
+    /// <summary>The provider's own country, ISO 3166-1 alpha-2 (CONTRACT.md).</summary>
+    public string SellerCountry { get; set; } = "IT";
+    /// <summary>The seller's zone: "today" for a quote or an invoice is the date there.</summary>
+    public string TimeZone { get; set; } = "Europe/Rome";
+}
