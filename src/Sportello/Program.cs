@@ -49,7 +49,8 @@ app.MapGroup("/api/v1")
     .MapChatApi()
     .MapCannedAnswersApi()
     .MapNoticesApi()
-    .MapVatApi();
+    .MapVatApi()
+    .MapInvoicesApi();
 app.MapTickets();
 app.MapMail();
 app.MapChat();

@@ -48,6 +48,9 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Notices.StatusSubscription> StatusSubscriptions => Set<Features.Notices.StatusSubscription>();
     public DbSet<Features.Billing.VatRate> VatRates => Set<Features.Billing.VatRate>();
     public DbSet<Features.Billing.VatRateChange> VatRateChanges => Set<Features.Billing.VatRateChange>();
+    public DbSet<Features.Billing.Invoice> Invoices => Set<Features.Billing.Invoice>();
+    public DbSet<Features.Billing.InvoiceLine> InvoiceLines => Set<Features.Billing.InvoiceLine>();
+    public DbSet<Features.Billing.InvoiceSequence> InvoiceSequences => Set<Features.Billing.InvoiceSequence>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -13,6 +13,8 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>IANA time zone id.</summary>
     public string TimeZone { get; set; } = "Europe/Rome";
     public string? VatId { get; set; }
+    /// <summary>The postal address invoices carry (billing details).</summary>
+    public string? BillingAddress { get; set; }
     public DateTime CreatedAt { get; set; }
     /// <summary>The last TOTP time step accepted, so a spent code is refused on replay.</summary>
     public long LastTotpStep { get; set; }

@@ -8,6 +8,9 @@ public static class BillingFeature
         builder.Services.AddScoped<ReadVatRates>();
         builder.Services.AddScoped<QuoteVat>();
         builder.Services.AddScoped<ChangeVatRates>();
+        builder.Services.AddScoped<IssueInvoice>();
+        builder.Services.AddScoped<ReadInvoices>();
+        builder.Services.AddScoped<BillingDetails>();
         return builder;
     }
 }

@@ -8,4 +8,8 @@ public sealed class BillingOptions
     public string SellerCountry { get; set; } = "IT";
     /// <summary>The seller's zone: "today" for a quote or an invoice is the date there.</summary>
     public string TimeZone { get; set; } = "Europe/Rome";
+    /// <summary>The seller as invoices name it.</summary>
+    public string SellerName { get; set; } = "Sportello Hosting S.r.l.";
+    public string SellerAddress { get; set; } = "Via Example 1, 20121 Milano MI, Italia";
+    public string SellerVatId { get; set; } = "IT00743110157";
 }

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sportello.Features.Accounts;
+using Sportello.Web;
+
+namespace Sportello.Features.Billing;
+
+/// <summary>Customers read their invoices under /invoices; admins issue under /admin/invoices. No route changes an issued one.</summary>
+public static class InvoicesApi
+{
+    public static RouteGroupBuilder MapInvoicesApi(this RouteGroupBuilder api)
+    {
+        var mine = api.MapGroup("/invoices").RequireAuthorization(Policies.ApiCustomer).WithTags("Billing");
+        mine.MapGet("/", ListMineAsync);
+        mine.MapGet("/{invoiceId:guid}", GetMineAsync);
+        var billing = api.MapGroup("/account/billing").RequireAuthorization(Policies.ApiCustomer).WithTags("Account");
+        billing.MapGet("/", GetBillingAsync);
+        billing.MapPut("/", SetBillingAsync);
+
+        var admin = api.MapGroup("/admin/invoices").RequireAuthorization(Policies.ApiAdmin).WithTags("Billing");
+        admin.MapGet("/", ListAsync);
+        admin.MapPost("/", IssueAsync);
+        admin.MapGet("/{invoiceId:guid}", GetAsync);
+        admin.MapPost("/{invoiceId:guid}/credit-note", CreditAsync);
+        return api;
+    }
+
+    private static Task<Results<Ok<List<InvoiceSummary>>, ValidationProblem>> ListMineAsync(
+        HttpContext http, int? limit, string? cursor, CurrentUser current, ReadInvoices read, CancellationToken cancellationToken) =>
+        Page.ListAsync(http, limit, cursor, page => read.ListAsync(current.Id, page, cancellationToken));
+
+    private static async Task<Results<Ok<InvoiceDetail>, NotFound>> GetMineAsync(Guid invoiceId, CurrentUser current, ReadInvoices read, CancellationToken cancellationToken) =>
+        await read.DetailAsync(invoiceId, current.Id, cancellationToken) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<BillingDetailsView>, NotFound>> GetBillingAsync(CurrentUser current, BillingDetails details, CancellationToken cancellationToken) =>
+        await details.GetAsync(current.Id, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<BillingDetailsView>, ValidationProblem>> SetBillingAsync(
+        BillingDetailsView request, CurrentUser current, BillingDetails details, CancellationToken cancellationToken) =>
+        await details.SetAsync(current.Id, request, cancellationToken) switch
+        {
+            { Value: { } view } => TypedResults.Ok(view),
+            var invalid => TypedResults.ValidationProblem(invalid.Errors.ToDictionary()),
+        };
+
+    private static Task<Results<Ok<List<InvoiceSummary>>, ValidationProblem>> ListAsync(
+        HttpContext http, int? limit, string? cursor, Guid? customerId, ReadInvoices read, CancellationToken cancellationToken) =>
+        Page.ListAsync(http, limit, cursor, page => read.ListAsync(customerId, page, cancellationToken));
+
+    private static async Task<Results<Ok<InvoiceDetail>, NotFound>> GetAsync(Guid invoiceId, ReadInvoices read, CancellationToken cancellationToken) =>
+        await read.DetailAsync(invoiceId, null, cancellationToken) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static async Task<IResult> IssueAsync(InvoiceRequest request, CurrentUser current, IssueInvoice issue, ReadInvoices read, CancellationToken cancellationToken) =>
+        await AnswerAsync(await issue.HandleAsync(current.Id, request, cancellationToken), read, cancellationToken);
+
+    private static async Task<IResult> CreditAsync(
+        Guid invoiceId, CreditNoteRequest request, CurrentUser current, IssueInvoice issue, ReadInvoices read, CancellationToken cancellationToken) =>
+        await issue.CreditAsync(current.Id, invoiceId, request, cancellationToken) is { } outcome
+            ? await AnswerAsync(outcome, read, cancellationToken)
+            : TypedResults.NotFound();
+
+    private static async Task<IResult> AnswerAsync(Outcome<Invoice> outcome, ReadInvoices read, CancellationToken cancellationToken) => outcome switch
+    {
+        { Value: { } invoice } => TypedResults.Created($"/api/v1/admin/invoices/{invoice.Id}",
+            await read.DetailAsync(invoice.Id, null, cancellationToken)),
+        { CannotBeDone: true } cannot => TypedResults.Problem(new HttpValidationProblemDetails(cannot.Errors.ToDictionary())
+        {
+            Status = StatusCodes.Status422UnprocessableEntity, Title = "No known VAT rate",
+        }),
+        _ => TypedResults.ValidationProblem(outcome.Errors.ToDictionary()),
+    };
+}
