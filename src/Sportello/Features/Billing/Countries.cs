@@ -39,6 +39,21 @@ public static class Countries
 
     public static int AssignedCount => Assigned.Count;
 
+    /// <summary>Every assigned code with its English name (from the platform's region data; the code itself when it has none), by name.</summary>
+    public static IReadOnlyList<(string Code, string Name)> Choices { get; } = [.. Assigned.Select(code => (code, EnglishName(code))).OrderBy(c => c.Item2, StringComparer.Ordinal)];
+
+    private static string EnglishName(string code)
+    {
+        try
+        {
+            return new System.Globalization.RegionInfo(code).EnglishName;
+        }
+        catch (ArgumentException)
+        {
+            return code;
+        }
+    }
+
     public static bool IsEu(string code) => Eu.ContainsKey(code);
 
     /// <summary>The code in upper case when it is an assigned ISO code; null otherwise (unassigned, malformed, empty).</summary>

@@ -145,6 +145,30 @@ public sealed class InvoiceTests(SportelloApp app) : IClassFixture<SportelloApp>
     }
 
     [Fact]
+    public async Task TheAccountPage_EditsTheBillingDetails_AndRefusesABadVatId()
+    {
+        var admin = await app.AdminAsync();
+        var customer = await CustomerAsync(admin, "IT");
+        var web = await app.SignInWebAsync(customer.Email, "customer-password-1");
+        var refused = await web.SubmitAsync("/account", "/account?handler=Billing", new Dictionary<string, string>
+        {
+            ["Billing.Address"] = "Hauptstraße 1, Berlin", ["Billing.Country"] = "DE", ["Billing.VatId"] = "DE136695977",
+        });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("vatId fails its check digits.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)), StringComparison.Ordinal);
+        var saved = await web.SubmitAsync("/account", "/account?handler=Billing", new Dictionary<string, string>
+        {
+            ["Billing.Address"] = "Hauptstraße 1, Berlin", ["Billing.Country"] = "DE", ["Billing.VatId"] = "de 136 695 976",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var details = await (await customer.Client.GetAsync("/api/v1/account/billing")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("DE", details.GetProperty("country").GetString());
+        Assert.Equal("DE136695976", details.GetProperty("vatId").GetString());
+        Assert.Equal("Rossi Web S.r.l.", details.GetProperty("company").GetString());
+        Assert.Equal("reverse-charge", (await IssueAsync(admin, customer, ("Hosting", 100))).GetProperty("rule").GetString());
+    }
+
+    [Fact]
     public async Task FiftyInvoicesIssuedAtOnce_GetFiftyConsecutiveNumbers_NoGapNoDuplicate()
     {
         var admin = await app.AdminAsync();

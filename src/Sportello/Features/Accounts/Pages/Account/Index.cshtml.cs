@@ -9,7 +9,7 @@ namespace Sportello.Features.Accounts.Pages.Account;
 
 public sealed class IndexModel(
     UserManager<User> users, SignInManager<User> signInManager, ApiTokens apiTokens, ChangePassword changePassword, TimeProvider clock,
-    NotificationAddresses notificationAddresses, ChangeEmail changeEmail, Notices.CalendarFeeds calendars)
+    NotificationAddresses notificationAddresses, ChangeEmail changeEmail, Notices.CalendarFeeds calendars, Billing.BillingDetails billing)
     : PageModel
 {
     public static readonly IReadOnlyList<string> TimeZones = [.. DateTimeZoneProviders.Tzdb.Ids.Order(StringComparer.Ordinal)];
@@ -53,6 +53,20 @@ public sealed class IndexModel(
 
     [BindProperty]
     public EmailInput Email { get; set; } = new();
+
+    /// <summary>What invoices say of the customer (the company is the profile's).</summary>
+    public sealed class BillingInput
+    {
+        public string? Address { get; set; }
+        public string? Country { get; set; }
+        public string? VatId { get; set; }
+    }
+
+    [BindProperty]
+    public BillingInput Billing { get; set; } = new();
+
+    /// <summary>Every assigned country code with its English name, for the billing country.</summary>
+    public static IReadOnlyList<(string Code, string Name)> CountryChoices => Sportello.Features.Billing.Countries.Choices;
 
     public NotificationAddressesView? CurrentAddresses { get; private set; }
 
@@ -199,6 +213,20 @@ public sealed class IndexModel(
         return RedirectToPage();
     }
 
+    public async Task<IActionResult> OnPostBillingAsync()
+    {
+        var me = await CurrentUserAsync();
+        var outcome = await billing.SetAsync(me.Id, new Billing.BillingDetailsView(me.Company, Billing.Address, Billing.Country, Billing.VatId), HttpContext.RequestAborted);
+        if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(this, "Billing.");
+            await LoadAsync(fillProfile: true, fillBilling: false);
+            return Page();
+        }
+        Notice = "Billing details saved. Invoices already issued keep the details they were issued with.";
+        return RedirectToPage();
+    }
+
     /// <summary>Customers: a new private calendar link (the old one stops working).</summary>
     public async Task<IActionResult> OnPostCalendarAsync()
     {
@@ -229,7 +257,7 @@ public sealed class IndexModel(
     private async Task<User> CurrentUserAsync() =>
         await users.GetUserAsync(User) ?? throw new InvalidOperationException("Signed in as a user who no longer exists.");
 
-    private async Task LoadAsync(bool fillProfile, bool fillAddresses = true)
+    private async Task LoadAsync(bool fillProfile, bool fillAddresses = true, bool fillBilling = true)
     {
         Me = await CurrentUserAsync();
         Now = clock.GetUtcNow().UtcDateTime;
@@ -243,6 +271,10 @@ public sealed class IndexModel(
         {
             CurrentAddresses = await notificationAddresses.GetAsync(Me.Id, HttpContext.RequestAborted);
             Calendar = await calendars.FindAsync(Me.Id, HttpContext.RequestAborted);
+            if (fillBilling)
+            {
+                Billing = new BillingInput { Address = Me.BillingAddress, Country = Me.Country, VatId = Me.VatId };
+            }
             if (fillAddresses)
             {
                 static string Text(IEnumerable<NotificationAddressView> rows) => string.Join("\n", rows.Select(r => r.Address));
