@@ -51,6 +51,8 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Billing.Invoice> Invoices => Set<Features.Billing.Invoice>();
     public DbSet<Features.Billing.InvoiceLine> InvoiceLines => Set<Features.Billing.InvoiceLine>();
     public DbSet<Features.Billing.InvoiceSequence> InvoiceSequences => Set<Features.Billing.InvoiceSequence>();
+    public DbSet<Features.Billing.Order> Orders => Set<Features.Billing.Order>();
+    public DbSet<Features.Billing.OrderLine> OrderLines => Set<Features.Billing.OrderLine>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

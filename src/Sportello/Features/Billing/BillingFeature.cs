@@ -11,6 +11,7 @@ public static class BillingFeature
         builder.Services.AddScoped<IssueInvoice>();
         builder.Services.AddScoped<ReadInvoices>();
         builder.Services.AddScoped<BillingDetails>();
+        builder.Services.AddScoped<PlaceOrder>();
         return builder;
     }
 }

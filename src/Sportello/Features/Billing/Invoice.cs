@@ -23,6 +23,8 @@ public sealed class Invoice
     public int Sequence { get; set; }
     public string Kind { get; set; } = InvoiceKinds.Invoice;
     public Guid CustomerId { get; set; }
+    /// <summary>The order it bills, if any.</summary>
+    public Guid? OrderId { get; set; }
     /// <summary>The invoice a credit note corrects.</summary>
     public Guid? CreditOfId { get; set; }
     public string? Reason { get; set; }
@@ -98,6 +100,7 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         invoice.HasMany(i => i.Lines).WithOne().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
         invoice.HasOne<User>().WithMany().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Restrict);
         invoice.HasOne<Invoice>().WithMany().HasForeignKey(i => i.CreditOfId).OnDelete(DeleteBehavior.Restrict);
+        invoice.HasOne<Order>().WithMany().HasForeignKey(i => i.OrderId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

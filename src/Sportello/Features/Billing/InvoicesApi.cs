@@ -21,6 +21,14 @@ public static class InvoicesApi
         admin.MapPost("/", IssueAsync);
         admin.MapGet("/{invoiceId:guid}", GetAsync);
         admin.MapPost("/{invoiceId:guid}/credit-note", CreditAsync);
+
+        var orders = api.MapGroup("/orders").RequireAuthorization(Policies.ApiCustomer).WithTags("Billing");
+        orders.MapGet("/", ListMyOrdersAsync);
+        orders.MapGet("/{orderId:guid}", GetMyOrderAsync);
+        var adminOrders = api.MapGroup("/admin/orders").RequireAuthorization(Policies.ApiAdmin).WithTags("Billing");
+        adminOrders.MapGet("/", ListOrdersAsync);
+        adminOrders.MapPost("/", PlaceOrderAsync);
+        adminOrders.MapGet("/{orderId:guid}", GetOrderAsync);
         return api;
     }
 
@@ -30,6 +38,28 @@ public static class InvoicesApi
 
     private static async Task<Results<Ok<InvoiceDetail>, NotFound>> GetMineAsync(Guid invoiceId, CurrentUser current, ReadInvoices read, CancellationToken cancellationToken) =>
         await read.DetailAsync(invoiceId, current.Id, cancellationToken) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static Task<Results<Ok<List<OrderView>>, ValidationProblem>> ListMyOrdersAsync(
+        HttpContext http, int? limit, string? cursor, CurrentUser current, PlaceOrder orders, CancellationToken cancellationToken) =>
+        Page.ListAsync(http, limit, cursor, page => orders.ListAsync(current.Id, page, cancellationToken));
+
+    private static async Task<Results<Ok<OrderView>, NotFound>> GetMyOrderAsync(Guid orderId, CurrentUser current, PlaceOrder orders, CancellationToken cancellationToken) =>
+        await orders.FindAsync(orderId, current.Id, cancellationToken) is { } order ? TypedResults.Ok(order) : TypedResults.NotFound();
+
+    private static Task<Results<Ok<List<OrderView>>, ValidationProblem>> ListOrdersAsync(
+        HttpContext http, int? limit, string? cursor, Guid? customerId, PlaceOrder orders, CancellationToken cancellationToken) =>
+        Page.ListAsync(http, limit, cursor, page => orders.ListAsync(customerId, page, cancellationToken));
+
+    private static async Task<Results<Ok<OrderView>, NotFound>> GetOrderAsync(Guid orderId, PlaceOrder orders, CancellationToken cancellationToken) =>
+        await orders.FindAsync(orderId, null, cancellationToken) is { } order ? TypedResults.Ok(order) : TypedResults.NotFound();
+
+    private static async Task<Results<Created<OrderView>, ValidationProblem>> PlaceOrderAsync(
+        OrderRequest request, CurrentUser current, PlaceOrder orders, CancellationToken cancellationToken) =>
+        await orders.HandleAsync(current.Id, request, cancellationToken) switch
+        {
+            { Value: { } order } => TypedResults.Created($"/api/v1/admin/orders/{order.Id}", OrderView.From(order)),
+            var invalid => TypedResults.ValidationProblem(invalid.Errors.ToDictionary()),
+        };
 
     private static async Task<Results<Ok<BillingDetailsView>, NotFound>> GetBillingAsync(CurrentUser current, BillingDetails details, CancellationToken cancellationToken) =>
         await details.GetAsync(current.Id, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();

@@ -9,7 +9,7 @@ namespace Sportello.Features.Billing;
 public sealed record InvoiceLineRequest(string? Description, long? NetCents);
 
 /// <summary><c>POST /admin/invoices</c>.</summary>
-public sealed record InvoiceRequest(Guid? CustomerId, List<InvoiceLineRequest>? Lines);
+public sealed record InvoiceRequest(Guid? CustomerId, List<InvoiceLineRequest>? Lines, Guid? OrderId = null);
 
 /// <summary><c>POST /admin/invoices/{id}/credit-note</c>: the lines credited (all of the invoice when absent), and why.</summary>
 public sealed record CreditNoteRequest(List<InvoiceLineRequest>? Lines, string? Reason);
@@ -35,6 +35,10 @@ public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat qu
             errors.Add("customerId", "customerId is not a customer.");
         }
         var lines = Lines(request.Lines, errors, required: true);
+        if (request.OrderId is { } orderId && !await db.Orders.AnyAsync(o => o.Id == orderId && o.CustomerId == request.CustomerId, cancellationToken))
+        {
+            errors.Add("orderId", "orderId is not an order of this customer.");
+        }
         string? country = null;
         string? vatId = null;
         if (customer is not null)
@@ -70,6 +74,7 @@ public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat qu
         var invoice = Draft(customer!, InvoiceKinds.Invoice, rule, adminId, today);
         invoice.BuyerCountry = country!;
         invoice.BuyerVatId = vatId;
+        invoice.OrderId = request.OrderId;
         invoice.Lines = [.. lines!.Select((l, i) => Line(i + 1, l.Description, l.NetCents, basisPoints))];
         return Outcome<Invoice>.Ok(await WriteAsync(invoice, cancellationToken));
     }
@@ -118,14 +123,16 @@ public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat qu
         return Outcome<Invoice>.Ok(await WriteAsync(note, cancellationToken));
     }
 
-    private async Task<User?> CustomerAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The user <paramref name="id"/> when it is a customer.</summary>
+    public async Task<User?> CustomerAsync(Guid id, CancellationToken cancellationToken)
     {
         var customerRole = Guid.Parse(Roles.CustomerRoleId);
         return await db.Users.AsNoTracking()
             .Where(u => u.Id == id && db.UserRoles.Any(r => r.UserId == u.Id && r.RoleId == customerRole)).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private static List<(string Description, long NetCents)>? Lines(List<InvoiceLineRequest>? lines, ValidationErrors errors, bool required)
+    /// <summary>Checks the lines of an invoice or an order: 1 to <see cref="MaxLines"/>, each with a description and whole cents.</summary>
+    public static List<(string Description, long NetCents)>? Lines(List<InvoiceLineRequest>? lines, ValidationErrors errors, bool required)
     {
         if (lines is null)
         {

@@ -16,7 +16,10 @@ public sealed record VatAtRate(int RateBasisPoints, long NetCents, long VatCents
 
 public sealed record InvoiceDetail(Guid Id, string Number, string Kind, DateTime IssuedAt, DateOnly IssueDate, Guid CustomerId, InvoiceParty Seller,
     InvoiceParty Buyer, string Rule, string? Mention, string ViesCheck, List<InvoiceLineView> Lines, List<VatAtRate> VatPerRate, long NetCents,
-    long VatCents, long GrossCents, bool ReverseCharge, Guid? CreditOfId, string? CreditOfNumber, string? Reason, string Language);
+    long VatCents, long GrossCents, bool ReverseCharge, Guid? CreditOfId, string? CreditOfNumber, string? Reason, string Language)
+{
+    public Guid? OrderId { get; init; }
+}
 
 /// <summary>Invoices and credit notes: a customer's own (another's is 404, as if it did not exist), or any for admins.</summary>
 public sealed class ReadInvoices(SportelloDb db)
@@ -49,6 +52,6 @@ public sealed class ReadInvoices(SportelloDb db)
             i.Rule, VatRules.Mention(i.Rule), i.ViesCheck,
             [.. lines.Select(l => new InvoiceLineView(l.Position, l.Description, l.NetCents, l.RateBasisPoints, l.VatCents))],
             [.. lines.GroupBy(l => l.RateBasisPoints).OrderByDescending(g => g.Key).Select(g => new VatAtRate(g.Key, g.Sum(l => l.NetCents), g.Sum(l => l.VatCents)))],
-            i.NetCents, i.VatCents, i.GrossCents, i.ReverseCharge, i.CreditOfId, creditOf, i.Reason, i.Language);
+            i.NetCents, i.VatCents, i.GrossCents, i.ReverseCharge, i.CreditOfId, creditOf, i.Reason, i.Language) { OrderId = i.OrderId };
     }
 }

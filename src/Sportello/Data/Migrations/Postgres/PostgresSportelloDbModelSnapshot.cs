@@ -472,6 +472,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -521,6 +524,8 @@ namespace Sportello.Data.Migrations.Postgres
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("OrderId");
 
                     b.HasIndex("CustomerId", "IssuedAt");
 
@@ -575,6 +580,72 @@ namespace Sportello.Data.Migrations.Postgres
                     b.HasKey("Year");
 
                     b.ToTable("InvoiceSequences", (string)null);
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.Order", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("NetCents")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "CreatedAt");
+
+                    b.ToTable("Orders", (string)null);
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.OrderLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("NetCents")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ServiceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceId");
+
+                    b.HasIndex("OrderId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("OrderLines", (string)null);
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.VatRate", b =>
@@ -2361,6 +2432,11 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Sportello.Features.Billing.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.InvoiceLine", b =>
@@ -2370,6 +2446,29 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.Order", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.OrderLine", b =>
+                {
+                    b.HasOne("Sportello.Features.Billing.Order", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Sportello.Features.Services.Service", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.VatRate", b =>
@@ -2615,6 +2714,11 @@ namespace Sportello.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.Invoice", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.Order", b =>
                 {
                     b.Navigation("Lines");
                 });

@@ -460,6 +460,9 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -509,6 +512,8 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("OrderId");
 
                     b.HasIndex("CustomerId", "IssuedAt");
 
@@ -563,6 +568,72 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.HasKey("Year");
 
                     b.ToTable("InvoiceSequences", (string)null);
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.Order", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NetCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "CreatedAt");
+
+                    b.ToTable("Orders", (string)null);
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.OrderLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NetCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ServiceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceId");
+
+                    b.HasIndex("OrderId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("OrderLines", (string)null);
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.VatRate", b =>
@@ -2349,6 +2420,11 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("Sportello.Features.Billing.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.InvoiceLine", b =>
@@ -2358,6 +2434,29 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasForeignKey("InvoiceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.Order", b =>
+                {
+                    b.HasOne("Sportello.Features.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.OrderLine", b =>
+                {
+                    b.HasOne("Sportello.Features.Billing.Order", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Sportello.Features.Services.Service", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.VatRate", b =>
@@ -2603,6 +2702,11 @@ namespace Sportello.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Sportello.Features.Billing.Invoice", b =>
+                {
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Sportello.Features.Billing.Order", b =>
                 {
                     b.Navigation("Lines");
                 });
