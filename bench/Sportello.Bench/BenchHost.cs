@@ -127,6 +127,9 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>A client signed in as the bootstrap admin (the notice bench publishes with it).</summary>
+    public Task<HttpClient> AdminAsync() => SignInAsync(AdminEmail);
+
     public async Task<HttpClient> AgentAsync()
     {
         using var admin = await SignInAsync(AdminEmail);

@@ -509,7 +509,7 @@ internal static class MailBench
     /// CPU used since <see cref="Start"/>, in cores: the whole machine (/proc/stat), the bench process (Sportello, the
     /// clients and the sinks), PostgreSQL's processes, and anything else (which should be nothing).
     /// </summary>
-    private sealed class CpuMeter
+    internal sealed class CpuMeter
     {
         private const double TicksPerSecond = 100; // USER_HZ on Linux
         private readonly (long Busy, long Total) machine = Machine();
@@ -546,7 +546,11 @@ internal static class MailBench
             }
         }
 
-        // utime + stime of every process named postgres, in clock ticks.
+        // utime + stime of every process named postgres, plus cutime + cstime (the backends that have exited, reaped by
+        // the postmaster: without them a meter would go down when a connection closes), in clock ticks. With
+        // SPORTELLO_BENCH_PG_PID (the bench's postmaster), only that server: other work on the machine may run its own.
+        private static readonly string? OurPostmaster = Environment.GetEnvironmentVariable("SPORTELLO_BENCH_PG_PID");
+
         private static long Postgres()
         {
             long ticks = 0;
@@ -568,7 +572,12 @@ internal static class MailBench
                             continue;
                         }
                         var rest = stat[(close + 2)..].Split(' ');
-                        ticks += long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+                        if (OurPostmaster is not null && Path.GetFileName(dir) != OurPostmaster && rest[1] != OurPostmaster)
+                        {
+                            continue;
+                        }
+                        ticks += long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture)
+                            + long.Parse(rest[13], CultureInfo.InvariantCulture) + long.Parse(rest[14], CultureInfo.InvariantCulture);
                     }
                     catch (IOException)
                     {

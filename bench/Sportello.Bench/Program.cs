@@ -6,6 +6,7 @@
 // The listener's memory under large mail (MailMemoryBench.cs): -- mail-memory [Sportello.dll] [clients] [message MB]
 // Live chat under load (ChatBench.cs): -- chat [visitors] [active conversations] [paced s] [saturation s] [targets] [agents];
 // its baseline server (ChatEchoServer.cs), started by it: -- chat-echo-server --urls URL [--redis host:port]
+// A service notice's fan-out (NoticeBench.cs): -- [notices-sqlite|notices-postgres] [customers] [Desk agents] [tickets] [batch size]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -33,6 +34,12 @@ internal static class BenchMain
         {
             await MailMemoryBench.RunAsync(args.ElementAtOrDefault(1) ?? Path.Combine(AppContext.BaseDirectory, "Sportello.dll"),
                 int.Parse(args.ElementAtOrDefault(2) ?? "50", CultureInfo.InvariantCulture), int.Parse(args.ElementAtOrDefault(3) ?? "30", CultureInfo.InvariantCulture));
+            return;
+        }
+        if (args.ElementAtOrDefault(0) is { } mode && mode.StartsWith("notices-", StringComparison.OrdinalIgnoreCase))
+        {
+            int? Arg(int i) => args.ElementAtOrDefault(i) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : null;
+            await NoticeBench.RunAsync(mode["notices-".Length..], Arg(1) ?? 100_000, Arg(2) ?? 4, Arg(3) ?? 5_000, Arg(4));
             return;
         }
         var provider = args.ElementAtOrDefault(0) ?? "sqlite";
