@@ -33,7 +33,7 @@ public sealed class BillingDetails(SportelloDb db)
         {
             errors.Add("address", "address is at most {0} characters.", MaxAddress);
         }
-        var country = Countries.Normalize(request.Country);
+        var country = Accounts.Countries.Normalize(request.Country);
         if (country is null)
         {
             errors.Add("country", string.IsNullOrWhiteSpace(request.Country) ? "country is required." : "country is not an assigned ISO 3166-1 alpha-2 code.");
@@ -41,7 +41,7 @@ public sealed class BillingDetails(SportelloDb db)
         string? vatId = null;
         if (!string.IsNullOrWhiteSpace(request.VatId) && country is not null)
         {
-            if (Countries.IsEu(country))
+            if (VatCountries.IsEu(country))
             {
                 var check = VatIds.Check(country, request.VatId);
                 if (check.Valid)

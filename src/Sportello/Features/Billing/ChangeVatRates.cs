@@ -25,7 +25,7 @@ public sealed class ChangeVatRates(SportelloDb db, QuoteVat quote, TimeProvider 
     {
         var errors = new ValidationErrors();
         var key = request.Country?.Trim().ToUpperInvariant();
-        if (key != Countries.Other && (Countries.Normalize(key) is not { } code || Countries.RuleKey(code) != code))
+        if (key != VatCountries.Other && (Accounts.Countries.Normalize(key) is not { } code || VatCountries.RuleKey(code) != code))
         {
             errors.Add("country", "country must be an EU member state, US or OTHER: every other country follows OTHER.");
         }
@@ -117,5 +117,5 @@ public sealed class ChangeVatRates(SportelloDb db, QuoteVat quote, TimeProvider 
     });
 
     private static VatRateView View(VatRate r) =>
-        new(r.Id, r.Country, Countries.Name(r.Country, "en"), r.RateBasisPoints, r.EffectiveFrom, r.EffectiveTo, r.Source);
+        new(r.Id, r.Country, VatCountries.Name(r.Country, "en"), r.RateBasisPoints, r.EffectiveFrom, r.EffectiveTo, r.Source);
 }

@@ -43,12 +43,12 @@ public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat qu
         string? vatId = null;
         if (customer is not null)
         {
-            country = Countries.Normalize(customer.Country);
+            country = Accounts.Countries.Normalize(customer.Country);
             if (country is null)
             {
                 errors.Add("customerId", "The customer has no country in their billing details: it decides the VAT.");
             }
-            else if (Countries.IsEu(country) && !string.IsNullOrWhiteSpace(customer.VatId))
+            else if (VatCountries.IsEu(country) && !string.IsNullOrWhiteSpace(customer.VatId))
             {
                 var check = VatIds.Check(country, customer.VatId);
                 if (!check.Valid)
@@ -64,7 +64,7 @@ public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat qu
         }
         var today = quote.Today();
         var rule = VatRules.Decide(options.Value.SellerCountry, country!, business: vatId is not null);
-        var rate = await rates.InForceAsync(Countries.RuleKey(country!), today, cancellationToken);
+        var rate = await rates.InForceAsync(VatCountries.RuleKey(country!), today, cancellationToken);
         if (rate is null)
         {
             return Outcome<Invoice>.Unprocessable(errors.Add("customerId", "No VAT rate is known for {0} on {1}: it is not assumed to be 0 %.", country!,

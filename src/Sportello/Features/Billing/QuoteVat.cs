@@ -21,7 +21,7 @@ public sealed class QuoteVat(ReadVatRates rates, TimeProvider clock, IOptions<Bi
     public async Task<Outcome<VatQuote>> HandleAsync(string? country, string? netCents, string? vatId, string? date, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
-        var code = Countries.Normalize(country);
+        var code = Accounts.Countries.Normalize(country);
         if (code is null)
         {
             errors.Add("country", string.IsNullOrWhiteSpace(country) ? "country is required." : "country is not an assigned ISO 3166-1 alpha-2 code.");
@@ -41,7 +41,7 @@ public sealed class QuoteVat(ReadVatRates rates, TimeProvider clock, IOptions<Bi
             errors.Add("date", "date must be a day as YYYY-MM-DD.");
         }
         string? normalizedId = null;
-        if (code is not null && Countries.IsEu(code) && !string.IsNullOrWhiteSpace(vatId))
+        if (code is not null && VatCountries.IsEu(code) && !string.IsNullOrWhiteSpace(vatId))
         {
             var check = VatIds.Check(code, vatId);
             if (check.Valid)
@@ -57,7 +57,7 @@ public sealed class QuoteVat(ReadVatRates rates, TimeProvider clock, IOptions<Bi
         {
             return Outcome<VatQuote>.Invalid(errors);
         }
-        var key = Countries.RuleKey(code!);
+        var key = VatCountries.RuleKey(code!);
         var rule = VatRules.Decide(options.Value.SellerCountry, code!, business: normalizedId is not null);
         if (await rates.InForceAsync(key, day, cancellationToken) is not { } rate)
         {

@@ -15,13 +15,13 @@ public sealed class ReadVatRates(SportelloDb db)
         if (!string.IsNullOrWhiteSpace(country))
         {
             var upper = country.Trim().ToUpperInvariant();
-            if (upper == Countries.Other)
+            if (upper == VatCountries.Other)
             {
                 key = upper;
             }
-            else if (Countries.Normalize(upper) is { } code)
+            else if (Accounts.Countries.Normalize(upper) is { } code)
             {
-                key = Countries.RuleKey(code);
+                key = VatCountries.RuleKey(code);
             }
             else
             {
@@ -29,8 +29,8 @@ public sealed class ReadVatRates(SportelloDb db)
             }
         }
         var rows = await db.VatRates.AsNoTracking().Where(r => key == null || r.Country == key).ToListAsync(cancellationToken);
-        return Outcome<List<VatRateView>>.Ok([.. rows.OrderBy(r => Countries.Name(r.Country, "en"), StringComparer.Ordinal).ThenBy(r => r.EffectiveFrom)
-            .Select(r => new VatRateView(r.Id, r.Country, Countries.Name(r.Country, language), r.RateBasisPoints, r.EffectiveFrom, r.EffectiveTo, r.Source))]);
+        return Outcome<List<VatRateView>>.Ok([.. rows.OrderBy(r => VatCountries.Name(r.Country, "en"), StringComparer.Ordinal).ThenBy(r => r.EffectiveFrom)
+            .Select(r => new VatRateView(r.Id, r.Country, VatCountries.Name(r.Country, language), r.RateBasisPoints, r.EffectiveFrom, r.EffectiveTo, r.Source))]);
     }
 
     /// <summary>The row of <paramref name="ruleKey"/> in force on <paramref name="date"/>, if the table knows one.</summary>

@@ -5,7 +5,7 @@ using Sportello.Features.Accounts;
 namespace Sportello.Features.Billing;
 
 /// <summary>
-/// A VAT rate in force for a country (an EU state, <see cref="Countries.Us"/> or <see cref="Countries.Other"/>) from a
+/// A VAT rate in force for a country (an EU state, <see cref="VatCountries.Us"/> or <see cref="VatCountries.Other"/>) from a
 /// date, until a date when it is followed by another. Rates are basis points: 25.5 % is 2550. Every change of rate is a
 /// new dated row; a row is never edited into another rate.
 /// </summary>

@@ -20,7 +20,7 @@ public static class VatRules
     /// <param name="buyerCountry">An assigned ISO code.</param>
     /// <param name="business">The buyer gave a valid VAT id.</param>
     public static string Decide(string seller, string buyerCountry, bool business) =>
-        !Countries.IsEu(buyerCountry) ? VatRuleKinds.OutOfScope
+        !VatCountries.IsEu(buyerCountry) ? VatRuleKinds.OutOfScope
         : !business ? VatRuleKinds.Consumer
         : buyerCountry == seller ? VatRuleKinds.Domestic
         : VatRuleKinds.ReverseCharge;

@@ -23,7 +23,7 @@ public static class VatTable
 
     private static readonly Dictionary<string, string> SeedNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Other"] = Countries.Other, ["USA"] = Countries.Us, ["Austria"] = "AT", ["Belgium"] = "BE", ["Bulgaria"] = "BG", ["Croatia"] = "HR",
+        ["Other"] = VatCountries.Other, ["USA"] = VatCountries.Us, ["Austria"] = "AT", ["Belgium"] = "BE", ["Bulgaria"] = "BG", ["Croatia"] = "HR",
         ["Cyprus"] = "CY", ["Czech Republic"] = "CZ", ["Denmark"] = "DK", ["Estonia"] = "EE", ["France"] = "FR", ["Finland"] = "FI",
         ["Germany"] = "DE", ["Greece"] = "GR", ["Hungary"] = "HU", ["Ireland"] = "IE", ["Italy"] = "IT", ["Latvia"] = "LV", ["Lithuania"] = "LT",
         ["Luxembourg"] = "LU", ["Malta"] = "MT", ["Netherlands"] = "NL", ["Poland"] = "PL", ["Portugal"] = "PT", ["Romania"] = "RO",

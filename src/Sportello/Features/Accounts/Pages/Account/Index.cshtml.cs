@@ -65,8 +65,6 @@ public sealed class IndexModel(
     [BindProperty]
     public BillingInput Billing { get; set; } = new();
 
-    /// <summary>Every assigned country code with its English name, for the billing country.</summary>
-    public static IReadOnlyList<(string Code, string Name)> CountryChoices => Sportello.Features.Billing.Countries.Choices;
 
     public NotificationAddressesView? CurrentAddresses { get; private set; }
 
