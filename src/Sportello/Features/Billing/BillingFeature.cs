@@ -10,6 +10,8 @@ public static class BillingFeature
         builder.Services.AddScoped<ChangeVatRates>();
         builder.Services.AddScoped<IssueInvoice>();
         builder.Services.AddScoped<ReadInvoices>();
+        builder.Services.AddScoped<InvoicePdf>();
+        builder.Services.AddScoped<DownloadInvoicePdf>();
         builder.Services.AddScoped<BillingDetails>();
         builder.Services.AddScoped<PlaceOrder>();
         return builder;

@@ -12,6 +12,7 @@ public static class InvoicesApi
         var mine = api.MapGroup("/invoices").RequireAuthorization(Policies.ApiCustomer).WithTags("Billing");
         mine.MapGet("/", ListMineAsync);
         mine.MapGet("/{invoiceId:guid}", GetMineAsync);
+        mine.MapGet("/{invoiceId:guid}/pdf", PdfMineAsync);
         var billing = api.MapGroup("/account/billing").RequireAuthorization(Policies.ApiCustomer).WithTags("Account");
         billing.MapGet("/", GetBillingAsync);
         billing.MapPut("/", SetBillingAsync);
@@ -20,6 +21,7 @@ public static class InvoicesApi
         admin.MapGet("/", ListAsync);
         admin.MapPost("/", IssueAsync);
         admin.MapGet("/{invoiceId:guid}", GetAsync);
+        admin.MapGet("/{invoiceId:guid}/pdf", PdfAnyAsync);
         admin.MapPost("/{invoiceId:guid}/credit-note", CreditAsync);
 
         var orders = api.MapGroup("/orders").RequireAuthorization(Policies.ApiCustomer).WithTags("Billing");
@@ -38,6 +40,25 @@ public static class InvoicesApi
 
     private static async Task<Results<Ok<InvoiceDetail>, NotFound>> GetMineAsync(Guid invoiceId, CurrentUser current, ReadInvoices read, CancellationToken cancellationToken) =>
         await read.DetailAsync(invoiceId, current.Id, cancellationToken) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static Task<Results<FileContentHttpResult, NotFound>> PdfMineAsync(
+        Guid invoiceId, HttpContext http, CurrentUser current, DownloadInvoicePdf download, CancellationToken cancellationToken) =>
+        PdfFileAsync(http, download.HandleAsync(invoiceId, current.Id, cancellationToken));
+
+    private static Task<Results<FileContentHttpResult, NotFound>> PdfAnyAsync(
+        Guid invoiceId, HttpContext http, DownloadInvoicePdf download, CancellationToken cancellationToken) =>
+        PdfFileAsync(http, download.HandleAsync(invoiceId, null, cancellationToken));
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> PdfFileAsync(HttpContext http, Task<InvoicePdfFile?> download)
+    {
+        if (await download is not { } file)
+        {
+            return TypedResults.NotFound();
+        }
+        // A bill is the customer's business: no shared cache keeps a copy.
+        http.Response.Headers.CacheControl = "private, no-store";
+        return TypedResults.File(file.Content, "application/pdf", file.FileName);
+    }
 
     private static Task<Results<Ok<List<OrderView>>, ValidationProblem>> ListMyOrdersAsync(
         HttpContext http, int? limit, string? cursor, CurrentUser current, PlaceOrder orders, CancellationToken cancellationToken) =>
