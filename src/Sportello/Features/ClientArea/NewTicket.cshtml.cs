@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Accounts;
@@ -10,7 +11,7 @@ using Sportello.Web;
 namespace Sportello.Features.ClientArea;
 
 public sealed class NewTicketModel(
-    CurrentUser current, OpenTicket openTicket, ListServices listServices, ActiveNotices activeNotices,
+    CurrentUser current, OpenTicket openTicket, ListServices listServices, ActiveNotices activeNotices, TicketDocuments documents,
     [FromKeyedServices(Throttle.TicketCreation)] Throttle throttle)
     : PageModel
 {
@@ -25,6 +26,8 @@ public sealed class NewTicketModel(
         public string? ProblemStartedAt { get; set; }
         public string? ProblemTimeZone { get; set; }
         public string? Diagnostics { get; set; }
+        public Guid? InvoiceId { get; set; }
+        public Guid? OrderId { get; set; }
     }
 
     [BindProperty]
@@ -34,6 +37,11 @@ public sealed class NewTicketModel(
     public List<IFormFile> Files { get; set; } = [];
 
     public List<SelectListItem> ServiceChoices { get; private set; } = [];
+
+    /// <summary>The customer's invoices and credit notes, and orders, that a financial ticket may name.</summary>
+    public List<TicketDocument> InvoiceChoices { get; private set; } = [];
+
+    public List<TicketDocument> OrderChoices { get; private set; } = [];
 
     /// <summary>Incidents and maintenance under way on the customer's services, shown before the form.</summary>
     public List<ActiveNotice> Notices { get; private set; } = [];
@@ -56,9 +64,14 @@ public sealed class NewTicketModel(
             return Page();
         }
         var me = await current.LoadAsync(HttpContext.RequestAborted);
-        var outcome = await openTicket.HandleAsync(me, new OpenTicketRequest(
+        var request = new OpenTicketRequest(
             Input.Department, Input.Priority, Input.Subject, Input.Description, Input.ServiceId, Input.ServiceReference,
-            Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics), Channels.Web, AddAttachments.From(Files), cancellationToken: HttpContext.RequestAborted);
+            Input.ProblemStartedAt, Input.ProblemTimeZone, Input.Diagnostics)
+        {
+            InvoiceId = Unreadable("Input.InvoiceId") ? Guid.Empty : Input.InvoiceId,
+            OrderId = Unreadable("Input.OrderId") ? Guid.Empty : Input.OrderId,
+        };
+        var outcome = await openTicket.HandleAsync(me, request, Channels.Web, AddAttachments.From(Files), cancellationToken: HttpContext.RequestAborted);
         if (outcome.Value is not { } ticket)
         {
             outcome.Errors.CopyTo(this, "Input.");
@@ -68,11 +81,20 @@ public sealed class NewTicketModel(
         return Redirect($"/tickets/{ticket.Id}");
     }
 
+    // A value no choice offers and that is no id (a hand-made post) is checked like an unknown document, never dropped.
+    private bool Unreadable(string field)
+    {
+        var invalid = ModelState.GetFieldValidationState(field) == ModelValidationState.Invalid;
+        ModelState.Remove(field);
+        return invalid;
+    }
+
     private async Task LoadAsync()
     {
         var services = await listServices.AllAsync(current.Id, HttpContext.RequestAborted);
         ServiceChoices = services.Select(s => new SelectListItem(
             $"{s.Name} — #{s.OrderNumber} ({string.Join(", ", s.Addresses.Select(a => a.Address))})", s.Id.ToString())).ToList();
+        (InvoiceChoices, OrderChoices) = await documents.ChoicesAsync(current.Id, HttpContext.RequestAborted);
         Notices = await activeNotices.ForCustomerAsync(current.Id,
             System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "it" ? "it" : "en", HttpContext.RequestAborted);
     }

@@ -5,9 +5,12 @@ using Sportello.Features.Tickets;
 
 namespace Sportello.Features.ClientArea;
 
-public sealed class TicketModel(CurrentUser current, ReadTicket readTicket, ReplyToTicket reply, ChangeTicket change) : PageModel
+public sealed class TicketModel(CurrentUser current, ReadTicket readTicket, ReplyToTicket reply, ChangeTicket change, TicketDocuments documents) : PageModel
 {
     public TicketResponse Ticket { get; private set; } = null!;
+
+    /// <summary>The invoice or order the ticket names.</summary>
+    public IReadOnlyList<TicketDocument> Documents { get; private set; } = [];
 
     [BindProperty]
     public string? Body { get; set; }
@@ -47,6 +50,7 @@ public sealed class TicketModel(CurrentUser current, ReadTicket readTicket, Repl
             return false;
         }
         Ticket = detail;
+        Documents = (await documents.ReadAsync(current.Id, detail.InvoiceId, detail.OrderId, HttpContext.RequestAborted)).Summaries;
         return true;
     }
 }

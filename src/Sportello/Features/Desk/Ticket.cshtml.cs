@@ -21,6 +21,7 @@ public sealed class TicketModel(
     public string? AssigneeName { get; private set; }
     public Guid? ChatId { get; private set; }
     public ReadDeskTicket.LinkedNotice? Notice { get; private set; }
+    public IReadOnlyList<TicketDocument> Documents { get; private set; } = [];
 
     [BindProperty]
     public string? Body { get; set; }
@@ -96,6 +97,7 @@ public sealed class TicketModel(
         AssigneeName = view.AssigneeName;
         ChatId = view.ChatId;
         Notice = view.Notice;
+        Documents = view.Documents;
         return true;
     }
 }

@@ -13,14 +13,22 @@ namespace Sportello.Features.Tickets;
 public sealed record OpenTicketRequest(
     string? Department, string? Priority, string? Subject, string? Description,
     Guid? ServiceId = null, string? ServiceReference = null,
-    string? ProblemStartedAt = null, string? ProblemTimeZone = null, string? Diagnostics = null);
+    string? ProblemStartedAt = null, string? ProblemTimeZone = null, string? Diagnostics = null)
+{
+    /// <summary>A financial ticket may name one of the customer's invoices (or credit notes)...</summary>
+    public Guid? InvoiceId { get; init; }
+
+    /// <summary>...or orders: what the question is about.</summary>
+    public Guid? OrderId { get; init; }
+}
 
 /// <summary>
 /// A customer opens a ticket (Client Area → Tickets → Add ticket). A High ticket is a critical incident: it must name
 /// one of the customer's own services and when the problem started, so support can act on the right server at once.
 /// </summary>
 public sealed class OpenTicket(
-    SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, GroupCommit writer, TicketMails mails, ActiveNotices notices)
+    SportelloDb db, TimeProvider clock, TicketSignals signals, AddAttachments attachments, GroupCommit writer, TicketMails mails, ActiveNotices notices,
+    TicketDocuments documents)
 {
     public const int MaxSubject = 200;
     public const int MaxBody = 50_000;
@@ -55,6 +63,7 @@ public sealed class OpenTicket(
             const string Needed = "A high-priority ticket (critical incident) must name one of your services: pick it, or give its IP address or order number (#123456).";
             errors.Add("serviceReference", Needed).Add("serviceId", Needed);
         }
+        await documents.CheckAsync(customer.Id, department, request.InvoiceId, request.OrderId, errors, cancellationToken);
         ProblemStart.Result? start = null;
         if (priority == Priorities.High || !string.IsNullOrWhiteSpace(request.ProblemStartedAt))
         {
@@ -82,6 +91,8 @@ public sealed class OpenTicket(
         ticket.ProblemStartedAtUtc = start?.Utc;
         ticket.ProblemTimeZone = start?.Zone;
         ticket.Diagnostics = string.IsNullOrWhiteSpace(request.Diagnostics) ? null : request.Diagnostics;
+        ticket.InvoiceId = request.InvoiceId;
+        ticket.OrderId = request.OrderId;
         ticket.SourceChatId = sourceChatId;
         var first = new TicketMessage
         {

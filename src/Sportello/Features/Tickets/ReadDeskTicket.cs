@@ -9,7 +9,7 @@ namespace Sportello.Features.Tickets;
 /// What an agent sees beside a ticket on the Desk: the conversation (<see cref="ReadTicket"/>), the customer's account
 /// and services, their other tickets in the agent's departments, and who may take it. Null (404) outside the agent's scope.
 /// </summary>
-public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAccess access, ListServices services)
+public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAccess access, ListServices services, TicketDocuments documents)
 {
     public sealed record Person(Guid Id, string Name);
 
@@ -24,6 +24,9 @@ public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAc
 
         /// <summary>The incident or maintenance the ticket is linked to, with how many tickets are.</summary>
         public LinkedNotice? Notice { get; init; }
+
+        /// <summary>The customer's invoice or order a financial ticket names.</summary>
+        public IReadOnlyList<TicketDocument> Documents { get; init; } = [];
 
         public string? AssigneeName => Agents.FirstOrDefault(a => a.Id == Ticket.AssigneeId)?.Name;
     }
@@ -55,6 +58,7 @@ public sealed class ReadDeskTicket(SportelloDb db, ReadTicket readTicket, DeskAc
             linked = new LinkedNotice(notice.Id, notice.Kind, notice.Status, notice.Title(language),
                 await db.Tickets.CountAsync(t => t.NoticeId == noticeId, cancellationToken));
         }
-        return new View(detail, ticket, customer, owned, others, agents) { ChatId = ticket.SourceChatId, Notice = linked };
+        var named = await documents.ReadAsync(ticket.CustomerId, ticket.InvoiceId, ticket.OrderId, cancellationToken);
+        return new View(detail, ticket, customer, owned, others, agents) { ChatId = ticket.SourceChatId, Notice = linked, Documents = named.Summaries };
     }
 }

@@ -73,6 +73,10 @@ public sealed class Ticket
     /// <summary>The zone the customer stated the start in (IANA id, or CET/CEST as given).</summary>
     public string? ProblemTimeZone { get; set; }
     public string? Diagnostics { get; set; }
+    /// <summary>On a financial ticket: the customer's invoice (or credit note) the question is about.</summary>
+    public Guid? InvoiceId { get; set; }
+    /// <summary>On a financial ticket: the customer's order the question is about.</summary>
+    public Guid? OrderId { get; set; }
 
     public Guid? AssigneeId { get; set; }
     public Guid? MergedIntoId { get; set; }

@@ -36,6 +36,14 @@ public sealed record TicketResponse(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public Guid? SourceChatId { get; init; }
 
+    /// <summary>On a financial ticket: the customer's invoice or credit note it is about.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? InvoiceId { get; init; }
+
+    /// <summary>On a financial ticket: the customer's order it is about.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? OrderId { get; init; }
+
     public static TicketResponse From(Ticket t, DateTime now) => new(
         t.Id, t.Number, t.Status, t.Department, t.Priority, t.Channel, t.Subject, t.CreatedAt, t.UpdatedAt,
         t.FirstResponseDueAt, t.FirstRespondedAt,
@@ -47,6 +55,8 @@ public sealed record TicketResponse(
         Tag = t.Tag,
         NoticeId = t.NoticeId,
         SourceChatId = t.SourceChatId,
+        InvoiceId = t.InvoiceId,
+        OrderId = t.OrderId,
     };
 }
 

@@ -8,6 +8,7 @@ public static class TicketsFeature
     {
         builder.Services.Configure<TicketOptions>(builder.Configuration.GetSection("Sportello:Tickets"));
         builder.Services.AddScoped<OpenTicket>();
+        builder.Services.AddScoped<TicketDocuments>();
         builder.Services.AddScoped<ReplyToTicket>();
         builder.Services.AddScoped<AddAttachments>();
         builder.Services.AddScoped<ChangeTicket>();

@@ -20,3 +20,22 @@
     select.addEventListener("change", show);
     show();
 })();
+
+// Invoices and orders belong to financial tickets: for another department the choice is hidden and left out of the post
+// (disabled), so a choice made before switching cannot refuse the ticket. Without this script it is simply there.
+(() => {
+    const fieldset = document.getElementById("billing-documents");
+    const departments = [...document.querySelectorAll("input[name='Input.Department']")];
+    if (!fieldset || departments.length === 0) {
+        return;
+    }
+    const show = () => {
+        const financial = departments.some(d => d.checked && d.value === "financial");
+        fieldset.hidden = !financial;
+        fieldset.disabled = !financial;
+    };
+    for (const department of departments) {
+        department.addEventListener("change", show);
+    }
+    show();
+})();

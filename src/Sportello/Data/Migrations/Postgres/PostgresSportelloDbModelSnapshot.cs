@@ -2170,6 +2170,9 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<DateTime>("FirstResponseDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("InvoiceId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("uuid");
 
@@ -2180,6 +2183,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Priority")
                         .IsRequired()
@@ -2240,12 +2246,16 @@ namespace Sportello.Data.Migrations.Postgres
 
                     b.HasIndex("AssigneeId");
 
+                    b.HasIndex("InvoiceId");
+
                     b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NoticeId");
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("OrderId");
 
                     b.HasIndex("ServiceId");
 
@@ -2679,6 +2689,11 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Sportello.Features.Billing.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Sportello.Features.Tickets.Ticket", null)
                         .WithMany()
                         .HasForeignKey("MergedIntoId")
@@ -2688,6 +2703,11 @@ namespace Sportello.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("NoticeId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Sportello.Features.Billing.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Sportello.Features.Services.Service", null)
                         .WithMany()

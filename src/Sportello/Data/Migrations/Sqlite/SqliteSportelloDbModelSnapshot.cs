@@ -2158,6 +2158,9 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<DateTime>("FirstResponseDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("InvoiceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("TEXT");
 
@@ -2167,6 +2170,9 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrderId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Priority")
@@ -2228,12 +2234,16 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("AssigneeId");
 
+                    b.HasIndex("InvoiceId");
+
                     b.HasIndex("MergedIntoId");
 
                     b.HasIndex("NoticeId");
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("OrderId");
 
                     b.HasIndex("ServiceId");
 
@@ -2667,6 +2677,11 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict);
 
+                    b.HasOne("Sportello.Features.Billing.Invoice", null)
+                        .WithMany()
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Sportello.Features.Tickets.Ticket", null)
                         .WithMany()
                         .HasForeignKey("MergedIntoId")
@@ -2676,6 +2691,11 @@ namespace Sportello.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("NoticeId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Sportello.Features.Billing.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Sportello.Features.Services.Service", null)
                         .WithMany()
