@@ -12,6 +12,7 @@ public static class BillingFeature
         builder.Services.AddScoped<ReadInvoices>();
         builder.Services.AddScoped<InvoicePdf>();
         builder.Services.AddScoped<DownloadInvoicePdf>();
+        builder.Services.AddScoped<BillingMails>();
         builder.Services.AddScoped<BillingDetails>();
         builder.Services.AddScoped<PlaceOrder>();
         return builder;

@@ -19,9 +19,11 @@ public sealed record CreditNoteRequest(List<InvoiceLineRequest>? Lines, string? 
 /// the VAT rule comes from <see cref="VatRules"/> and the rate in force on the issue date; each line's VAT is rounded,
 /// then added. The number is taken from the year's sequence in the same transaction that writes the invoice, so
 /// numbers have no gaps and no duplicates, whatever runs at once. A credit note reverses lines of one invoice, at that
-/// invoice's rule and rates, never more than is left of it.
+/// invoice's rule and rates, never more than is left of it. The document's mail, with its PDF, is written in that same
+/// transaction (<see cref="BillingMails"/>).
 /// </summary>
-public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat quote, TimeProvider clock, IOptions<BillingOptions> options)
+public sealed class IssueInvoice(
+    SportelloDb db, ReadVatRates rates, QuoteVat quote, TimeProvider clock, IOptions<BillingOptions> options, ReadInvoices read, BillingMails mails)
 {
     public const int MaxLines = 100;
     public const int MaxDescription = 500;
@@ -184,7 +186,7 @@ public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat qu
         VatCents = VatRules.VatCents(netCents, basisPoints),
     };
 
-    /// <summary>Takes the next number of the year and writes the document in one transaction.</summary>
+    /// <summary>Takes the next number of the year and writes the document and its mail in one transaction.</summary>
     private async Task<Invoice> WriteAsync(Invoice invoice, CancellationToken cancellationToken)
     {
         invoice.NetCents = invoice.Lines.Sum(l => l.NetCents);
@@ -202,6 +204,9 @@ public sealed class IssueInvoice(SportelloDb db, ReadVatRates rates, QuoteVat qu
             $"""UPDATE "InvoiceSequences" SET "Last" = "Last" + 1 WHERE "Year" = {invoice.Year} RETURNING "Last" AS "Value" """).ToListAsync(cancellationToken)).Single();
         invoice.Number = $"{invoice.Year:D4}/{invoice.Sequence:D6}";
         db.Invoices.Add(invoice);
+        await db.SaveChangesAsync(cancellationToken);
+        // The mail draws the document as the customer reads it, so it exists exactly when the document commits.
+        db.OutboxMessages.AddRange(await mails.InvoiceAsync((await read.DetailAsync(invoice.Id, null, cancellationToken))!, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return invoice;

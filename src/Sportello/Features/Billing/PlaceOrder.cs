@@ -21,8 +21,9 @@ public sealed record OrderView(Guid Id, string Number, Guid CustomerId, DateTime
 /// <summary>
 /// Admins record an order. Its number is unique among orders, and when a service already carries it, that service must
 /// be the same customer's (an order number names one customer's purchase); the services a line names must be theirs.
+/// The customer's confirmation mail is saved with the order (<see cref="BillingMails"/>).
 /// </summary>
-public sealed class PlaceOrder(SportelloDb db, IssueInvoice invoices, TimeProvider clock)
+public sealed class PlaceOrder(SportelloDb db, IssueInvoice invoices, BillingMails mails, TimeProvider clock)
 {
     public async Task<Outcome<Order>> HandleAsync(Guid adminId, OrderRequest request, CancellationToken cancellationToken = default)
     {
@@ -66,6 +67,8 @@ public sealed class PlaceOrder(SportelloDb db, IssueInvoice invoices, TimeProvid
             OrderId = order.Id, Position = i + 1, Description = l.Description, NetCents = l.NetCents, ServiceId = request.Lines![i]?.ServiceId,
         })];
         db.Orders.Add(order);
+        // The confirmation is saved with the order: it exists exactly when the order does.
+        db.OutboxMessages.AddRange(await mails.OrderAsync(order, cancellationToken));
         try
         {
             await db.SaveChangesAsync(cancellationToken);

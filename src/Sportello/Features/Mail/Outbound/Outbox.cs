@@ -19,7 +19,10 @@ public sealed record Recipient(string Address, string? Name, string Language, st
 public sealed record OutgoingMail(
     string Kind, Recipient To, string Subject, IReadOnlyList<string> Paragraphs, string EventKey,
     Guid? TicketId = null, string? Link = null, string? LinkText = null, bool AutoReply = false, IReadOnlyList<string>? References = null,
-    string? Unsubscribe = null);
+    string? Unsubscribe = null, IReadOnlyList<MailAttachment>? Attachments = null);
+
+/// <summary>A file sent with a mail (an invoice's PDF).</summary>
+public sealed record MailAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>
 /// Writes outgoing mail into the caller's unit of work: the mail exists exactly when the change that causes it
@@ -98,6 +101,10 @@ public sealed class Outbox(
         }
         var unsubscribe = mail.Unsubscribe is null ? null : InLanguage(mail.To.Language, () => T("Unsubscribe"));
         var body = new BodyBuilder { TextBody = PlainText(mail, unsubscribe), HtmlBody = Html(mail, unsubscribe) };
+        foreach (var attachment in mail.Attachments ?? [])
+        {
+            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        }
         message.Body = body.ToMessageBody();
         // A Content-* header belongs to the body entity (MimeKit keeps it there).
         message.Body.Headers.Add(HeaderId.ContentLanguage, mail.To.Language == "it" ? "it" : "en");

@@ -28,6 +28,9 @@ public static class MailKinds
     public const string ServiceNotice = "service-notice";
     public const string StatusSubscriptionConfirmation = "status-subscription-confirmation";
     public const string StatusUpdate = "status-update";
+    public const string Invoice = "invoice";
+    public const string CreditNote = "credit-note";
+    public const string OrderConfirmation = "order-confirmation";
 }
 
 /// <summary>
