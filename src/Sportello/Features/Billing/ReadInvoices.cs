@@ -7,6 +7,9 @@ namespace Sportello.Features.Billing;
 public sealed record InvoiceSummary(Guid Id, string Number, string Kind, DateTime IssuedAt, DateOnly IssueDate, long NetCents, long VatCents, long GrossCents,
     bool ReverseCharge, Guid? CreditOfId);
 
+/// <summary>An invoice that bills an order: what the order's page links to.</summary>
+public sealed record OrderInvoice(Guid OrderId, Guid InvoiceId, string Number);
+
 public sealed record InvoiceParty(string Name, string? Company, string? Address, string Country, string? VatId);
 
 public sealed record InvoiceLineView(int Position, string Description, long NetCents, int RateBasisPoints, long VatCents);
@@ -34,6 +37,12 @@ public sealed class ReadInvoices(SportelloDb db)
             .ToListAsync(cancellationToken);
         return page.Cut([.. rows.Select(r => r with { IssuedAt = DateTime.SpecifyKind(r.IssuedAt, DateTimeKind.Utc) })], r => r.Id);
     }
+
+    /// <summary>The invoices (not credit notes) that bill <paramref name="orderIds"/>, of <paramref name="customerId"/> only, oldest first.</summary>
+    public Task<List<OrderInvoice>> ForOrdersAsync(Guid? customerId, IReadOnlyCollection<Guid> orderIds, CancellationToken cancellationToken = default) =>
+        db.Invoices.AsNoTracking()
+            .Where(i => i.OrderId != null && orderIds.Contains(i.OrderId.Value) && i.Kind == InvoiceKinds.Invoice && (customerId == null || i.CustomerId == customerId))
+            .OrderBy(i => i.Id).Select(i => new OrderInvoice(i.OrderId!.Value, i.Id, i.Number)).ToListAsync(cancellationToken);
 
     /// <summary>Null when there is no such invoice, or it is not <paramref name="customerId"/>'s.</summary>
     public async Task<InvoiceDetail?> DetailAsync(Guid invoiceId, Guid? customerId, CancellationToken cancellationToken = default)
