@@ -85,6 +85,22 @@ public sealed partial class FinancialTicketTests(SportelloApp app) : IClassFixtu
     }
 
     [Fact]
+    public async Task OpenTicket_NamingOwnCreditNote_IsShownAsACreditNote()
+    {
+        var customer = await CustomerAsync("fin-credit");
+        var credit = await (await (await app.AdminAsync()).PostAsJsonAsync($"/api/v1/admin/invoices/{customer.InvoiceId}/credit-note", new
+        {
+            lines = new[] { new { description = "Refund, two months", netCents = 2000L } }, reason = "Cancelled early",
+        })).JsonAsync(HttpStatusCode.Created);
+        var creditId = credit.GetProperty("id").GetString()!;
+        var id = (await customer.Client.OpenTicketAsync(Financial(invoiceId: creditId))).GetProperty("id").GetString()!;
+
+        var mine = Block(Text(await (await app.SignInWebAsync(customer.Email, Password)).GetPageAsync($"/tickets/{id}")));
+        Assert.Contains("Credit note " + credit.GetProperty("number").GetString(), mine, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/invoices/{creditId}\"", mine, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheDeskPages_OfAFinancialTicket_AnswerAnotherDepartmentsAgent_WithNotFound()
     {
         var customer = await CustomerAsync("fin-boundary");
