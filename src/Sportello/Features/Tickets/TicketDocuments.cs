@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Accounts;
@@ -25,9 +24,6 @@ public sealed record TicketDocument(string Kind, Guid Id, string Number, DateOnl
     public static TicketDocument Of(InvoiceSummary i) => new(i.Kind, i.Id, i.Number, i.IssueDate, i.GrossCents);
 
     public static TicketDocument Of(OrderView o) => new(Order, o.Id, o.Number, DateOnly.FromDateTime(o.CreatedAt), o.NetCents);
-
-    /// <summary>An amount in euro, in the reader's culture (<c>122.00 €</c>, <c>122,00 €</c>).</summary>
-    public static string Money(long cents) => string.Format(CultureInfo.CurrentCulture, "{0:N2} €", cents / 100m);
 }
 
 /// <summary>
