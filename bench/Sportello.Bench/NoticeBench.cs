@@ -7,9 +7,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Sportello.Data;
@@ -46,7 +44,7 @@ internal static class NoticeBench
     private sealed record Published(Guid Id, int Recipients);
 
     /// <summary>What the bench's poll sees: the fan-out's cursors (committed with the rows) and the sink's count.</summary>
-    private sealed record Progress(long At, bool Resolved, int Notified, bool Written, long Mails);
+    private sealed record Progress(long At, bool Resolved, int Notified, bool Written, bool Mailed, long Mails);
 
     /// <summary>A line of the fan-out table; <see cref="Reference"/> is the baseline it is compared with (by rate).</summary>
     private sealed record Row(string Name, double Seconds, double? PerSecond, Row? Reference);
@@ -200,6 +198,7 @@ internal static class NoticeBench
         var firstRow = First(p => p.Notified > 0);
         var firstMail = First(p => p.Mails > 0);
         var allMails = First(p => p.Mails >= customers);
+        var mailed = First(p => p.Mailed);
         var check = await CheckAsync(host, notice.Id);
         notes.Add($"publish → all inbox rows written: {writingCpu ?? "not reached"}");
         notes.Add($"all inbox rows written → all mails at the sink: {deliveryCpu}");
@@ -225,7 +224,7 @@ internal static class NoticeBench
             new($"↳ recipients resolved ({check.Recipients:N0} NoticeRecipients), after publishing", Since(resolved), check.Recipients / Since(resolved), null),
             new("↳ first inbox row written, after publishing", Since(firstRow), null, null),
             new($"↳ **all {customers:N0} inbox rows written** (Notifications), after publishing", rowsSeconds, customers / rowsSeconds, bare),
-            new($"↳ all {customers:N0} mails in the outbox (the same transactions as the inbox rows)", rowsSeconds, customers / rowsSeconds, bare),
+            new($"↳ all {customers:N0} mails in the outbox (composed after the inbox rows), after publishing", Since(mailed), customers / Since(mailed), bare),
             smtpBaseline,
             new("↳ first mail at the SMTP sink, after publishing", Since(firstMail), null, null),
             new($"↳ **all {customers:N0} mails at the SMTP sink**, after publishing", mailSeconds, customers / mailSeconds, smtpBaseline),
@@ -358,8 +357,9 @@ internal static class NoticeBench
                 var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
                 var resolvedAt = await db.Notices.TagWith(NoticeProfile.BenchTag).Where(n => n.Id == noticeId).Select(n => n.ResolvedAt).SingleAsync();
                 var update = await db.NoticeUpdates.TagWith(NoticeProfile.BenchTag).Where(u => u.NoticeId == noticeId && u.Opening)
-                    .Select(u => new { u.Notified, u.DeliveredAt }).SingleAsync();
-                now = new Progress(Stopwatch.GetTimestamp(), resolvedAt is not null, update.Notified, update.DeliveredAt is not null, sink.Count - sinkBefore);
+                    .Select(u => new { u.Notified, u.DeliveredAt, u.MailedAt }).SingleAsync();
+                now = new Progress(Stopwatch.GetTimestamp(), resolvedAt is not null, update.Notified, update.DeliveredAt is not null, update.MailedAt is not null,
+                    sink.Count - sinkBefore);
             }
             progress.Add(now);
             seen(now);
@@ -404,7 +404,7 @@ internal static class NoticeBench
         var sent = await mails.Where(m => m.SentAt != null).GroupBy(_ => 1).Select(g => new { First = g.Min(m => m.SentAt), Last = g.Max(m => m.SentAt) }).SingleOrDefaultAsync();
         string After(DateTime? at) => at is { } t ? $"{(t - notice.CreatedAt).TotalSeconds:0.00} s" : "–";
         return new Check(recipients, $"written: {recipients:N0} recipients, {inbox:N0} inbox rows, outbox mails by state {string.Join(", ", states.Select(s => $"{s.Key} {s.Count:N0}"))}; " +
-            $"the database's own times after the notice's CreatedAt: recipients resolved (ResolvedAt) {After(notice.ResolvedAt)}, all delivered to the inbox (DeliveredAt) {After(update.DeliveredAt)}, " +
+            $"the database's own times after the notice's CreatedAt: recipients resolved (ResolvedAt) {After(notice.ResolvedAt)}, all delivered to the inbox (DeliveredAt) {After(update.DeliveredAt)}, all mails in the outbox (MailedAt) {After(update.MailedAt)}, " +
             $"first mail sent (SentAt) {After(sent?.First)}, last {After(sent?.Last)}");
     }
 
@@ -494,9 +494,9 @@ internal static class NoticeBench
                 list.Add(new Customer(user.Id, email, user.Name, user.Language, user.TimeZone, service.Id, service.Name));
             }
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await BulkRows.InsertAsync(db, users);
-            await BulkRows.InsertAsync(db, roles);
-            await BulkRows.InsertAsync(db, services);
+            await BulkInsert.InsertAsync(db, users);
+            await BulkInsert.InsertAsync(db, roles);
+            await BulkInsert.InsertAsync(db, services);
             await transaction.CommitAsync();
         }
         // The rows must read back through EF as EF writes them (a GUID stored as text or blob would not match).
@@ -610,7 +610,7 @@ internal static class NoticeBench
     /// The baseline: the fan-out's rows without the fan-out, built beforehand from the composed templates (same
     /// sizes, each with its customer, service list, address and a unique Message-ID), inserted the plain EF way, a
     /// batch of inbox rows and mails per transaction as the fan-out writes them; with <paramref name="plain"/>, as
-    /// multi-row INSERTs (<see cref="BulkRows"/>, no change tracking) in the same transactions. The mails are due in
+    /// multi-row INSERTs (<see cref="BulkInsert"/>, no change tracking) in the same transactions. The mails are due in
     /// 2100, so the outbox leaves them alone; they are deleted afterwards.
     /// </summary>
     private static async Task BareInsertAsync(BenchHost host, List<Customer> people, Dictionary<string, Template> templates, int batch, bool plain = false)
@@ -639,8 +639,8 @@ internal static class NoticeBench
             await using var transaction = await db.Database.BeginTransactionAsync();
             if (plain)
             {
-                await BulkRows.InsertAsync(db, slice.Select(r => r.Row).ToList());
-                await BulkRows.InsertAsync(db, slice.Select(r => r.Mail).ToList());
+                await BulkInsert.InsertAsync(db, slice.Select(r => r.Row).ToList());
+                await BulkInsert.InsertAsync(db, slice.Select(r => r.Mail).ToList());
             }
             else
             {
@@ -768,72 +768,5 @@ internal static class NoticeBench
 
         private static double P(double[] sorted, double p) =>
             sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
-}
-
-/// <summary>
-/// Plain multi-row INSERTs built from the EF model (table, columns, each column's type mapping and value converter,
-/// so the values are stored exactly as EF stores them), for seeding fast; run in the caller's transaction.
-/// </summary>
-internal static class BulkRows
-{
-    // PostgreSQL takes up to 65,535 parameters per statement. SQLite allows 32,766, but Microsoft.Data.Sqlite finds
-    // each parameter by name with a linear search (sqlite3_bind_parameter_index), so a statement with P of them costs
-    // P² comparisons: there, small statements, which cost little as well (no round trip).
-    private const int MaxParameters = 30_000;
-    private const int MaxParametersSqlite = 250;
-    private const int MaxRowsPerStatement = 1_000;
-
-    public static async Task InsertAsync<T>(SportelloDb db, IReadOnlyList<T> rows) where T : class
-    {
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var columns = entity.GetProperties().Where(p => p.PropertyInfo is not null && p.GetColumnName(table) is not null)
-            .Select(p => (Info: p.PropertyInfo!, Name: sql.DelimitIdentifier(p.GetColumnName(table)!), Mapping: p.GetRelationalTypeMapping(), p.IsNullable))
-            .ToList();
-        var perStatement = Math.Max(1, Math.Min(MaxRowsPerStatement, (db.Database.IsSqlite() ? MaxParametersSqlite : MaxParameters) / columns.Count));
-        var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ";
-        // One command per statement size, kept (and so prepared once) while the size is the same.
-        System.Data.Common.DbCommand? command = null;
-        var commandRows = 0;
-        try
-        {
-            for (var done = 0; done < rows.Count; done += perStatement)
-            {
-                var count = Math.Min(perStatement, rows.Count - done);
-                if (command is null || commandRows != count)
-                {
-                    if (command is not null)
-                    {
-                        await command.DisposeAsync();
-                    }
-                    command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = head + string.Join(", ", Enumerable.Range(0, count).Select(r =>
-                        "(" + string.Join(", ", Enumerable.Range(0, columns.Count).Select(c => $"@p{(r * columns.Count) + c}")) + ")"));
-                    commandRows = count;
-                }
-                command.Parameters.Clear();
-                for (var r = 0; r < count; r++)
-                {
-                    for (var c = 0; c < columns.Count; c++)
-                    {
-                        var column = columns[c];
-                        command.Parameters.Add(column.Mapping.CreateParameter(command, $"@p{(r * columns.Count) + c}", column.Info.GetValue(rows[done + r]), column.IsNullable));
-                    }
-                }
-                await command.ExecuteNonQueryAsync();
-            }
-        }
-        finally
-        {
-            if (command is not null)
-            {
-                await command.DisposeAsync();
-            }
-        }
     }
 }

@@ -85,6 +85,11 @@ public sealed class OutboundOptions
     public string Tls { get; set; } = "auto";
     /// <summary>Deliveries tried before a message is given up (with exponential backoff, about a day in all).</summary>
     public int MaxAttempts { get; set; } = 15;
+    /// <summary>
+    /// Connections to the relay per node, each delivering its own claimed batch (a relay answers one mail at a time per
+    /// connection; several keep it busy). 1 to 16.
+    /// </summary>
+    public int Connections { get; set; } = 4;
 }
 
 public sealed class IntakeOptions

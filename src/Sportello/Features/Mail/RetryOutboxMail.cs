@@ -16,6 +16,8 @@ public sealed class RetryOutboxMail(SportelloDb db, TimeProvider clock)
             .ExecuteUpdateAsync(m => m
                 .SetProperty(x => x.State, OutboxStates.Pending)
                 .SetProperty(x => x.Attempts, 0)
+                .SetProperty(x => x.ClaimedUntil, (DateTime?)null)
+                .SetProperty(x => x.ClaimToken, (Guid?)null)
                 .SetProperty(x => x.NextAttemptAt, clock.GetUtcNow().UtcDateTime), cancellationToken);
         if (changed == 0)
         {

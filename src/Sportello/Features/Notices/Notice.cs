@@ -65,6 +65,12 @@ public sealed class NoticeUpdate
     public Guid? DeliveredUpTo { get; set; }
     public DateTime? DeliveredAt { get; set; }
     public int Notified { get; set; }
+    /// <summary>
+    /// The email copies, composed after the inbox rows (so the inbox is not kept waiting by MIME): mailed up to this
+    /// customer, in id order; done when <see cref="MailedAt"/> is set.
+    /// </summary>
+    public Guid? MailedUpTo { get; set; }
+    public DateTime? MailedAt { get; set; }
     /// <summary>Mailed to the public status's subscribers up to this subscription, in id order (after the customers).</summary>
     public Guid? SubscribersUpTo { get; set; }
     /// <summary>Done with the subscribers (at once for a notice that is not public).</summary>

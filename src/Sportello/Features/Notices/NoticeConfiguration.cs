@@ -37,6 +37,7 @@ internal sealed class NoticeUpdateConfiguration : IEntityTypeConfiguration<Notic
         update.HasIndex(u => new { u.NoticeId, u.CreatedAt });
         // What the worker still has to deliver.
         update.HasIndex(u => u.DeliveredAt);
+        update.HasIndex(u => u.MailedAt);
         update.HasIndex(u => u.SubscribersAt);
         update.HasOne<Notice>().WithMany().HasForeignKey(u => u.NoticeId).OnDelete(DeleteBehavior.Cascade);
         update.HasOne<User>().WithMany().HasForeignKey(u => u.AuthorId).OnDelete(DeleteBehavior.SetNull);

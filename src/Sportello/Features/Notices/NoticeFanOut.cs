@@ -11,8 +11,9 @@ namespace Sportello.Features.Notices;
 
 /// <summary>
 /// Writes what notices cause, outside anyone's request, a batch per transaction: first the recipients of a new
-/// notice (frozen: its updates reach the same customers), then, per update, one inbox row and one mail per recipient,
-/// pushed live to those signed in. Each batch moves a cursor (the last customer done, in id order) with a conditional
+/// notice (frozen: its updates reach the same customers), then, per update, one inbox row per recipient, pushed live to
+/// those signed in, and once they are all written, one mail per recipient (the inbox first: composing MIME is most of
+/// the work). Each batch moves a cursor (the last customer done, in id order) with a conditional
 /// update in the same transaction, so a node that stops resumes after the last committed batch, several nodes never
 /// write the same batch twice, and the unique (update, customer) index is the last guard. It also posts the updates
 /// that time brings: the reminder before a maintenance, and its completion at its end.
@@ -46,7 +47,14 @@ public sealed class NoticeFanOut(
             .FirstOrDefaultAsync(cancellationToken);
         if (pending is not null)
         {
-            await DeliverAsync(scope.ServiceProvider, db, pending, cancellationToken);
+            await WriteInboxAsync(scope.ServiceProvider, db, pending, cancellationToken);
+            return true;
+        }
+        var unmailed = await db.NoticeUpdates.AsNoTracking().Where(u => u.MailedAt == null).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (unmailed is not null)
+        {
+            await MailCustomersAsync(scope.ServiceProvider, db, unmailed, cancellationToken);
             return true;
         }
         var told = await db.NoticeUpdates.AsNoTracking().Where(u => u.SubscribersAt == null).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
@@ -63,11 +71,12 @@ public sealed class NoticeFanOut(
     {
         var after = notice.ResolvedUpTo;
         var size = options.Value.BatchSize;
-        var customers = await NoticeTargets.Affected(db.Services.AsNoTracking(), notice).Select(s => s.CustomerId).Distinct()
-            .Where(c => after == null || c > after).OrderBy(c => c).Take(size).ToListAsync(cancellationToken);
+        // The cursor inside the DISTINCT: each batch walks the customers after it and stops at the limit, so resolving
+        // N customers costs O(N), not a DISTINCT of every customer left per batch.
+        var customers = await NoticeTargets.Affected(db.Services.AsNoTracking().Where(s => after == null || s.CustomerId > after), notice)
+            .Select(s => s.CustomerId).Distinct().OrderBy(c => c).Take(size).ToListAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.NoticeRecipients.AddRange(customers.Select(c => new NoticeRecipient { NoticeId = notice.Id, CustomerId = c }));
-        await db.SaveChangesAsync(cancellationToken);
+        await BulkInsert.InsertAsync(db, customers.Select(c => new NoticeRecipient { NoticeId = notice.Id, CustomerId = c }).ToList(), cancellationToken);
         var done = customers.Count < size;
         var now = clock.GetUtcNow().UtcDateTime;
         Guid? upTo = customers.Count > 0 ? customers[^1] : after;
@@ -79,7 +88,11 @@ public sealed class NoticeFanOut(
         }
     }
 
-    private async Task DeliverAsync(IServiceProvider services, SportelloDb db, NoticeUpdate update, CancellationToken cancellationToken)
+    /// <summary>
+    /// The inbox rows of one update, a batch of recipients per transaction, pushed live once committed. Each row names the
+    /// id its email copy will have; <see cref="MailCustomersAsync"/> composes the copies afterwards.
+    /// </summary>
+    private async Task WriteInboxAsync(IServiceProvider services, SportelloDb db, NoticeUpdate update, CancellationToken cancellationToken)
     {
         var notice = await db.Notices.AsNoTracking().SingleAsync(n => n.Id == update.NoticeId, cancellationToken);
         if (notice.ResolvedAt is null)
@@ -91,49 +104,41 @@ public sealed class NoticeFanOut(
         var batch = await db.NoticeRecipients.AsNoTracking()
             .Where(r => r.NoticeId == notice.Id && (after == null || r.CustomerId > after))
             .OrderBy(r => r.CustomerId).Select(r => r.CustomerId).Take(size).ToListAsync(cancellationToken);
-        var people = await db.Users.AsNoTracking().Where(u => batch.Contains(u.Id))
-            .Select(u => new { u.Id, u.Email, u.Name, u.Language, u.TimeZone }).ToListAsync(cancellationToken);
-        var theirs = (await NoticeTargets.Affected(db.Services.AsNoTracking(), notice).Where(s => batch.Contains(s.CustomerId))
+        var first = batch.Count > 0 ? batch[0] : Guid.Empty;
+        var last = batch.Count > 0 ? batch[^1] : Guid.Empty;
+        // The batch is a range of ids in order: read it as a range, not as thousands of parameters.
+        var people = await db.Users.AsNoTracking().Where(u => u.Id >= first && u.Id <= last && db.NoticeRecipients.Any(r => r.NoticeId == notice.Id && r.CustomerId == u.Id))
+            .Select(u => new { u.Id, u.Language, u.TimeZone }).ToListAsync(cancellationToken);
+        var theirs = (await NoticeTargets.Affected(db.Services.AsNoTracking().Where(s => s.CustomerId >= first && s.CustomerId <= last), notice)
                 .Select(s => new { s.CustomerId, s.Id, s.Name }).ToListAsync(cancellationToken))
             .ToLookup(s => s.CustomerId);
         var outbox = services.GetRequiredService<Outbox>();
         var now = clock.GetUtcNow().UtcDateTime;
+        // The words depend only on the language and the time zone: composed once per pair.
+        var words = new Dictionary<(string Language, string TimeZone), (string Title, string Body)>();
         var written = new List<Notification>(people.Count);
-        var mails = new List<OutboxMessage>(people.Count);
         foreach (var person in people)
         {
             var language = person.Language == "it" ? "it" : "en";
-            var affected = theirs[person.Id].OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => new NotificationService(s.Id, s.Name)).ToList();
-            var (notification, mail) = await Outbox.InLanguage(language, async () =>
+            if (!words.TryGetValue((language, person.TimeZone), out var text))
             {
-                string T(string english, object[] values) => outbox.T(english, values);
-                var title = NoticeWords.Title(T, notice, update, language);
-                var body = NoticeWords.Body(T, notice, update, language, person.TimeZone);
-                var row = new Notification
+                text = Outbox.InLanguage(language, () =>
                 {
-                    UserId = person.Id, Kind = notice.Kind, Title = title.Length > PublishNotice.MaxTitle ? title[..PublishNotice.MaxTitle] : title,
-                    Body = body, CreatedAt = now, NoticeId = notice.Id, NoticeUpdateId = update.Id,
-                    Services = JsonSerializer.Serialize(affected, NotificationView.Json),
-                };
-                var to = new Recipient(person.Email!, person.Name, language, person.TimeZone);
-                var paragraphs = new List<string> { outbox.T("Hello {0},", person.Name), body };
-                if (affected.Count > 0)
-                {
-                    paragraphs.Add(outbox.T("Your services affected: {0}.", string.Join(", ", affected.Select(s => s.Name))));
-                }
-                paragraphs.Add(outbox.T("The Sportello support team"));
-                var composed = await outbox.ComposeAsync(new OutgoingMail(MailKinds.ServiceNotice, to, title, paragraphs,
-                    $"notice:{update.Id:N}", Link: $"{outbox.PublicUrl}/notifications", LinkText: outbox.T("Your notifications")));
-                row.MailId = composed.Id;
-                return (row, composed);
+                    string T(string english, object[] values) => outbox.T(english, values);
+                    var title = NoticeWords.Title(T, notice, update, language);
+                    return (title.Length > PublishNotice.MaxTitle ? title[..PublishNotice.MaxTitle] : title, NoticeWords.Body(T, notice, update, language, person.TimeZone));
+                });
+                words[(language, person.TimeZone)] = text;
+            }
+            var affected = theirs[person.Id].OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => new NotificationService(s.Id, s.Name)).ToList();
+            written.Add(new Notification
+            {
+                UserId = person.Id, Kind = notice.Kind, Title = text.Title, Body = text.Body, CreatedAt = now, NoticeId = notice.Id, NoticeUpdateId = update.Id,
+                Services = JsonSerializer.Serialize(affected, NotificationView.Json), MailId = Guid.CreateVersion7(),
             });
-            written.Add(notification);
-            mails.Add(mail);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Notifications.AddRange(written);
-        db.OutboxMessages.AddRange(mails);
-        await db.SaveChangesAsync(cancellationToken);
+        await BulkInsert.InsertAsync(db, written, cancellationToken);
         var done = batch.Count < size;
         Guid? upTo = batch.Count > 0 ? batch[^1] : after;
         var count = written.Count;
@@ -150,6 +155,63 @@ public sealed class NoticeFanOut(
         foreach (var notification in written)
         {
             _ = PushAsync(hub, notification);
+        }
+    }
+
+    /// <summary>
+    /// The email copies of one update's inbox rows, once they are all written: each composed from its row's words (in
+    /// the customer's language and zone) under the id the row names, on every core, and added to the outbox a batch
+    /// per transaction, with a cursor like the inbox's.
+    /// </summary>
+    private async Task MailCustomersAsync(IServiceProvider services, SportelloDb db, NoticeUpdate update, CancellationToken cancellationToken)
+    {
+        if (update.DeliveredAt is null)
+        {
+            return;
+        }
+        var after = update.MailedUpTo;
+        var size = options.Value.MailBatchSize;
+        var rows = await (from n in db.Notifications.AsNoTracking()
+                          where n.NoticeUpdateId == update.Id && (after == null || n.UserId > after)
+                          join u in db.Users.AsNoTracking() on n.UserId equals u.Id
+                          orderby n.UserId
+                          select new { n.UserId, n.MailId, n.Title, n.Body, n.Services, u.Email, u.Name, u.Language, u.TimeZone })
+            .Take(size).ToListAsync(cancellationToken);
+        var outbox = services.GetRequiredService<Outbox>();
+        var mails = new OutboxMessage?[rows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, _) =>
+            {
+                var row = rows[i];
+                if (string.IsNullOrEmpty(row.Email) || row.MailId is not { } mailId)
+                {
+                    return;
+                }
+                var language = row.Language == "it" ? "it" : "en";
+                var affected = JsonSerializer.Deserialize<List<NotificationService>>(row.Services, NotificationView.Json) ?? [];
+                mails[i] = await Outbox.InLanguage(language, () =>
+                {
+                    var paragraphs = new List<string> { outbox.T("Hello {0},", row.Name), row.Body };
+                    if (affected.Count > 0)
+                    {
+                        paragraphs.Add(outbox.T("Your services affected: {0}.", string.Join(", ", affected.Select(s => s.Name))));
+                    }
+                    paragraphs.Add(outbox.T("The Sportello support team"));
+                    return outbox.ComposeAsync(new OutgoingMail(MailKinds.ServiceNotice, new Recipient(row.Email, row.Name, language, row.TimeZone), row.Title,
+                        paragraphs, $"notice:{update.Id:N}", Link: $"{outbox.PublicUrl}/notifications", LinkText: outbox.T("Your notifications")) { Id = mailId });
+                });
+            });
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await BulkInsert.InsertAsync(db, mails.OfType<OutboxMessage>().ToList(), cancellationToken);
+        var done = rows.Count < size;
+        Guid? upTo = rows.Count > 0 ? rows[^1].UserId : after;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var moved = await db.NoticeUpdates.Where(u => u.Id == update.Id && u.MailedAt == null && u.MailedUpTo == after)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.MailedUpTo, upTo).SetProperty(u => u.MailedAt, done ? now : null), cancellationToken);
+        if (moved == 1)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            MailWake.OutboxSignal.Set();
         }
     }
 

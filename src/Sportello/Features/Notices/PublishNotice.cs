@@ -198,6 +198,8 @@ public sealed class NoticeOptions
     public int ReminderHours { get; set; } = 24;
     /// <summary>Whether this node runs the fan-out (every node may: batches are claimed, never written twice).</summary>
     public bool FanOut { get; set; } = true;
-    /// <summary>Customers resolved, or notified, per transaction of the fan-out.</summary>
-    public int BatchSize { get; set; } = 500;
+    /// <summary>Customers resolved, or notified in their inbox, per transaction of the fan-out.</summary>
+    public int BatchSize { get; set; } = 2000;
+    /// <summary>Email copies composed and added to the outbox per transaction (after the inbox rows).</summary>
+    public int MailBatchSize { get; set; } = 500;
 }

@@ -1777,6 +1777,12 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<DateTime?>("EndsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("MailedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("MailedUpTo")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("NoticeId")
                         .HasColumnType("uuid");
 
@@ -1808,6 +1814,8 @@ namespace Sportello.Data.Migrations.Postgres
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("DeliveredAt");
+
+                    b.HasIndex("MailedAt");
 
                     b.HasIndex("SubscribersAt");
 

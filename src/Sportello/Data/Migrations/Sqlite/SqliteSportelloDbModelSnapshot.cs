@@ -1765,6 +1765,12 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<DateTime?>("EndsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("MailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("MailedUpTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("NoticeId")
                         .HasColumnType("TEXT");
 
@@ -1796,6 +1802,8 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.HasIndex("AuthorId");
 
                     b.HasIndex("DeliveredAt");
+
+                    b.HasIndex("MailedAt");
 
                     b.HasIndex("SubscribersAt");
 

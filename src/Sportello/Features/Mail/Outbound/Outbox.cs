@@ -19,7 +19,11 @@ public sealed record Recipient(string Address, string? Name, string Language, st
 public sealed record OutgoingMail(
     string Kind, Recipient To, string Subject, IReadOnlyList<string> Paragraphs, string EventKey,
     Guid? TicketId = null, string? Link = null, string? LinkText = null, bool AutoReply = false, IReadOnlyList<string>? References = null,
-    string? Unsubscribe = null, IReadOnlyList<MailAttachment>? Attachments = null);
+    string? Unsubscribe = null, IReadOnlyList<MailAttachment>? Attachments = null)
+{
+    /// <summary>The outbox row's id when the caller chose it beforehand (a notice's inbox row names its mail before it is composed).</summary>
+    public Guid? Id { get; init; }
+}
 
 /// <summary>A file sent with a mail (an invoice's PDF).</summary>
 public sealed record MailAttachment(string FileName, string ContentType, byte[] Content);
@@ -66,7 +70,7 @@ public sealed class Outbox(
             ? await tokens.MessageIdAsync(ticketId, mail.EventKey, mail.To.Address, domain)
             : $"sn.{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{mail.EventKey}|{mail.To.Address.ToLowerInvariant()}")))[..32]}@{domain}";
         var now = clock.GetUtcNow().UtcDateTime;
-        var id = Guid.CreateVersion7();
+        var id = mail.Id ?? Guid.CreateVersion7();
         var message = new MimeMessage { MessageId = messageId, Date = new DateTimeOffset(now), Subject = mail.Subject };
         message.From.Add(new MailboxAddress(options.FromName, options.SupportAddress));
         message.To.Add(new MailboxAddress(mail.To.Name ?? "", mail.To.Address));

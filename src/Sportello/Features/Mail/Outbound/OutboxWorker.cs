@@ -20,30 +20,60 @@ public sealed class OutboxWorker(
     MailTokens tokens, MailPipelineState state, ILogger<OutboxWorker> logger, IMeterFactory meters) : BackgroundService
 {
     public const int BatchSize = 50;
+    /// <summary>
+    /// Delivered mails are marked sent this many at a time, in one statement (one commit instead of one per mail). A node
+    /// killed between a relay's acceptance and the mark sends those again (same Message-ID) once their claim has expired:
+    /// at most this many per connection.
+    /// </summary>
+    private const int MarkEvery = 10;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
     /// <summary>One pass stops after this long, well within its claim.</summary>
     private static readonly TimeSpan MaxPass = TimeSpan.FromSeconds(60);
     private readonly Counter<long> sent = meters.Create("Sportello").CreateCounter<long>("sportello.mail.sent", description: "Mails delivered to the relay or mail-out/");
     private readonly Counter<long> failed = meters.Create("Sportello").CreateCounter<long>("sportello.mail.failed", description: "Mails given up");
     private readonly MailOptions options = mailOptions.Value;
+    private readonly Lock relayState = new();
     private int relayFailures;
     private DateTime relayRetryAt = DateTime.MinValue;
 
     public string MailOutFolder => Path.Combine(Path.GetFullPath(appOptions.Value.DataDir), "mail-out");
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        MailWake.RunAsync(DeliverDueAsync, BatchSize, MailWake.OutboxSignal, () => state.OutboxPass(clock.GetUtcNow().UtcDateTime), logger, stoppingToken);
+    private bool RelayConfigured => !string.IsNullOrWhiteSpace(options.Outbound.Host);
 
-    /// <summary>One pass: claims due mail and delivers it. Returns how many were handled.</summary>
-    public async Task<int> DeliverDueAsync(CancellationToken cancellationToken = default)
+    /// <summary>Connections to the relay, each a loop claiming and delivering its own batches; one writer of files.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, RelayConfigured ? Math.Clamp(options.Outbound.Connections, 1, 16) : 1).Select(_ => Task.Run(async () =>
+        {
+            using var relay = RelayConfigured ? new SmtpClient() : null;
+            await MailWake.RunAsync(token => DeliverDueAsync(relay, token), BatchSize, MailWake.OutboxSignal,
+                () => state.OutboxPass(clock.GetUtcNow().UtcDateTime), logger, stoppingToken);
+        }, stoppingToken)));
+
+    /// <summary>
+    /// One pass: claims due mail and delivers it over <paramref name="relay"/> (kept connected while full batches follow
+    /// each other, closed when the outbox is drained). Returns how many were handled.
+    /// </summary>
+    private async Task<int> DeliverDueAsync(SmtpClient? relay, CancellationToken cancellationToken)
+    {
+        var handled = await DeliverBatchAsync(relay, cancellationToken);
+        if (handled < BatchSize && relay is { IsConnected: true })
+        {
+            await DropAsync(relay, cancellationToken);
+        }
+        return handled;
+    }
+
+    private async Task<int> DeliverBatchAsync(SmtpClient? relay, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var relayConfigured = !string.IsNullOrWhiteSpace(options.Outbound.Host);
-        if (relayConfigured && now < relayRetryAt)
+        lock (relayState)
         {
-            return 0;
+            if (relay is not null && now < relayRetryAt)
+            {
+                return 0;
+            }
         }
         var candidates = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.State == OutboxStates.Pending && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now))
@@ -52,63 +82,111 @@ public sealed class OutboxWorker(
         {
             return 0;
         }
+        if (candidates.Count == BatchSize)
+        {
+            // More is waiting: wake another connection for the next batch.
+            MailWake.OutboxSignal.Set();
+        }
         var claim = Guid.NewGuid();
+        // Claimed by id, and only if not yet sent nor claimed by another node. Not by State: on SQLite without statistics
+        // the planner would read the claim through the State index, i.e. every pending mail (linear in the backlog); a
+        // mail given up meanwhile is claimed for nothing and skipped below, its claim cleared by a retry.
         await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.State == OutboxStates.Pending && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, now + Claim).SetProperty(x => x.ClaimToken, claim), cancellationToken);
-        var batch = await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+        var batch = await db.OutboxMessages.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
             .ToListAsync(cancellationToken);
         if (batch.Count == 0)
         {
             return 0;
         }
-        using var relay = relayConfigured ? new SmtpClient() : null;
         var started = TimeProvider.System.GetTimestamp();
         var renewed = started;
-        var relayDown = false;
-        var lost = false;
-        foreach (var mail in batch)
+        var delivered = new List<Guid>(MarkEvery);
+        var stopAt = batch.Count;
+        for (var i = 0; i < batch.Count; i++)
         {
-            // A slow relay must not outlive the claim: renew it every quarter of its length (so no other node can
-            // have taken it in between), and leave the rest to the next pass after a minute.
-            var mine = db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim && m.State == OutboxStates.Pending);
-            if (!lost && TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
+            var mail = batch[i];
+            // A slow relay must not outlive the claim: renew it every quarter of its length (so no other node can have
+            // taken it in between), and leave the rest to the next pass after a minute.
+            if (TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
             {
                 renewed = TimeProvider.System.GetTimestamp();
-                lost = await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
-                    .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, clock.GetUtcNow().UtcDateTime + Claim), cancellationToken) == 0;
+                if (await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+                        .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, clock.GetUtcNow().UtcDateTime + Claim), cancellationToken) == 0)
+                {
+                    stopAt = i;
+                    break;
+                }
             }
-            if (relayDown || lost || TimeProvider.System.GetElapsedTime(started) >= MaxPass)
+            if (TimeProvider.System.GetElapsedTime(started) >= MaxPass)
             {
-                // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
-                db.Entry(mail).State = EntityState.Detached;
-                await mine.ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
-                continue;
+                stopAt = i;
+                break;
             }
-            relayDown = !await DeliverAsync(relay, mail, cancellationToken);
+            var relayUp = await DeliverAsync(relay, mail, cancellationToken);
             if (relay is not null)
             {
-                RelayOutcome(relayDown, mail);
+                RelayOutcome(!relayUp, mail);
             }
-            mail.ClaimedUntil = null;
-            mail.ClaimToken = null;
-            try
+            if (mail.State == OutboxStates.Sent)
             {
-                await db.SaveChangesAsync(cancellationToken);
+                delivered.Add(mail.Id);
+                if (delivered.Count >= MarkEvery)
+                {
+                    await MarkSentAsync(db, delivered, claim, cancellationToken);
+                }
             }
-            catch (DbUpdateConcurrencyException)
+            else
             {
-                // The claim ran out during a very slow send and another node holds the mail now: stop this pass.
-                logger.LogWarning("Lost the claim on mail {MessageId} during delivery; another worker has it", mail.MessageId);
-                db.Entry(mail).State = EntityState.Detached;
-                lost = true;
+                await SaveOutcomeAsync(db, mail, claim, cancellationToken);
+            }
+            if (!relayUp)
+            {
+                stopAt = i + 1;
+                break;
             }
         }
-        if (relay is { IsConnected: true })
+        await MarkSentAsync(db, delivered, claim, cancellationToken);
+        if (stopAt < batch.Count)
         {
-            await relay.DisconnectAsync(quit: true, cancellationToken);
+            // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
+            var rest = batch.Skip(stopAt).Select(m => m.Id).ToList();
+            await db.OutboxMessages.Where(m => rest.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
         }
         return batch.Count;
+    }
+
+    /// <summary>Marks delivered mails sent, in one statement, where the claim is still ours.</summary>
+    private async Task MarkSentAsync(SportelloDb db, List<Guid> delivered, Guid claim, CancellationToken cancellationToken)
+    {
+        if (delivered.Count == 0)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var marked = await db.OutboxMessages.Where(m => delivered.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, OutboxStates.Sent).SetProperty(x => x.SentAt, now).SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                .SetProperty(x => x.LastError, (string?)null).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
+        if (marked < delivered.Count)
+        {
+            // The claim ran out during a very slow send and another node holds those mails now.
+            logger.LogWarning("Lost the claim on {Count} delivered mail(s); another worker has them", delivered.Count - marked);
+        }
+        delivered.Clear();
+    }
+
+    /// <summary>A mail not delivered (to retry, given up, or waiting for the relay): its state, where the claim is still ours.</summary>
+    private async Task SaveOutcomeAsync(SportelloDb db, OutboxMessage mail, Guid claim, CancellationToken cancellationToken)
+    {
+        if (await db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, mail.State).SetProperty(x => x.Attempts, mail.Attempts).SetProperty(x => x.LastError, mail.LastError)
+                    .SetProperty(x => x.NextAttemptAt, mail.NextAttemptAt).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null),
+                    cancellationToken) == 0)
+        {
+            logger.LogWarning("Lost the claim on mail {MessageId} during delivery; another worker has it", mail.MessageId);
+        }
     }
 
     /// <summary>
@@ -118,16 +196,19 @@ public sealed class OutboxWorker(
     private void RelayOutcome(bool down, OutboxMessage mail)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (down)
+        lock (relayState)
         {
-            relayRetryAt = now + Backoff(++relayFailures);
-            state.RelayFailed(now, mail.LastError ?? "unreachable");
-        }
-        else
-        {
-            // Reached and logged in: whatever it said about this mail, the relay is up.
-            relayFailures = 0;
-            state.RelayWorked();
+            if (down)
+            {
+                relayRetryAt = now + Backoff(++relayFailures);
+                state.RelayFailed(now, mail.LastError ?? "unreachable");
+            }
+            else
+            {
+                // Reached and logged in: whatever it said about this mail, the relay is up.
+                relayFailures = 0;
+                state.RelayWorked();
+            }
         }
     }
 
@@ -212,36 +293,53 @@ public sealed class OutboxWorker(
 
     private async Task SendAsync(SmtpClient relay, OutboxMessage mail, CancellationToken cancellationToken)
     {
-        var outbound = options.Outbound;
-        if (!relay.IsConnected)
+        var kept = relay.IsConnected;
+        if (!kept)
         {
-            relay.Timeout = 30_000;
-            var security = outbound.Tls.ToLowerInvariant() switch
-            {
-                "none" => SecureSocketOptions.None,
-                "starttls" => SecureSocketOptions.StartTls,
-                "tls" => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.StartTlsWhenAvailable,
-            };
-            try
-            {
-                await relay.ConnectAsync(outbound.Host!, outbound.Port, security, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Unreachable, or a refusal at the greeting, EHLO or STARTTLS: about us, not about this mail.
-                await DropAsync(relay, cancellationToken);
-                throw new RelayDownException($"The relay could not be reached: {ex.Message}", ex);
-            }
-            if (!string.IsNullOrEmpty(outbound.User))
-            {
-                await LogInAsync(relay, outbound, cancellationToken);
-            }
+            await ConnectAsync(relay, cancellationToken);
         }
         using var stream = new MemoryStream(mail.Mime, writable: false);
         var message = await MimeMessage.LoadAsync(stream, cancellationToken);
         var sender = new MailboxAddress("", await tokens.BounceAddressAsync(mail.Id, options.Domain));
-        await relay.SendAsync(message, sender, [new MailboxAddress("", mail.ToAddress)], cancellationToken);
+        try
+        {
+            await relay.SendAsync(message, sender, [new MailboxAddress("", mail.ToAddress)], cancellationToken);
+        }
+        catch (Exception ex) when (kept && !relay.IsConnected && ex is IOException or SmtpProtocolException or System.Net.Sockets.SocketException)
+        {
+            // A connection kept from the previous batch that the relay has closed meanwhile (idle timeout, a limit of
+            // mails per connection): once more on a new one before calling the relay down.
+            await DropAsync(relay, cancellationToken);
+            await ConnectAsync(relay, cancellationToken);
+            await relay.SendAsync(message, sender, [new MailboxAddress("", mail.ToAddress)], cancellationToken);
+        }
+    }
+
+    private async Task ConnectAsync(SmtpClient relay, CancellationToken cancellationToken)
+    {
+        var outbound = options.Outbound;
+        relay.Timeout = 30_000;
+        var security = outbound.Tls.ToLowerInvariant() switch
+        {
+            "none" => SecureSocketOptions.None,
+            "starttls" => SecureSocketOptions.StartTls,
+            "tls" => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTlsWhenAvailable,
+        };
+        try
+        {
+            await relay.ConnectAsync(outbound.Host!, outbound.Port, security, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Unreachable, or a refusal at the greeting, EHLO or STARTTLS: about us, not about this mail.
+            await DropAsync(relay, cancellationToken);
+            throw new RelayDownException($"The relay could not be reached: {ex.Message}", ex);
+        }
+        if (!string.IsNullOrEmpty(outbound.User))
+        {
+            await LogInAsync(relay, outbound, cancellationToken);
+        }
     }
 
     /// <summary>
