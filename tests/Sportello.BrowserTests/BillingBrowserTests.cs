@@ -129,7 +129,10 @@ public sealed class BillingBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.Keyboard.PressAsync("Tab");
         await Expect(prices.Amount).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("100");
+        // With JavaScript the answer comes as the price is typed; Enter sends the form all the same (as without it).
+        await Expect(prices.Result).ToContainTextAsync("€ 122,00");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/prices\?Country=IT&Amount=100#quote$"));
         await Expect(prices.Result).ToContainTextAsync("Un consumatore in Italia");
         await Expect(prices.Result).ToContainTextAsync("22 %");
         await Expect(prices.Result).ToContainTextAsync("€ 122,00");
@@ -145,5 +148,17 @@ public sealed class BillingBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Il prezzo deve essere un numero, ad esempio 1234,56.");
         await BrowserApp.ScreenshotAsync(page, $"billing-prices-error-it-{width}");
         await AssertNoViolationsAsync(page);
+
+        // A valid price typed again clears the error in place; another country changes the answer.
+        await prices.Amount.FocusAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("250");
+        await Expect(prices.Amount).ToHaveAttributeAsync("aria-invalid", "false");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        await Expect(prices.Result).ToContainTextAsync("€ 305,00");
+        await prices.Country.FocusAsync();
+        await page.Keyboard.TypeAsync("Finl");
+        await Expect(prices.Result).ToContainTextAsync("Un consumatore in Finlandia");
+        await Expect(prices.Result).ToContainTextAsync("€ 313,75");
     }
 }
