@@ -18,8 +18,8 @@ public sealed class InvoicePdf
 {
     private const double Left = 50, Right = 545, Top = 50, Bottom = 780, Size = 9.5, Leading = 12.5;
     // Table columns: position, description, VAT rate, net, VAT (right edges for the figures).
-    private const double PositionX = Left, DescriptionX = 72, DescriptionWidth = 246, RateRight = 370, NetRight = 460;
-    private const double RateWidth = 46, AmountWidth = 84;
+    private const double PositionX = Left, DescriptionX = 72, DescriptionWidth = 236, RateRight = 370, NetRight = 460;
+    private const double RateWidth = 58, AmountWidth = 84;
 
     private readonly IStringLocalizer<Text> text;
     private readonly XFont regular, bold, title, small;
@@ -84,25 +84,27 @@ public sealed class InvoicePdf
             facts = sheet.Paragraph(T("Corrects invoice {0}", invoice.CreditOfNumber), regular, right, Right - right, facts);
         }
 
-        var y = Math.Max(seller, facts) + 18;
-        y = sheet.Paragraph(T("Bill to"), bold, Left, 300, y);
+        // The buyer and the reason come from the customer: they flow onto a next page rather than off this one.
+        sheet.Y = Math.Max(seller, facts) + 18;
+        sheet.Flow(T("Bill to"), bold, Left, 300);
         var buyer = invoice.Buyer;
         if (!string.IsNullOrWhiteSpace(buyer.Company))
         {
-            y = sheet.Paragraph(buyer.Company, bold, Left, 300, y);
+            sheet.Flow(buyer.Company, bold, Left, 300);
         }
-        y = sheet.Paragraph(buyer.Name, regular, Left, 300, y);
-        y = sheet.Paragraph(buyer.Address, regular, Left, 300, y);
-        y = sheet.Paragraph(Country(buyer.Country, invoice.Language), regular, Left, 300, y);
+        sheet.Flow(buyer.Name, regular, Left, 300);
+        sheet.Flow(buyer.Address, regular, Left, 300);
+        sheet.Flow(Country(buyer.Country, invoice.Language), regular, Left, 300);
         if (!string.IsNullOrWhiteSpace(buyer.VatId))
         {
-            y = sheet.Paragraph(T("VAT id: {0}", buyer.VatId), regular, Left, 300, y);
+            sheet.Flow(T("VAT id: {0}", buyer.VatId), regular, Left, 300);
         }
         if (invoice.Reason is not null)
         {
-            y = sheet.Paragraph(T("Reason: {0}", invoice.Reason), regular, Left, Right - Left, y + 8);
+            sheet.Y += 8;
+            sheet.Flow(T("Reason: {0}", invoice.Reason), regular, Left, Right - Left);
         }
-        sheet.Y = y + 16;
+        sheet.Y += 16;
     }
 
     // RegionInfo names a country in the process's own UI language only: English invoices take the English name, Italian
@@ -134,12 +136,7 @@ public sealed class InvoicePdf
             sheet.Figure(BillingText.Rate(line.RateBasisPoints, language), regular, RateRight, RateWidth);
             sheet.Figure(BillingText.Money(line.NetCents, language), regular, NetRight, AmountWidth);
             sheet.Figure(BillingText.Money(line.VatCents, language), regular, Right, AmountWidth);
-            foreach (var row in rows)
-            {
-                sheet.Ensure(Leading);
-                sheet.Graphics.DrawString(row, regular, XBrushes.Black, DescriptionX, sheet.Y, XStringFormats.TopLeft);
-                sheet.Y += Leading;
-            }
+            sheet.Flow(rows, regular, DescriptionX);
             sheet.Y += 3;
         }
         sheet.OnNewPage = null;
@@ -187,12 +184,7 @@ public sealed class InvoicePdf
         if (invoice.Mention is not null)
         {
             sheet.Y += 12;
-            foreach (var row in sheet.Wrap(T(invoice.Mention), bold, Right - Left))
-            {
-                sheet.Ensure(Leading);
-                sheet.Graphics.DrawString(row, bold, XBrushes.Black, Left, sheet.Y, XStringFormats.TopLeft);
-                sheet.Y += Leading;
-            }
+            sheet.Flow(T(invoice.Mention), bold, Left, Right - Left);
         }
     }
 
@@ -209,7 +201,7 @@ public sealed class InvoicePdf
     /// <summary>The page being drawn and where on it: a new page starts when the next thing does not fit.</summary>
     private sealed class Sheet(PdfDocument document)
     {
-        public XGraphics Graphics { get; private set; } = XGraphics.FromPdfPage(document.AddPage());
+        public XGraphics Graphics { get; private set; } = XGraphics.FromPdfPage(A4(document));
         public double Y { get; set; } = Top;
         public Action? OnNewPage { get; set; }
 
@@ -220,12 +212,20 @@ public sealed class InvoicePdf
                 return;
             }
             Graphics.Dispose();
-            Graphics = XGraphics.FromPdfPage(document.AddPage());
+            Graphics = XGraphics.FromPdfPage(A4(document));
             Y = Top;
             OnNewPage?.Invoke();
         }
 
         public void Close() => Graphics.Dispose();
+
+        // PDFsharp's default page is US Letter; the layout (and a European invoice) is A4.
+        private static PdfPage A4(PdfDocument document)
+        {
+            var page = document.AddPage();
+            page.Size = PdfSharp.PageSize.A4;
+            return page;
+        }
 
         public void Rule()
         {
@@ -241,7 +241,20 @@ public sealed class InvoicePdf
             Graphics.DrawString(value, fitted, XBrushes.Black, new XRect(right - width, Y, width, Leading), XStringFormats.TopRight);
         }
 
-        /// <summary>Wrapped text from <paramref name="y"/> in a column (of the first page); returns where the next begins.</summary>
+        /// <summary>Wrapped text in a column from the current row on, onto a next page when the page is full.</summary>
+        public void Flow(string? value, XFont font, double x, double width) => Flow(Wrap(value, font, width), font, x);
+
+        public void Flow(List<string> rows, XFont font, double x)
+        {
+            foreach (var row in rows)
+            {
+                Ensure(Leading);
+                Graphics.DrawString(row, font, XBrushes.Black, x, Y, XStringFormats.TopLeft);
+                Y += Leading;
+            }
+        }
+
+        /// <summary>Wrapped text from <paramref name="y"/> in a column of the first page's head; returns where the next begins.</summary>
         public double Paragraph(string? value, XFont font, double x, double width, double y, double leading = Leading)
         {
             foreach (var row in Wrap(value, font, width))

@@ -47,6 +47,8 @@ public sealed class InvoicePdfTests(SportelloApp app) : IClassFixture<SportelloA
     {
         Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString(pdf, 0, 5), StringComparison.Ordinal);
         using var document = PdfDocument.Open(pdf);
+        // Every letter lies on its page: nothing is drawn below the bottom edge, where no reader would see it.
+        Assert.All(document.GetPages(), page => Assert.DoesNotContain(page.Letters, l => l.StartBaseLine.Y < 0 || l.StartBaseLine.Y > page.Height));
         return (string.Join("\n", document.GetPages().Select(p => p.Text)), document.NumberOfPages);
     }
 
@@ -174,6 +176,9 @@ public sealed class InvoicePdfTests(SportelloApp app) : IClassFixture<SportelloA
         Assert.Contains(detail.Number, text, StringComparison.Ordinal);
         Assert.Contains("lorem ipsum dolor", text, StringComparison.Ordinal);
         Assert.Contains("isolates", text, StringComparison.Ordinal);
+        // Nothing is drawn off the page: a buyer or a line taller than a page goes on to the next one.
+        Assert.True(text.Count(c => c == 'C') >= 2000, "the whole company name is in the PDF");
+        Assert.True(text.Count(c => c == 'x') >= 2000, "the whole unbroken description is in the PDF");
     }
 
     [Fact]
