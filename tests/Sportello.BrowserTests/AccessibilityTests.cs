@@ -79,6 +79,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         problems.AddRange(await ViolationsAsync(anonymous, "/confirm-address/not-a-real-link"));
         problems.AddRange(await ViolationsAsync(anonymous, "/contact"));
         problems.AddRange(await ViolationsAsync(anonymous, "/status"));
+        problems.AddRange(await ViolationsAsync(anonymous, "/prices"));
         problems.AddRange(await ViolationsAsync(anonymous, "/status/subscriptions/confirm/not-a-real-link"));
         problems.AddRange(await ViolationsAsync(anonymous, "/status/unsubscribe/not-a-real-link"));
         // The engine really ran: it found rules that apply and pass (labels, contrast, landmarks...).
@@ -92,7 +93,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         {
             kind = "incident", title = new { en = "Network trouble", it = "Problemi di rete" }, body = "Packets are lost.", affects = new { orderNumbers = new[] { order } },
         })).JsonAsync(System.Net.HttpStatusCode.Created);
-        foreach (var path in new[] { "/", "/tickets", "/tickets/new", $"/tickets/{id}", "/account", "/account/two-factor", "/notifications" })
+        foreach (var path in new[] { "/", "/tickets", "/tickets/new", $"/tickets/{id}", "/account", "/account/two-factor", "/notifications", "/invoices", "/orders" })
         {
             problems.AddRange(await ViolationsAsync(asCustomer, path));
         }
