@@ -91,6 +91,28 @@ public sealed class BillingPagesTests(SportelloApp app) : IClassFixture<Sportell
     }
 
     [Fact]
+    public async Task TheInvoicesPage_ShowsFiftyAtATime_AndLinksTheOlderOnes()
+    {
+        var admin = await app.AdminAsync();
+        var customer = await CustomerAsync(admin, "IT");
+        var numbers = new List<string>();
+        for (var i = 0; i < 51; i++)
+        {
+            numbers.Add((await IssueAsync(admin, customer, null, ($"Month {i}", 100 + i))).GetProperty("number").GetString()!);
+        }
+        var web = await app.SignInWebAsync(customer.Email, Password);
+        var first = await TextAsync(web, "/invoices");
+        Assert.All(numbers.Skip(1), n => Assert.Contains(n, first, StringComparison.Ordinal));
+        Assert.DoesNotContain(numbers[0], first, StringComparison.Ordinal);
+        var next = System.Text.RegularExpressions.Regex.Match(first, "<a href=\"(/invoices\\?cursor=[0-9a-f]{32})\" rel=\"next\">Older invoices</a>");
+        Assert.True(next.Success, "no link to the older invoices");
+        var older = await TextAsync(web, next.Groups[1].Value);
+        Assert.Contains(numbers[0], older, StringComparison.Ordinal);
+        Assert.DoesNotContain(numbers[1], older, StringComparison.Ordinal);
+        Assert.DoesNotContain("rel=\"next\"", older, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheBillingPages_AreForSignedInCustomers()
     {
         var anonymous = app.Anonymous();
