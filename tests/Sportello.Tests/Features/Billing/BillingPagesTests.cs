@@ -161,6 +161,25 @@ public sealed class BillingPagesTests(SportelloApp app) : IClassFixture<Sportell
     }
 
     [Fact]
+    public async Task ThePrintableInvoice_IsWrittenInTheInvoicesLanguage_AsItsPdf_WhateverThePagesLanguage()
+    {
+        var admin = await app.AdminAsync();
+        var business = await CustomerAsync(admin, "DE", "DE136695976", language: "en");
+        var id = (await IssueAsync(admin, business, null, ("Dedicated server", 10000))).GetProperty("id").GetString()!;
+        var web = await app.SignInWebAsync(business.Email, Password);
+        var switched = await web.SubmitAsync("/invoices", "/language", new Dictionary<string, string> { ["language"] = "it", ["returnUrl"] = $"/invoices/{id}" });
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        var page = await TextAsync(web, $"/invoices/{id}");
+        Assert.Contains("<html lang=\"it\">", page, StringComparison.Ordinal);
+        Assert.Contains("Scarica il PDF", page, StringComparison.Ordinal);
+        Assert.Contains("lang=\"en\"", page, StringComparison.Ordinal);
+        Assert.Contains("Invoice <span class=\"doc-number\">", page, StringComparison.Ordinal);
+        Assert.Contains("€100.00", page, StringComparison.Ordinal);
+        Assert.Contains("Reverse charge: VAT to be accounted for by the recipient, Art. 196 of Directive 2006/112/EC.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Inversione contabile", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheOrdersPages_ShowOwnOrders_AndLinkTheInvoiceThatBillsThem()
     {
         var admin = await app.AdminAsync();
