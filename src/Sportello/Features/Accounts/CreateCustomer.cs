@@ -34,11 +34,7 @@ public sealed class CreateCustomer(SportelloDb db, UserManager<User> users, Time
         {
             errors.Add("company", "company is at most 200 characters.");
         }
-        var vatId = NormalizeVatId(request.VatId);
-        if (!string.IsNullOrWhiteSpace(request.VatId) && vatId is null)
-        {
-            errors.Add("vatId", "vatId must be 4 to 20 letters and digits, such as IT12345678901.");
-        }
+        var vatId = Billing.VatIds.ForCustomer(country, request.VatId, errors);
         var user = new User
         {
             Id = Guid.CreateVersion7(),
@@ -54,12 +50,6 @@ public sealed class CreateCustomer(SportelloDb db, UserManager<User> users, Time
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         return await AccountWriter.CreateAsync(db, users, user, request.Password, Roles.Customer, errors, cancellationToken);
-    }
-
-    internal static string? NormalizeVatId(string? value)
-    {
-        var compact = new string((value ?? "").Where(c => !char.IsWhiteSpace(c) && c is not ('.' or '-')).ToArray()).ToUpperInvariant();
-        return compact.Length is >= 4 and <= 20 && compact.All(char.IsAsciiLetterOrDigit) ? compact : null;
     }
 }
 

@@ -38,30 +38,7 @@ public sealed class BillingDetails(SportelloDb db)
         {
             errors.Add("country", string.IsNullOrWhiteSpace(request.Country) ? "country is required." : "country is not an assigned ISO 3166-1 alpha-2 code.");
         }
-        string? vatId = null;
-        if (!string.IsNullOrWhiteSpace(request.VatId) && country is not null)
-        {
-            if (VatCountries.IsEu(country))
-            {
-                var check = VatIds.Check(country, request.VatId);
-                if (check.Valid)
-                {
-                    vatId = check.Normalized;
-                }
-                else
-                {
-                    errors.Add("vatId", check.Problem ?? "vatId is not valid.", check.ProblemCountry ?? country);
-                }
-            }
-            else
-            {
-                vatId = Accounts.CreateCustomer.NormalizeVatId(request.VatId);
-                if (vatId is null)
-                {
-                    errors.Add("vatId", "vatId must be 4 to 20 letters and digits, such as IT12345678901.");
-                }
-            }
-        }
+        var vatId = VatIds.ForCustomer(country, request.VatId, errors);
         if (errors.Any)
         {
             return Outcome<BillingDetailsView>.Invalid(errors);

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.RegularExpressions;
+using Sportello.Web;
 
 namespace Sportello.Features.Billing;
 
@@ -121,6 +122,36 @@ public static class VatIds
         if (rule.CheckDigits is { } checkDigits && !checkDigits(number))
             return Invalid(BadCheckDigits, null);
         return new VatIdCheck(true, rule.Prefix + number, null, null);
+    }
+
+    /// <summary>
+    /// The one rule for a customer's VAT id, wherever it is given (the admin creating a customer, the account's billing
+    /// details): none is fine; in an EU state it must pass <see cref="Check"/>; elsewhere, or with no country yet, 4 to 20
+    /// letters and digits (there is nothing more to check offline). The id as stored, or null with the error on
+    /// <c>vatId</c>.
+    /// </summary>
+    public static string? ForCustomer(string? country, string? vatId, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(vatId))
+        {
+            return null;
+        }
+        if (country is not null && VatCountries.IsEu(country))
+        {
+            var check = Check(country, vatId);
+            if (!check.Valid)
+            {
+                errors.Add("vatId", check.Problem ?? "vatId is not valid.", check.ProblemCountry ?? country);
+            }
+            return check.Normalized;
+        }
+        var compact = Compact(vatId);
+        if (compact.Length is >= 4 and <= 20 && compact.All(char.IsAsciiLetterOrDigit))
+        {
+            return compact;
+        }
+        errors.Add("vatId", "vatId must be 4 to 20 letters and digits, such as IT12345678901.");
+        return null;
     }
 
     private static VatIdCheck Invalid(string problem, string? country) => new(false, null, problem, country);

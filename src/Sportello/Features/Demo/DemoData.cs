@@ -23,12 +23,12 @@ public static class DemoData
 
     private static readonly DemoCustomer[] Customers =
     [
-        new("giulia.rossi@example.it", "Giulia Rossi", "Rossi Web S.r.l.", "IT", "it", "Europe/Rome", "IT01234567897",
+        new("giulia.rossi@example.it", "Giulia Rossi", "Rossi Web S.r.l.", "IT", "it", "Europe/Rome", "IT12345670017",
         [
             new("VPS Milano shop", "VPS L (8 vCPU, 16 GB)", "Milan MIL1", "104233", ["192.0.2.11", "2001:db8:10::11"]),
             new("Gestionale", "Dedicated Xeon E-2388G", "Milan MIL1", "104871", ["192.0.2.40"]),
         ]),
-        new("lukas@schneider-it.example", "Lukas Schneider", "Schneider IT GmbH", "DE", "en", "Europe/Berlin", "DE123456789",
+        new("lukas@schneider-it.example", "Lukas Schneider", "Schneider IT GmbH", "DE", "en", "Europe/Berlin", "DE123456788",
         [
             new("web-01", "Dedicated EPYC 7313P", "Frankfurt FRA2", "121500", ["198.51.100.20", "2001:db8:20::20"]),
             new("backup-vps", "VPS S (2 vCPU, 4 GB)", "Amsterdam AMS1", "121501", ["198.51.100.33"]),
@@ -75,9 +75,11 @@ public static class DemoData
             {
                 var customer = await provider.GetRequiredService<CreateCustomer>().HandleAsync(
                     new CreateCustomerRequest(c.Email, c.Name, Password, c.Country, c.Language, c.TimeZone, c.Company, c.VatId));
+                var id = customer.Value?.Id ?? throw new InvalidOperationException(
+                    $"The demo customer {c.Email} was refused: {string.Join("; ", customer.Errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
                 foreach (var s in c.Services)
                 {
-                    await provider.GetRequiredService<AddService>().HandleAsync(customer.Value!.Id,
+                    await provider.GetRequiredService<AddService>().HandleAsync(id,
                         new AddServiceRequest(s.Name, s.Product, s.Location, s.OrderNumber, [.. s.Ips]));
                 }
             }
