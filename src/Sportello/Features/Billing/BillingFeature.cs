@@ -15,6 +15,7 @@ public static class BillingFeature
         builder.Services.AddScoped<BillingMails>();
         builder.Services.AddScoped<BillingDetails>();
         builder.Services.AddScoped<PlaceOrder>();
+        builder.Services.AddHttpClient<IVatIdRegistry, ViesRegistry>();
         return builder;
     }
 }

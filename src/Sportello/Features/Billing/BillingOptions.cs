@@ -12,4 +12,6 @@ public sealed class BillingOptions
     public string SellerName { get; set; } = "Sportello Hosting S.r.l.";
     public string SellerAddress { get; set; } = "Via Example 1, 20121 Milano MI, Italia";
     public string SellerVatId { get; set; } = "IT00743110157";
+    /// <summary>The online check of buyers' EU VAT ids (off unless configured).</summary>
+    public ViesOptions Vies { get; set; } = new();
 }

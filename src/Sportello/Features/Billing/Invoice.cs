@@ -124,9 +124,3 @@ internal sealed class InvoiceSequenceConfiguration : IEntityTypeConfiguration<In
         sequence.Property(s => s.Year).ValueGeneratedNever();
     }
 }
-
-public static class ViesChecks
-{
-    /// <summary>No online check was made (no VIES service configured, or no network): the id was checked offline only.</summary>
-    public const string NotMade = "not-made";
-}

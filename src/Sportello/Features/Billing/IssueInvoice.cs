@@ -23,7 +23,8 @@ public sealed record CreditNoteRequest(List<InvoiceLineRequest>? Lines, string? 
 /// transaction (<see cref="BillingMails"/>).
 /// </summary>
 public sealed class IssueInvoice(
-    SportelloDb db, ReadVatRates rates, QuoteVat quote, TimeProvider clock, IOptions<BillingOptions> options, ReadInvoices read, BillingMails mails)
+    SportelloDb db, ReadVatRates rates, QuoteVat quote, TimeProvider clock, IOptions<BillingOptions> options, ReadInvoices read, BillingMails mails,
+    IVatIdRegistry registry)
 {
     public const int MaxLines = 100;
     public const int MaxDescription = 500;
@@ -72,10 +73,25 @@ public sealed class IssueInvoice(
             return Outcome<Invoice>.Unprocessable(errors.Add("customerId", "No VAT rate is known for {0} on {1}: it is not assumed to be 0 %.", country!,
                 today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         }
+        // The reverse charge rests on the buyer's VAT id being registered for trade within the EU: asked online when a
+        // registry is configured. A "no" stops the invoice (an admin corrects the id, or removes it and the customer pays
+        // VAT as a consumer); no answer is recorded as such and the offline check stands.
+        var vies = ViesChecks.NotMade;
+        if (rule == VatRuleKinds.ReverseCharge)
+        {
+            vies = await registry.CheckAsync(vatId!, cancellationToken);
+            if (vies == ViesChecks.Invalid)
+            {
+                return Outcome<Invoice>.Unprocessable(errors.Add("customerId",
+                    "VIES says the customer's VAT id {0} is not registered for trade within the EU: the reverse charge cannot apply. Correct it, or remove it so that VAT is charged.",
+                    vatId!));
+            }
+        }
         var basisPoints = rule is VatRuleKinds.ReverseCharge or VatRuleKinds.OutOfScope ? 0 : rate.RateBasisPoints;
         var invoice = Draft(customer!, InvoiceKinds.Invoice, rule, adminId, today);
         invoice.BuyerCountry = country!;
         invoice.BuyerVatId = vatId;
+        invoice.ViesCheck = vies;
         invoice.OrderId = request.OrderId;
         invoice.Lines = [.. lines!.Select((l, i) => Line(i + 1, l.Description, l.NetCents, basisPoints))];
         return Outcome<Invoice>.Ok(await WriteAsync(invoice, cancellationToken));
