@@ -87,9 +87,9 @@ public sealed class OutboundOptions
     public int MaxAttempts { get; set; } = 15;
     /// <summary>
     /// Connections to the relay per node, each delivering its own claimed batch (a relay answers one mail at a time per
-    /// connection; several keep it busy). 1 to 16.
+    /// connection; several keep it busy), up to 16; 0 picks for the database: 1 on SQLite, 4 on PostgreSQL.
     /// </summary>
-    public int Connections { get; set; } = 4;
+    public int Connections { get; set; }
 }
 
 public sealed class IntakeOptions

@@ -40,9 +40,17 @@ public sealed class OutboxWorker(
 
     private bool RelayConfigured => !string.IsNullOrWhiteSpace(options.Outbound.Host);
 
+    /// <summary>
+    /// As configured; by default 1 on SQLite (one writer at a time: more connections only queue for its lock, and the
+    /// Desk with them) and 4 on PostgreSQL. One writer of files.
+    /// </summary>
+    private int Connections => !RelayConfigured ? 1
+        : options.Outbound.Connections > 0 ? Math.Min(options.Outbound.Connections, 16)
+        : appOptions.Value.Database.Provider == DatabaseProvider.Postgres ? 4 : 1;
+
     /// <summary>Connections to the relay, each a loop claiming and delivering its own batches; one writer of files.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, RelayConfigured ? Math.Clamp(options.Outbound.Connections, 1, 16) : 1).Select(_ => Task.Run(async () =>
+        Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
         {
             using var relay = RelayConfigured ? new SmtpClient() : null;
             await MailWake.RunAsync(token => DeliverDueAsync(relay, token), BatchSize, MailWake.OutboxSignal,
@@ -94,8 +102,10 @@ public sealed class OutboxWorker(
         await db.OutboxMessages
             .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, now + Claim).SetProperty(x => x.ClaimToken, claim), cancellationToken);
-        var batch = await db.OutboxMessages.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
-            .ToListAsync(cancellationToken);
+        // Every statement below names its rows by id and claim token, never by State (see above); the claim token is this
+        // pass's alone, so the rows holding it are the ones claimed here and not yet handed back.
+        var batch = (await db.OutboxMessages.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim).ToListAsync(cancellationToken))
+            .Where(m => m.State == OutboxStates.Pending).ToList();
         if (batch.Count == 0)
         {
             return 0;
@@ -112,7 +122,7 @@ public sealed class OutboxWorker(
             if (TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
             {
                 renewed = TimeProvider.System.GetTimestamp();
-                if (await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+                if (await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim)
                         .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, clock.GetUtcNow().UtcDateTime + Claim), cancellationToken) == 0)
                 {
                     stopAt = i;
@@ -152,7 +162,7 @@ public sealed class OutboxWorker(
         {
             // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
             var rest = batch.Skip(stopAt).Select(m => m.Id).ToList();
-            await db.OutboxMessages.Where(m => rest.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+            await db.OutboxMessages.Where(m => rest.Contains(m.Id) && m.ClaimToken == claim)
                 .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
         }
         return batch.Count;
@@ -166,7 +176,7 @@ public sealed class OutboxWorker(
             return;
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var marked = await db.OutboxMessages.Where(m => delivered.Contains(m.Id) && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+        var marked = await db.OutboxMessages.Where(m => delivered.Contains(m.Id) && m.ClaimToken == claim)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, OutboxStates.Sent).SetProperty(x => x.SentAt, now).SetProperty(x => x.Attempts, x => x.Attempts + 1)
                 .SetProperty(x => x.LastError, (string?)null).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
         if (marked < delivered.Count)
@@ -180,7 +190,7 @@ public sealed class OutboxWorker(
     /// <summary>A mail not delivered (to retry, given up, or waiting for the relay): its state, where the claim is still ours.</summary>
     private async Task SaveOutcomeAsync(SportelloDb db, OutboxMessage mail, Guid claim, CancellationToken cancellationToken)
     {
-        if (await db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim && m.State == OutboxStates.Pending)
+        if (await db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim)
                 .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, mail.State).SetProperty(x => x.Attempts, mail.Attempts).SetProperty(x => x.LastError, mail.LastError)
                     .SetProperty(x => x.NextAttemptAt, mail.NextAttemptAt).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null),
                     cancellationToken) == 0)
