@@ -9,7 +9,7 @@ namespace Sportello.Features.Billing;
 public sealed record VatRateRequest(string? Country, int? RateBasisPoints, string? EffectiveFrom, string? Source);
 
 public sealed record VatRateChangeView(Guid Id, Guid VatRateId, string Action, string Country, int RateBasisPoints, DateOnly EffectiveFrom,
-    DateOnly? EffectiveTo, string Source, DateTime At, Guid? ById);
+    DateOnly? EffectiveTo, string Source, DateTime At, Guid? ById, string? ByName);
 
 /// <summary>
 /// Admins keep the rates: a change (announced by a government, or found missing) is a new row from its date, after the
@@ -106,9 +106,13 @@ public sealed class ChangeVatRates(SportelloDb db, QuoteVat quote, TimeProvider 
     }
 
     public async Task<List<VatRateChangeView>> ChangesAsync(CancellationToken cancellationToken = default) =>
-        [.. (await db.VatRateChanges.AsNoTracking().OrderByDescending(c => c.At).ThenByDescending(c => c.Id).Take(500).ToListAsync(cancellationToken))
-            .Select(c => new VatRateChangeView(c.Id, c.VatRateId, c.Action, c.Country, c.RateBasisPoints, c.EffectiveFrom, c.EffectiveTo, c.Source,
-                DateTime.SpecifyKind(c.At, DateTimeKind.Utc), c.ById))];
+        [.. (await (from c in db.VatRateChanges.AsNoTracking()
+                    join u in db.Users on c.ById equals (Guid?)u.Id into admins
+                    from u in admins.DefaultIfEmpty()
+                    orderby c.At descending, c.Id descending
+                    select new { Change = c, ByName = u == null ? null : u.Name }).Take(500).ToListAsync(cancellationToken))
+            .Select(r => new VatRateChangeView(r.Change.Id, r.Change.VatRateId, r.Change.Action, r.Change.Country, r.Change.RateBasisPoints,
+                r.Change.EffectiveFrom, r.Change.EffectiveTo, r.Change.Source, DateTime.SpecifyKind(r.Change.At, DateTimeKind.Utc), r.Change.ById, r.ByName))];
 
     private void Audit(VatRate rate, string action, Guid adminId, DateTime now) => db.VatRateChanges.Add(new VatRateChange
     {
