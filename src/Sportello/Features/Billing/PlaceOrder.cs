@@ -92,4 +92,10 @@ public sealed class PlaceOrder(SportelloDb db, IssueInvoice invoices, BillingMai
     public async Task<OrderView?> FindAsync(Guid orderId, Guid? customerId, CancellationToken cancellationToken = default) =>
         await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == orderId && (customerId == null || o.CustomerId == customerId), cancellationToken)
             is { } order ? OrderView.From(order) : null;
+
+    /// <summary>The order numbered <paramref name="number"/> (<c>123456</c> or <c>#123456</c>), whoever's it is; null when none.</summary>
+    public async Task<OrderView?> ByNumberAsync(string? number, CancellationToken cancellationToken = default) =>
+        OrderNumbers.Normalize(number) is { } normalized
+        && await db.Orders.AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Number == normalized, cancellationToken) is { } order
+            ? OrderView.From(order) : null;
 }

@@ -38,6 +38,10 @@ public sealed class ReadInvoices(SportelloDb db)
         return page.Cut([.. rows.Select(r => r with { IssuedAt = DateTime.SpecifyKind(r.IssuedAt, DateTimeKind.Utc) })], r => r.Id);
     }
 
+    /// <summary>Whose each of <paramref name="invoiceIds"/> is: the customer column of the admins' list.</summary>
+    public Task<Dictionary<Guid, Guid>> CustomersOfAsync(IReadOnlyCollection<Guid> invoiceIds, CancellationToken cancellationToken = default) =>
+        db.Invoices.AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.CustomerId, cancellationToken);
+
     /// <summary>The invoices (not credit notes) that bill <paramref name="orderIds"/>, of <paramref name="customerId"/> only, oldest first.</summary>
     public Task<List<OrderInvoice>> ForOrdersAsync(Guid? customerId, IReadOnlyCollection<Guid> orderIds, CancellationToken cancellationToken = default) =>
         db.Invoices.AsNoTracking()

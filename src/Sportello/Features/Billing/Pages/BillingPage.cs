@@ -21,3 +21,9 @@ public static class BillingPage
 
     public static string Rate(int basisPoints) => BillingText.Rate(basisPoints, Language);
 }
+
+/// <summary>
+/// What <c>_InvoiceDocument.cshtml</c> draws: the document, the order it bills, and where its links lead (the customer's
+/// pages or the admins'; no order link when <paramref name="OrdersPath"/> is null).
+/// </summary>
+public sealed record InvoiceDocument(InvoiceDetail Invoice, OrderView? Order, string InvoicesPath, string? OrdersPath);
