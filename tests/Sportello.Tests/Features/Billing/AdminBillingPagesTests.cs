@@ -264,4 +264,40 @@ public sealed partial class AdminBillingPagesTests(SportelloApp app) : IClassFix
         Assert.Contains($"#{orderNumber}", list, StringComparison.Ordinal);
         Assert.Contains("VPS &lt;b&gt;M&lt;/b&gt;", list, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task IssueInvoicePage_AddsLineRowsWithoutJavaScript_AndSpeaksItalian()
+    {
+        var customer = await CustomerAsync();
+        var web = await AdminWebAsync();
+        var form = InvoiceForm(customer.Email, ("Hosting", "10"), ("", ""), ("Domain", "5"));
+        var more = await web.SubmitAsync("/admin/invoices", "/admin/invoices?handler=MoreLines", form);
+        var html = await more.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, more.StatusCode);
+        // The typed rows come first (the blank one between them dropped), then five blank ones.
+        Assert.Contains("id=\"line-6-description\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"line-7-description\"", html, StringComparison.Ordinal);
+        Assert.Matches("<input id=\"line-1-description\"[^>]*value=\"Domain\"", html);
+        Assert.DoesNotContain("id=\"form-errors\"", html, StringComparison.Ordinal);
+        Assert.Empty(await DocumentsOfAsync(customer.Id));
+
+        var switched = await web.SubmitAsync("/admin/invoices", "/language", new Dictionary<string, string> { ["language"] = "it", ["returnUrl"] = "/admin/invoices" });
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        try
+        {
+            var italian = await web.SubmitAsync("/admin/invoices", "/admin/invoices", InvoiceForm(customer.Email, ("Hosting", "12,5x")));
+            html = WebUtility.HtmlDecode(await italian.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("Emetti una fattura", html, StringComparison.Ordinal);
+            Assert.Contains("Importo netto (€), riga 1", html, StringComparison.Ordinal);
+            Assert.Matches("<span id=\"line-0-amount-error\" class=\"field-error\">[^<]*1234,56", html);
+            // An Italian admin types a comma for the decimals.
+            InvoiceId(await web.SubmitAsync("/admin/invoices", "/admin/invoices", InvoiceForm(customer.Email, ("Hosting", "1.234,56"))));
+            var (number, _, _) = Assert.Single(await DocumentsOfAsync(customer.Id));
+            Assert.Contains("1.506,16", WebUtility.HtmlDecode(await web.GetPageAsync("/admin/invoices")), StringComparison.Ordinal);
+            Assert.Matches(@"^\d{4}/\d{6}$", number);
+        }
+        finally
+        {
+            await web.SubmitAsync("/admin/invoices", "/language", new Dictionary<string, string> { ["language"] = "en", ["returnUrl"] = "/admin/invoices" });
+        }
+    }
 }
