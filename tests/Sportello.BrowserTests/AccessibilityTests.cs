@@ -114,6 +114,21 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         {
             problems.AddRange(await ViolationsAsync(asAdmin, path));
         }
+        // The billing pages: an invoice and an order to list, and the invoice's page with its credit-note form.
+        var admin = await app.AdminAsync();
+        var buyer = (await admin.CreateCustomerAsync($"a11y-buyer-{locale}@example.com")).GetProperty("id").GetString();
+        var invoice = await (await admin.PostAsJsonAsync("/api/v1/admin/invoices", new
+        {
+            customerId = buyer, lines = new[] { new { description = "Hosting " + locale, netCents = 12345L } },
+        })).JsonAsync(System.Net.HttpStatusCode.Created);
+        await (await admin.PostAsJsonAsync("/api/v1/admin/orders", new
+        {
+            customerId = buyer, orderNumber = Unique.Customer("a11y-order").OrderNumber, lines = new[] { new { description = "VPS " + locale, netCents = 900L } },
+        })).JsonAsync(System.Net.HttpStatusCode.Created);
+        foreach (var path in new[] { "/admin/invoices", $"/admin/invoices/{invoice.GetProperty("id").GetString()}", "/admin/orders" })
+        {
+            problems.AddRange(await ViolationsAsync(asAdmin, path));
+        }
         // An announced VAT rate (one country per language: the two runs share a database), so its badge and Withdraw button are checked.
         var vatCountry = locale.StartsWith("it", StringComparison.Ordinal) ? "PT" : "HU";
         await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/vat-rates",
