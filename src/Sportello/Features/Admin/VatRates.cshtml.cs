@@ -30,6 +30,12 @@ public sealed class VatRatesModel(ReadVatRates read, ChangeVatRates change, Quot
     [BindProperty(SupportsGet = true)]
     public string? Country { get; set; }
 
+    /// <summary>The announced row whose withdrawal the admin is asked to confirm.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Confirm { get; set; }
+
+    public Guid? ConfirmId => Guid.TryParse(Confirm, out var id) ? id : null;
+
     [TempData]
     public string? Notice { get; set; }
 

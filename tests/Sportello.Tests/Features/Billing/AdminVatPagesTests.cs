@@ -160,6 +160,15 @@ public sealed partial class AdminVatPagesTests(SportelloApp app) : IClassFixture
         Assert.Contains("A later rate follows this one: withdraw that first.", Row(html, first), StringComparison.Ordinal);
         Assert.Equal(3, (await RatesAsync(api, "SE")).Count);
 
+        // Withdraw asks first: the row's button only opens the confirmation, whose button posts.
+        var listed = await web.GetPageAsync($"{Page}?country=SE");
+        Assert.DoesNotContain("Yes, withdraw", listed, StringComparison.Ordinal);
+        Assert.Contains($"name=\"confirm\" value=\"{second}\"", listed, StringComparison.Ordinal);
+        var confirm = Row(await web.GetPageAsync($"{Page}?country=SE&confirm={second}"), second);
+        Assert.Contains("Withdraw the announced rate of Sweden, 27 % from 1 July 2027?", confirm, StringComparison.Ordinal);
+        Assert.True(Regex.IsMatch(confirm, $"<form method=\"post\"[^>]*action=\"[^\"]*(handler=Withdraw[^\"]*id={second}|id={second}[^\"]*handler=Withdraw)"), confirm);
+        Assert.Contains("Yes, withdraw", confirm, StringComparison.Ordinal);
+        await web.GetPageAsync($"{Page}?country=SE&confirm=not-an-id");
         Assert.Equal(HttpStatusCode.Redirect, (await WithdrawAsync(web, second)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await WithdrawAsync(web, first)).StatusCode);
         var left = Assert.Single(await RatesAsync(api, "SE"));
