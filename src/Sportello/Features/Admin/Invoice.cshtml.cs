@@ -29,15 +29,8 @@ public sealed class InvoiceModel(ReadInvoices read, PlaceOrder orders, IssueInvo
     public CustomerContact? Customer { get; private set; }
 
     // A post without a known handler (no form here edits the document) is not found, never a page drawn without it.
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        if (context.HandlerMethod is null)
-        {
-            context.Result = NotFound();
-            return;
-        }
-        await next();
-    }
+    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
+        BillingForm.OnlyKnownHandlersAsync(context, next);
 
     public async Task<IActionResult> OnGetAsync(Guid invoiceId) => await LoadAsync(invoiceId) ? Page() : NotFound();
 

@@ -160,6 +160,11 @@ public sealed partial class AdminBillingPagesTests(SportelloApp app) : IClassFix
         // No page route edits an issued invoice: a post to its page with the issue form's fields changes nothing.
         var sneaky = await web.SubmitAsync($"/admin/invoices/{first}", $"/admin/invoices/{first}", InvoiceForm(customer.Email, ("Changed", "99")));
         Assert.True(sneaky.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.BadRequest, $"got {sneaky.StatusCode}");
+        var unknownHandler = await web.SubmitAsync("/admin/invoices", "/admin/invoices?handler=Edit", InvoiceForm(customer.Email, ("Changed", "99")));
+        // A handler these pages do not have is not found: Razor Pages would otherwise run the plain post and issue again.
+        Assert.Equal(HttpStatusCode.NotFound, unknownHandler.StatusCode);
+        var noteOfNote = await web.SubmitAsync($"/admin/invoices/{first}", $"/admin/invoices/{first}?handler=Delete", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.NotFound, noteOfNote.StatusCode);
         Assert.Equal(firstPage, Document(await web.GetPageAsync($"/admin/invoices/{first}")));
         Assert.Equal(2, (await DocumentsOfAsync(customer.Id)).Count);
     }
