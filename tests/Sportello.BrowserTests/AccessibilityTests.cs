@@ -131,9 +131,10 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         }
         // An announced VAT rate (one country per language: the two runs share a database), so its badge and Withdraw button are checked.
         var vatCountry = locale.StartsWith("it", StringComparison.Ordinal) ? "PT" : "HU";
-        await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/vat-rates",
+        var announced = await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/vat-rates",
             new { country = vatCountry, rateBasisPoints = 2550, effectiveFrom = "2030-01-01", source = "Announced law " + locale })).JsonAsync(System.Net.HttpStatusCode.Created);
         problems.AddRange(await ViolationsAsync(asAdmin, $"/admin/vat?country={vatCountry}"));
+        problems.AddRange(await ViolationsAsync(asAdmin, $"/admin/vat?country={vatCountry}&confirm={announced.GetProperty("id").GetString()}"));
         problems.AddRange(await ViolationsAsync(asAdmin, "/admin/vat"));
         Assert.True(problems.Count == 0, "Accessibility violations:\n" + string.Join("\n", problems));
     }
