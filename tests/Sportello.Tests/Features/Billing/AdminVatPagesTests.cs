@@ -133,6 +133,12 @@ public sealed partial class AdminVatPagesTests(SportelloApp app) : IClassFixture
         AssertFieldError(html, "Input_EffectiveFrom", "from-error", "effectiveFrom must be a day");
         AssertFieldError(html, "Input_Source", "source-error", "source is required");
 
+        var unknownHandler = await web.SubmitAsync(Page, $"{Page}?handler=Edit", new Dictionary<string, string>
+        {
+            ["Input.Country"] = "DE", ["Input.Rate"] = "20", ["Input.EffectiveFrom"] = "2027-01-01", ["Input.Source"] = "x",
+        });
+        Assert.Equal(HttpStatusCode.NotFound, unknownHandler.StatusCode);
+
         Assert.Equal(rowsBefore, (await RatesAsync(api, "DE")).Count);
         Assert.Equal(changesBefore, await ChangeCountAsync(api));
     }
