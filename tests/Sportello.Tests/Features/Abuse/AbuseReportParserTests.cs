@@ -182,4 +182,16 @@ public sealed class AbuseReportParserTests
         Assert.Equal(AbuseTypes.Malware, report.Type);
         Assert.True(report.Automatic);
     }
+
+    [Fact]
+    public void HostileReports_AreReadWithinTheirLimits()
+    {
+        // JSON nested past any sane depth, then a megabyte of addresses: read as text, capped, never a crash.
+        var deep = "{\"Report\":" + new string('[', 5000) + new string(']', 5000) + "}";
+        var many = string.Join(" ", Enumerable.Range(0, 20_000).Select(i => $"198.51.{i / 250 % 250}.{i % 250 + 1}"));
+        var report = AbuseReportParser.Parse(Mail($"From: <x@example.org>\nSubject: flood\n\n{deep}\n{many}\n"));
+        Assert.Equal(AbuseFormats.Text, report.Format);
+        Assert.Equal(50, report.Ips.Count);
+        Assert.True(report.Evidence.Length <= AbuseReportParser.MaxEvidence);
+    }
 }
