@@ -21,11 +21,11 @@ public sealed class CreateAgent(SportelloDb db, UserManager<User> users, TimePro
         var departments = (request.Departments ?? []).Select(d => d?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
         if (departments.Count == 0)
         {
-            errors.Add("departments", "departments must name at least one of: technical, financial.");
+            errors.Add("departments", "departments must name at least one of: technical, financial, abuse.");
         }
-        foreach (var unknown in departments.Where(d => !Departments.All.Contains(d)))
+        foreach (var unknown in departments.Where(d => !Departments.ForAgents.Contains(d)))
         {
-            errors.Add("departments", "'{0}' is not a department (technical, financial).", unknown);
+            errors.Add("departments", "'{0}' is not a department (technical, financial, abuse).", unknown);
         }
         var language = request.Language ?? Languages.English;
         Profile.ValidateLanguage(errors, language);

@@ -48,7 +48,12 @@ public static class Departments
 {
     public const string Technical = "technical";
     public const string Financial = "financial";
+    /// <summary>The abuse desk: its agents work abuse cases, not tickets, so no ticket is ever in it.</summary>
+    public const string Abuse = "abuse";
+    /// <summary>The departments tickets are in (and customers choose from).</summary>
     public static readonly string[] All = [Technical, Financial];
+    /// <summary>The departments an agent may belong to: the ticket departments and the abuse desk.</summary>
+    public static readonly string[] ForAgents = [Technical, Financial, Abuse];
 }
 
 /// <summary>An agent works the queues of the departments they belong to.</summary>

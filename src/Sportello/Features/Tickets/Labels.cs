@@ -3,7 +3,12 @@ namespace Sportello.Features.Tickets;
 /// <summary>The English words for keys; pages translate them like any other text.</summary>
 public static class Labels
 {
-    public static string Department(string key) => key == Accounts.Departments.Financial ? "Financial" : "Technical";
+    public static string Department(string key) => key switch
+    {
+        Accounts.Departments.Financial => "Financial",
+        Accounts.Departments.Abuse => "Abuse",
+        _ => "Technical",
+    };
 
     public static string Priority(string key) => key == Priorities.High ? "High" : "Normal";
 
