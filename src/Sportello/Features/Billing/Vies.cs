@@ -25,6 +25,11 @@ public sealed class ViesOptions
     public string? Url { get; set; }
     /// <summary>How long an invoice waits for VIES before it is issued without its answer.</summary>
     public int TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Empty (no online check), or an absolute http or https URL.</summary>
+    public static bool IsValidUrl(string? url) =>
+        string.IsNullOrWhiteSpace(url)
+        || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp));
 }
 
 /// <summary>

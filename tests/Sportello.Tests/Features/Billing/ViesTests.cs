@@ -124,3 +124,29 @@ public sealed class ViesTests(ViesApp app) : IClassFixture<ViesApp>
         Assert.Contains("FR40303265045", app.Vies.Asked);
     }
 }
+
+/// <summary>A VIES address Sportello could not call stops the start, naming the setting.</summary>
+public sealed class ViesSettingTests
+{
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("https://ec.europa.eu/taxation_customs/vies/rest-api/check-vat-number", true)]
+    [InlineData("check-vat-number", false)]
+    [InlineData("ftp://vies.example/check", false)]
+    [InlineData("file:///etc/passwd", false)]
+    public void TheViesUrl_MustBeAbsoluteHttp(string url, bool valid) => Assert.Equal(valid, Sportello.Features.Billing.ViesOptions.IsValidUrl(url));
+
+    [Fact]
+    public async Task ANodeWithABadViesUrl_DoesNotStart()
+    {
+        await using var app = new BadViesApp();
+        await app.InitializeAsync();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => Task.Run(() => app.Server));
+        Assert.Contains("Sportello:Billing:Vies:Url", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class BadViesApp : SportelloApp
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Sportello:Billing:Vies:Url"] = "not a url" };
+    }
+}
