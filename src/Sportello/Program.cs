@@ -1,5 +1,6 @@
 using Sportello;
 using Sportello.Data;
+using Sportello.Features.Abuse;
 using Sportello.Features.Accounts;
 using Sportello.Features.Billing;
 using Sportello.Features.CannedAnswers;
@@ -26,6 +27,7 @@ builder.AddChat();
 builder.AddCannedAnswers();
 builder.AddNotices();
 builder.AddBilling();
+builder.AddAbuse();
 builder.AddContact();
 builder.AddWeb();
 builder.AddOperations();
@@ -50,7 +52,8 @@ app.MapGroup("/api/v1")
     .MapCannedAnswersApi()
     .MapNoticesApi()
     .MapVatApi()
-    .MapInvoicesApi();
+    .MapInvoicesApi()
+    .MapAbuseApi();
 app.MapTickets();
 app.MapMail();
 app.MapChat();

@@ -53,6 +53,10 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Billing.InvoiceSequence> InvoiceSequences => Set<Features.Billing.InvoiceSequence>();
     public DbSet<Features.Billing.Order> Orders => Set<Features.Billing.Order>();
     public DbSet<Features.Billing.OrderLine> OrderLines => Set<Features.Billing.OrderLine>();
+    public DbSet<Features.Abuse.AbuseCase> AbuseCases => Set<Features.Abuse.AbuseCase>();
+    public DbSet<Features.Abuse.AbuseReport> AbuseReports => Set<Features.Abuse.AbuseReport>();
+    public DbSet<Features.Abuse.AbuseMessage> AbuseMessages => Set<Features.Abuse.AbuseMessage>();
+    public DbSet<Features.Abuse.AbuseEvent> AbuseEvents => Set<Features.Abuse.AbuseEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -340,7 +340,7 @@ public static partial class AbuseReportParser
     /// Not private, loopback, link-local, shared (CGNAT), multicast or unspecified: such an address is nobody's hosted
     /// service. Documentation ranges (192.0.2.0/24, 2001:db8::/32) count as public: the demo's services live there.
     /// </summary>
-    private static bool IsPublic(IPAddress ip)
+    public static bool IsPublic(IPAddress ip)
     {
         if (IPAddress.IsLoopback(ip) || ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any) || ip.Equals(IPAddress.Broadcast))
         {

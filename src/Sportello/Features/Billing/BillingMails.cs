@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Mail;
 using Sportello.Features.Mail.Outbound;
@@ -13,17 +12,8 @@ namespace Sportello.Features.Billing;
 /// </summary>
 public sealed class BillingMails(SportelloDb db, Outbox outbox, InvoicePdf pdf)
 {
-    public async Task<List<Recipient>> RecipientsAsync(Guid customerId, CancellationToken cancellationToken = default)
-    {
-        var customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, cancellationToken);
-        var language = customer.Language == "it" ? "it" : "en";
-        var confirmed = await db.NotificationAddresses.AsNoTracking()
-            .Where(a => a.UserId == customerId && a.Type == NotificationTypes.Invoices && a.ConfirmedAt != null && a.UndeliverableAt == null)
-            .OrderBy(a => a.CreatedAt).Select(a => a.Address).ToListAsync(cancellationToken);
-        return confirmed.Count > 0
-            ? [.. confirmed.Select(a => new Recipient(a, customer.Name, language, customer.TimeZone))]
-            : [new Recipient(customer.Email!, customer.Name, language, customer.TimeZone)];
-    }
+    public Task<List<Recipient>> RecipientsAsync(Guid customerId, CancellationToken cancellationToken = default) =>
+        NotificationRecipients.OfAsync(db, customerId, NotificationTypes.Invoices, cancellationToken);
 
     public async Task<List<OutboxMessage>> InvoiceAsync(InvoiceDetail invoice, CancellationToken cancellationToken = default)
     {

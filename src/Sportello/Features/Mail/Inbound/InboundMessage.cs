@@ -10,6 +10,10 @@ public static class InboundStates
     public const string Processed = "processed";
     /// <summary>Unreadable or hostile: kept for an admin, with the reason; never a ticket.</summary>
     public const string Quarantined = "quarantined";
+    /// <summary>Mail to the abuse address: a report on an abuse case, never a ticket.</summary>
+    public const string AbuseReport = "abuse-report";
+    /// <summary>The customer's answer to an abuse case.</summary>
+    public const string AbuseAnswer = "abuse-answer";
 }
 
 /// <summary>
@@ -47,6 +51,8 @@ public sealed class InboundMessage
     public string? FromAddress { get; set; }
     public string? Subject { get; set; }
     public Guid? TicketId { get; set; }
+    /// <summary>The abuse case it reported to or answered.</summary>
+    public Guid? AbuseCaseId { get; set; }
 }
 
 public static class InboundOutcomes
@@ -58,6 +64,10 @@ public static class InboundOutcomes
     public const string DeliveryReport = "delivery-report";
     public const string Ignored = "ignored";
     public const string Quarantined = "quarantined";
+    /// <summary>Mail to the abuse address: a report on an abuse case, never a ticket.</summary>
+    public const string AbuseReport = "abuse-report";
+    /// <summary>The customer's answer to an abuse case.</summary>
+    public const string AbuseAnswer = "abuse-answer";
 }
 
 internal sealed class InboundMessageConfiguration : IEntityTypeConfiguration<InboundMessage>

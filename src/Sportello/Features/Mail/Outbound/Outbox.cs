@@ -23,6 +23,12 @@ public sealed record OutgoingMail(
 {
     /// <summary>The outbox row's id when the caller chose it beforehand (a notice's inbox row names its mail before it is composed).</summary>
     public Guid? Id { get; init; }
+
+    /// <summary>
+    /// A conversation other than a ticket that replies must find again (an abuse case): its mails carry the same
+    /// signed Message-IDs as a ticket's, so a reply quoting one names it and nobody can forge one for another.
+    /// </summary>
+    public Guid? ThreadId { get; init; }
 }
 
 /// <summary>A file sent with a mail (an invoice's PDF).</summary>
@@ -66,7 +72,7 @@ public sealed class Outbox(
     public async Task<OutboxMessage> ComposeAsync(OutgoingMail mail)
     {
         var domain = options.Domain;
-        var messageId = mail.TicketId is { } ticketId
+        var messageId = (mail.TicketId ?? mail.ThreadId) is { } ticketId
             ? await tokens.MessageIdAsync(ticketId, mail.EventKey, mail.To.Address, domain)
             : $"sn.{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{mail.EventKey}|{mail.To.Address.ToLowerInvariant()}")))[..32]}@{domain}";
         var now = clock.GetUtcNow().UtcDateTime;
@@ -75,7 +81,7 @@ public sealed class Outbox(
         message.From.Add(new MailboxAddress(options.FromName, options.SupportAddress));
         message.To.Add(new MailboxAddress(mail.To.Name ?? "", mail.To.Address));
         // Replies thread on the ticket's first mail; the signed ids let the reply find its ticket again.
-        if (mail.TicketId is { } thread)
+        if ((mail.TicketId ?? mail.ThreadId) is { } thread)
         {
             var root = await tokens.MessageIdAsync(thread, "thread", "", domain);
             if (root != messageId)

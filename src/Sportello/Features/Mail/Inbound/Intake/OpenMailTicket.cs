@@ -10,13 +10,12 @@ namespace Sportello.Features.Mail.Inbound.Intake;
 /// <summary>
 /// A mail that continues nothing opens a ticket: for the customer whose registered (or confirmed support) address
 /// wrote, within the customer's ticket limit; else a general conversation with the stranger, never tied to an account
-/// on the strength of a From header. Mail to the abuse address is never tied to an account. A registered customer's
+/// on the strength of a From header (mail to the abuse address is an abuse report instead). A registered customer's
 /// new ticket is acknowledged with its number; strangers within the answer budget; automatic mail never.
 /// </summary>
 public sealed class OpenMailTicket(
     SportelloDb db, MailMessages messages, TicketMails mails, AnswerBudget budget, MailTicketLimit limit, IOptions<MailOptions> options)
 {
-    public const string AbuseTag = "abuse";
     // Numbers handed out in this unit of work, not yet stored.
     private readonly HashSet<string> numbersIssued = [];
 
@@ -24,8 +23,7 @@ public sealed class OpenMailTicket(
         InboundMessage inbound, ParsedMail mail, SenderCheckResult check, string? noAutoAnswer, MailText.Content content, DateTime now,
         CancellationToken cancellationToken)
     {
-        var abuse = mail.Recipients.Any(r => string.Equals(r, options.Value.AbuseAddress, StringComparison.OrdinalIgnoreCase));
-        var customer = abuse || check.Verdict == SenderVerdicts.Fail ? null : await CustomerAsync(mail.From, cancellationToken);
+        var customer = check.Verdict == SenderVerdicts.Fail ? null : await CustomerAsync(mail.From, cancellationToken);
         if (customer is not null && !await limit.TryOpenAsync(customer.Id, now, cancellationToken))
         {
             // Stored (the 250 stands) and kept for an admin, but no ticket and no answer.
@@ -37,7 +35,6 @@ public sealed class OpenMailTicket(
             subject.Length > OpenTicket.MaxSubject ? subject[..OpenTicket.MaxSubject] : subject, policy, now);
         ticket.RequesterEmail = MailFields.Cap(mail.From, 320);
         ticket.Trust = MessageTrust.Of(knownSender: customer is not null, check, automatic: false);
-        ticket.Tag = abuse ? AbuseTag : null;
         ticket.Number = await UnusedNumberAsync(cancellationToken);
         db.Tickets.Add(ticket);
         var author = new MailMessages.Author(customer?.Id, AuthorKinds.Customer, customer?.Name ?? MailFields.Display(mail.Message, mail.From),
