@@ -54,8 +54,16 @@ public sealed class AbuseCase
     public string? Resolution { get; set; }
     /// <summary>When the reporters were told the address is not ours.</summary>
     public DateTime? NotOursAnsweredAt { get; set; }
+    /// <summary>
+    /// While the case takes new reports: its service (or unhosted address) and type, <c>{service or address}|{type}</c>.
+    /// Unique, so two nodes receiving reports about the same service at once make one case (the later write fails and
+    /// is retried, then joins it); cleared when the case is resolved or its window passes and a new case takes the key.
+    /// </summary>
+    public string? GroupKey { get; set; }
     /// <summary>Changes with every change of state: two agents acting at once, one is told to look again.</summary>
     public Guid Version { get; set; } = Guid.NewGuid();
+
+    public static string KeyOf(Guid? serviceId, string ip, string type) => $"{(serviceId is { } id ? id.ToString() : ip)}|{type}";
 }
 
 /// <summary>One report as received, with the reporter's data (for the desk only) and the evidence as the customer reads it.</summary>
@@ -117,6 +125,8 @@ public sealed class AbuseEvent
     public Guid? ActorId { get; set; }
     public string Kind { get; set; } = "";
     public string? Detail { get; set; }
+    /// <summary>1, 2, 3... per case: the order of the trail.</summary>
+    public int Sequence { get; set; }
 }
 
 public static class AbuseEventKinds
@@ -151,8 +161,9 @@ internal sealed class AbuseConfiguration :
         c.Property(x => x.Version).IsConcurrencyToken();
         // The queue by state, newest first; grouping by service or address; the deadline sweep; a customer's cases.
         c.HasIndex(x => new { x.State, x.Id });
-        c.HasIndex(x => new { x.ServiceId, x.Type, x.LastReportAt });
-        c.HasIndex(x => new { x.Ip, x.Type, x.LastReportAt });
+        c.Property(x => x.GroupKey).HasMaxLength(80);
+        c.HasIndex(x => x.GroupKey).IsUnique();
+        c.HasIndex(x => x.ServiceId);
         c.HasIndex(x => new { x.State, x.RespondBy });
         c.HasIndex(x => new { x.CustomerId, x.Id });
         c.HasIndex(x => x.CreatedAt);
@@ -195,7 +206,7 @@ internal sealed class AbuseConfiguration :
         e.ToTable("AbuseEvents");
         e.HasKey(x => x.Id);
         e.HasOne<AbuseCase>().WithMany().HasForeignKey(x => x.CaseId).OnDelete(DeleteBehavior.Cascade);
-        e.HasIndex(x => new { x.CaseId, x.At });
+        e.HasIndex(x => new { x.CaseId, x.Sequence });
         e.Property(x => x.Kind).HasMaxLength(32).IsRequired();
         e.Property(x => x.Detail).HasMaxLength(1000);
     }
@@ -210,10 +221,17 @@ public sealed class AbuseOptions
     public int ResponseHours { get; set; } = 24;
 }
 
-/// <summary>Adds an entry to a case's audit trail, in the same unit of work as the change it records.</summary>
+/// <summary>
+/// Adds an entry to a case's audit trail, in the same unit of work as the change it records. Entries are numbered per
+/// case (<see cref="AbuseEvent.Sequence"/>), so the trail reads in the order things happened even within one instant.
+/// </summary>
 public static class AbuseAudit
 {
-    public static void Record(Data.SportelloDb db, Guid caseId, Guid? actorId, string kind, string? detail, DateTime at) =>
+    public static async Task RecordAsync(Data.SportelloDb db, Guid caseId, Guid? actorId, string kind, string? detail, DateTime at)
+    {
+        var added = db.ChangeTracker.Entries<AbuseEvent>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == caseId)
+            .Select(e => e.Entity.Sequence).DefaultIfEmpty(0).Max();
+        var stored = added > 0 ? 0 : await db.AbuseEvents.Where(e => e.CaseId == caseId).Select(e => (int?)e.Sequence).MaxAsync() ?? 0;
         db.AbuseEvents.Add(new AbuseEvent
         {
             CaseId = caseId,
@@ -221,5 +239,7 @@ public static class AbuseAudit
             Kind = kind,
             Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
             At = at,
+            Sequence = Math.Max(added, stored) + 1,
         });
+    }
 }

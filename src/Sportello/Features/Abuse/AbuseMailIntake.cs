@@ -40,7 +40,7 @@ public sealed class AbuseMailIntake(SportelloDb db, MailTokens tokens, ReceiveAb
         }
         var customer = await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, cancellationToken);
         var body = content.Body.Trim();
-        answer.Append(abuse, new AbuseMessage
+        await answer.AppendAsync(abuse, new AbuseMessage
         {
             AuthorKind = AuthorKinds.Customer,
             AuthorId = customerId,

@@ -27,7 +27,7 @@ public sealed class AnswerAbuseCase(SportelloDb db, AbuseAccess access, TimeProv
                 return Outcome<AbuseMessage>.Invalid(errors);
             }
             var customer = await db.Users.FindAsync([customerId], cancellationToken);
-            return Outcome<AbuseMessage>.Ok(Append(abuse, new AbuseMessage
+            return Outcome<AbuseMessage>.Ok(await AppendAsync(abuse, new AbuseMessage
             {
                 AuthorKind = AuthorKinds.Customer,
                 AuthorId = customerId,
@@ -39,7 +39,7 @@ public sealed class AnswerAbuseCase(SportelloDb db, AbuseAccess access, TimeProv
         }, cancellationToken);
 
     /// <summary>Adds the customer's answer to the case in the caller's unit of work (the mail intake's too).</summary>
-    public AbuseMessage Append(AbuseCase abuse, AbuseMessage message)
+    public async Task<AbuseMessage> AppendAsync(AbuseCase abuse, AbuseMessage message)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         message.CaseId = abuse.Id;
@@ -48,7 +48,7 @@ public sealed class AnswerAbuseCase(SportelloDb db, AbuseAccess access, TimeProv
         abuse.State = AbuseStates.CustomerResponded;
         abuse.CustomerRespondedAt = now;
         abuse.Version = Guid.NewGuid();
-        AbuseAudit.Record(db, abuse.Id, message.AuthorId, AbuseEventKinds.CustomerResponded, $"{message.Channel}, {message.Trust}", now);
+        await AbuseAudit.RecordAsync(db, abuse.Id, message.AuthorId, AbuseEventKinds.CustomerResponded, $"{message.Channel}, {message.Trust}", now);
         return message;
     }
 }

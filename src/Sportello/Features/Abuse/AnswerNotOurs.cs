@@ -36,7 +36,7 @@ public sealed class AnswerNotOurs(SportelloDb db, AbuseAccess access, AbuseMails
             abuse.NotOursAnsweredAt = now;
             abuse.Version = Guid.NewGuid();
             db.OutboxMessages.AddRange(await mails.NotOursAsync(abuse, reporters));
-            AbuseAudit.Record(db, abuse.Id, agentId, AbuseEventKinds.NotOursAnswered, $"{reporters.Count} reporter(s)", now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.NotOursAnswered, $"{reporters.Count} reporter(s)", now);
             return Outcome<AbuseCase>.Ok(abuse);
         }, cancellationToken);
 }

@@ -31,9 +31,8 @@ public sealed class OpenSecurityNotice(SportelloDb db, AbuseAccess access, Recei
         {
             return Outcome<AbuseReported>.Invalid(errors);
         }
-        var received = await receive.HandleAsync(new IncomingAbuseReport(AbuseSources.Desk, AbuseFormats.Text, type!, [ip!], [], null, null, null,
-            Automatic: true, null, request.Evidence!.Trim()) { StartedById = agentId }, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        var received = await ReceiveAbuseReport.StoreAsync(db, () => receive.HandleAsync(new IncomingAbuseReport(AbuseSources.Desk, AbuseFormats.Text,
+            type!, [ip!], [], null, null, null, Automatic: true, null, request.Evidence!.Trim()) { StartedById = agentId }, cancellationToken), cancellationToken);
         return Outcome<AbuseReported>.Ok(new AbuseReported(received.Case.Id, received.Case.Reference, received.Case.State, received.Case.Reports));
     }
 }

@@ -97,7 +97,7 @@ public sealed class ReadAbuseCases(SportelloDb db, AbuseAccess access)
             ? await db.Users.AsNoTracking().Where(u => u.Id == customerId).Select(u => new AbuseCustomerView(u.Id, u.Name, u.Email!)).FirstOrDefaultAsync(cancellationToken)
             : null;
         var reports = await db.AbuseReports.AsNoTracking().Where(r => r.CaseId == c.Id).OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id).ToListAsync(cancellationToken);
-        var events = await db.AbuseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.At).ThenBy(e => e.Id)
+        var events = await db.AbuseEvents.AsNoTracking().Where(e => e.CaseId == c.Id).OrderBy(e => e.Sequence).ThenBy(e => e.At)
             .Select(e => new AbuseEventView(e.At, e.Kind, e.Detail, e.ActorId, db.Users.Where(u => u.Id == e.ActorId).Select(u => u.Name).FirstOrDefault()))
             .ToListAsync(cancellationToken);
         return new AbuseCaseDetail(c.Id, c.Reference, c.State, c.Type, c.Ip, Split(c.Ips), c.Reports, c.CreatedAt, c.LastReportAt,

@@ -65,7 +65,8 @@ public sealed class ReceiveAbuseReport(
         };
         report.CustomerEvidence = AbuseEvidence.ForCustomer(report.Evidence, report.ReporterName, report.ReporterEmail);
 
-        var abuse = ip is null ? null : await OpenCaseAsync(service?.Id, ip, incoming.Type, now, cancellationToken);
+        var key = ip is null ? null : AbuseCase.KeyOf(service?.Id, ip, incoming.Type);
+        var abuse = key is null ? null : await OpenCaseAsync(key, now, cancellationToken);
         var isNew = abuse is null;
         if (abuse is null)
         {
@@ -80,11 +81,12 @@ public sealed class ReceiveAbuseReport(
                 CreatedAt = now,
                 LastReportAt = now,
                 Reports = 1,
+                GroupKey = key,
                 StartedById = incoming.StartedById,
                 State = service is not null ? AbuseStates.Forwarded : ip is not null ? AbuseStates.NotOurs : AbuseStates.New,
             };
             db.AbuseCases.Add(abuse);
-            AbuseAudit.Record(db, abuse.Id, incoming.StartedById, AbuseEventKinds.Created,
+            await AbuseAudit.RecordAsync(db, abuse.Id, incoming.StartedById, AbuseEventKinds.Created,
                 $"{incoming.Source}, {incoming.Format}, {incoming.Type}, {ip ?? "no address"}{(service is null && ip is not null ? ", not ours" : "")}", now);
         }
         else
@@ -93,7 +95,7 @@ public sealed class ReceiveAbuseReport(
             abuse.LastReportAt = now;
             abuse.Ips = Merge(abuse.Ips, ips);
             abuse.Version = Guid.NewGuid();
-            AbuseAudit.Record(db, abuse.Id, incoming.StartedById, AbuseEventKinds.ReportAdded, $"{incoming.Source}, {incoming.Format}, report {abuse.Reports}", now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, incoming.StartedById, AbuseEventKinds.ReportAdded, $"{incoming.Source}, {incoming.Format}, report {abuse.Reports}", now);
         }
         report.CaseId = abuse.Id;
         db.AbuseReports.Add(report);
@@ -103,33 +105,55 @@ public sealed class ReceiveAbuseReport(
             abuse.ForwardedAt = now;
             abuse.RespondBy = now.AddHours(abuseOptions.Value.ResponseHours);
             db.OutboxMessages.AddRange(await mails.ForwardedAsync(abuse, service, report, cancellationToken));
-            AbuseAudit.Record(db, abuse.Id, null, AbuseEventKinds.Forwarded, $"respond by {abuse.RespondBy:O}", now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, null, AbuseEventKinds.Forwarded, $"respond by {abuse.RespondBy:O}", now);
         }
         if (!report.Automatic && report.ReporterEmail is { } reporter && !LoopGuard.IsOurs(reporter, mailOptions.Value)
             && await budget.TrySpendAsync(reporter, now, cancellationToken))
         {
             report.AcknowledgedAt = now;
             db.OutboxMessages.Add(await mails.AcknowledgementAsync(abuse, report, incoming.MessageId));
-            AbuseAudit.Record(db, abuse.Id, null, AbuseEventKinds.Acknowledged, null, now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, null, AbuseEventKinds.Acknowledged, null, now);
         }
         return new Received(abuse, report, isNew);
     }
 
-    /// <summary>The open case the report joins: same service (or same unhosted address), same type, last report within the window.</summary>
-    private async Task<AbuseCase?> OpenCaseAsync(Guid? serviceId, string ip, string type, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The open case the report joins: the one holding the key of its service (or unhosted address) and type, if its last
+    /// report is within the window. A case past its window gives the key up here, to the new case the caller makes.
+    /// </summary>
+    private async Task<AbuseCase?> OpenCaseAsync(string key, DateTime now, CancellationToken cancellationToken)
     {
-        var since = now.AddHours(-abuseOptions.Value.GroupingHours);
-        var cases = db.AbuseCases.Where(c => c.Type == type && c.LastReportAt >= since && AbuseStates.Open.Contains(c.State));
-        // Cases added in this unit of work and not yet stored count too (two reports in one batch of mail).
-        var pending = db.ChangeTracker.Entries<AbuseCase>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
-            .FirstOrDefault(c => c.Type == type && (serviceId is { } s ? c.ServiceId == s : c.ServiceId == null && c.Ip == ip));
-        if (pending is not null)
+        // A case added in this unit of work and not yet stored counts too (two reports in one batch of mail).
+        var holder = db.ChangeTracker.Entries<AbuseCase>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).FirstOrDefault(c => c.GroupKey == key)
+            ?? await db.AbuseCases.FirstOrDefaultAsync(c => c.GroupKey == key, cancellationToken);
+        if (holder is null || holder.LastReportAt >= now.AddHours(-abuseOptions.Value.GroupingHours))
         {
-            return pending;
+            return holder;
         }
-        return serviceId is { } id
-            ? await cases.Where(c => c.ServiceId == id).OrderByDescending(c => c.LastReportAt).FirstOrDefaultAsync(cancellationToken)
-            : await cases.Where(c => c.ServiceId == null && c.Ip == ip).OrderByDescending(c => c.LastReportAt).FirstOrDefaultAsync(cancellationToken);
+        holder.GroupKey = null;
+        holder.Version = Guid.NewGuid();
+        return null;
+    }
+
+    /// <summary>
+    /// Receives and stores one report on its own (the API, the desk). Another node opening the same case at the same
+    /// moment makes this write fail on the case's group key: the report is then received again, and joins that case.
+    /// </summary>
+    public static async Task<Received> StoreAsync(SportelloDb db, Func<Task<Received>> receive, CancellationToken cancellationToken)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            var received = await receive();
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return received;
+            }
+            catch (DbUpdateException) when (tries < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private static string Merge(string known, List<string> more)

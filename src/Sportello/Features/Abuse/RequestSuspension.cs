@@ -32,7 +32,7 @@ public sealed class RequestSuspension(SportelloDb db, AbuseAccess access, TimePr
             abuse.SuspensionRequestedAt = now;
             abuse.SuspensionReason = reason!.Trim();
             abuse.Version = Guid.NewGuid();
-            AbuseAudit.Record(db, abuse.Id, agentId, AbuseEventKinds.SuspensionRequested, abuse.SuspensionReason, now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.SuspensionRequested, abuse.SuspensionReason, now);
             return Outcome<AbuseCase>.Ok(abuse);
         }, cancellationToken);
 }

@@ -27,8 +27,9 @@ public sealed class ResolveAbuseCase(SportelloDb db, AbuseAccess access, TimePro
             abuse.State = AbuseStates.Resolved;
             abuse.ResolvedAt = now;
             abuse.Resolution = reason!.Trim();
+            abuse.GroupKey = null;
             abuse.Version = Guid.NewGuid();
-            AbuseAudit.Record(db, abuse.Id, agentId, AbuseEventKinds.Resolved, abuse.Resolution, now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.Resolved, abuse.Resolution, now);
             return Outcome<AbuseCase>.Ok(abuse);
         }, cancellationToken);
 }

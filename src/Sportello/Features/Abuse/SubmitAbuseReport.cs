@@ -57,10 +57,9 @@ public sealed class SubmitAbuseReport(SportelloDb db, ReceiveAbuseReport receive
         {
             return Outcome<AbuseReported>.Invalid(errors);
         }
-        var received = await receive.HandleAsync(new IncomingAbuseReport(AbuseSources.Api, AbuseFormats.Text, type!, [ip!], urls,
-            request.OccurredAt?.ToUniversalTime(), request.Reporter?.Name?.Trim() is { Length: > 0 } name ? name : null, email,
-            request.Automatic == true, null, request.Evidence!.Trim()), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        var received = await ReceiveAbuseReport.StoreAsync(db, () => receive.HandleAsync(new IncomingAbuseReport(AbuseSources.Api, AbuseFormats.Text,
+            type!, [ip!], urls, request.OccurredAt?.ToUniversalTime(), request.Reporter?.Name?.Trim() is { Length: > 0 } name ? name : null, email,
+            request.Automatic == true, null, request.Evidence!.Trim()), cancellationToken), cancellationToken);
         return Outcome<AbuseReported>.Ok(new AbuseReported(received.Case.Id, received.Case.Reference, received.Case.State, received.Case.Reports));
     }
 

@@ -166,6 +166,10 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<DateTime?>("ForwardedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
                     b.Property<string>("Ip")
                         .HasMaxLength(45)
                         .HasColumnType("character varying(45)");
@@ -230,18 +234,19 @@ namespace Sportello.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("GroupKey")
+                        .IsUnique();
+
                     b.HasIndex("Reference")
                         .IsUnique();
+
+                    b.HasIndex("ServiceId");
 
                     b.HasIndex("CustomerId", "Id");
 
                     b.HasIndex("State", "Id");
 
                     b.HasIndex("State", "RespondBy");
-
-                    b.HasIndex("Ip", "Type", "LastReportAt");
-
-                    b.HasIndex("ServiceId", "Type", "LastReportAt");
 
                     b.ToTable("AbuseCases", (string)null);
                 });
@@ -270,9 +275,12 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId", "At");
+                    b.HasIndex("CaseId", "Sequence");
 
                     b.ToTable("AbuseEvents", (string)null);
                 });

@@ -154,6 +154,10 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<DateTime?>("ForwardedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Ip")
                         .HasMaxLength(45)
                         .HasColumnType("TEXT");
@@ -218,18 +222,19 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("GroupKey")
+                        .IsUnique();
+
                     b.HasIndex("Reference")
                         .IsUnique();
+
+                    b.HasIndex("ServiceId");
 
                     b.HasIndex("CustomerId", "Id");
 
                     b.HasIndex("State", "Id");
 
                     b.HasIndex("State", "RespondBy");
-
-                    b.HasIndex("Ip", "Type", "LastReportAt");
-
-                    b.HasIndex("ServiceId", "Type", "LastReportAt");
 
                     b.ToTable("AbuseCases", (string)null);
                 });
@@ -258,9 +263,12 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId", "At");
+                    b.HasIndex("CaseId", "Sequence");
 
                     b.ToTable("AbuseEvents", (string)null);
                 });

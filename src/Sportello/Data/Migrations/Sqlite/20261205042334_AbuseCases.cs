@@ -42,6 +42,7 @@ namespace Sportello.Data.Migrations.Sqlite
                     ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Resolution = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     NotOursAnsweredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    GroupKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: true),
                     Version = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -58,7 +59,8 @@ namespace Sportello.Data.Migrations.Sqlite
                     At = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ActorId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -141,9 +143,10 @@ namespace Sportello.Data.Migrations.Sqlite
                 columns: new[] { "CustomerId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AbuseCases_Ip_Type_LastReportAt",
+                name: "IX_AbuseCases_GroupKey",
                 table: "AbuseCases",
-                columns: new[] { "Ip", "Type", "LastReportAt" });
+                column: "GroupKey",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AbuseCases_Reference",
@@ -152,9 +155,9 @@ namespace Sportello.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_AbuseCases_ServiceId_Type_LastReportAt",
+                name: "IX_AbuseCases_ServiceId",
                 table: "AbuseCases",
-                columns: new[] { "ServiceId", "Type", "LastReportAt" });
+                column: "ServiceId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AbuseCases_State_Id",
@@ -167,9 +170,9 @@ namespace Sportello.Data.Migrations.Sqlite
                 columns: new[] { "State", "RespondBy" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AbuseEvents_CaseId_At",
+                name: "IX_AbuseEvents_CaseId_Sequence",
                 table: "AbuseEvents",
-                columns: new[] { "CaseId", "At" });
+                columns: new[] { "CaseId", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AbuseMessages_CaseId_At",

@@ -11,7 +11,7 @@ using Sportello.Data;
 namespace Sportello.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSportelloDb))]
-    [Migration("20261205041009_AbuseCases")]
+    [Migration("20261205042334_AbuseCases")]
     partial class AbuseCases
     {
         /// <inheritdoc />
@@ -157,6 +157,10 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.Property<DateTime?>("ForwardedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Ip")
                         .HasMaxLength(45)
                         .HasColumnType("TEXT");
@@ -221,18 +225,19 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("GroupKey")
+                        .IsUnique();
+
                     b.HasIndex("Reference")
                         .IsUnique();
+
+                    b.HasIndex("ServiceId");
 
                     b.HasIndex("CustomerId", "Id");
 
                     b.HasIndex("State", "Id");
 
                     b.HasIndex("State", "RespondBy");
-
-                    b.HasIndex("Ip", "Type", "LastReportAt");
-
-                    b.HasIndex("ServiceId", "Type", "LastReportAt");
 
                     b.ToTable("AbuseCases", (string)null);
                 });
@@ -261,9 +266,12 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId", "At");
+                    b.HasIndex("CaseId", "Sequence");
 
                     b.ToTable("AbuseEvents", (string)null);
                 });

@@ -42,6 +42,7 @@ namespace Sportello.Data.Migrations.Postgres
                     ResolvedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Resolution = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     NotOursAnsweredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    GroupKey = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: true),
                     Version = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
@@ -58,7 +59,8 @@ namespace Sportello.Data.Migrations.Postgres
                     At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ActorId = table.Column<Guid>(type: "uuid", nullable: true),
                     Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    Detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Sequence = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -141,9 +143,10 @@ namespace Sportello.Data.Migrations.Postgres
                 columns: new[] { "CustomerId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AbuseCases_Ip_Type_LastReportAt",
+                name: "IX_AbuseCases_GroupKey",
                 table: "AbuseCases",
-                columns: new[] { "Ip", "Type", "LastReportAt" });
+                column: "GroupKey",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AbuseCases_Reference",
@@ -152,9 +155,9 @@ namespace Sportello.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_AbuseCases_ServiceId_Type_LastReportAt",
+                name: "IX_AbuseCases_ServiceId",
                 table: "AbuseCases",
-                columns: new[] { "ServiceId", "Type", "LastReportAt" });
+                column: "ServiceId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AbuseCases_State_Id",
@@ -167,9 +170,9 @@ namespace Sportello.Data.Migrations.Postgres
                 columns: new[] { "State", "RespondBy" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_AbuseEvents_CaseId_At",
+                name: "IX_AbuseEvents_CaseId_Sequence",
                 table: "AbuseEvents",
-                columns: new[] { "CaseId", "At" });
+                columns: new[] { "CaseId", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AbuseMessages_CaseId_At",
