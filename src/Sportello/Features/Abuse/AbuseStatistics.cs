@@ -61,11 +61,12 @@ public sealed class AbuseStatistics(SportelloDb db, AbuseAccess access, TimeProv
         {
             return null;
         }
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day)
+            && day.Year is >= 2000 and <= 9000)
         {
             return day;
         }
-        errors.Add(field, "{0} must be a date written yyyy-MM-dd.", field);
+        errors.Add(field, "{0} must be a date written yyyy-MM-dd, between the years 2000 and 9000.", field);
         return null;
     }
 }

@@ -48,6 +48,7 @@ public static class DemoData
         ("marco.bianchi@sportello.local", "Marco Bianchi", [Departments.Technical], "it"),
         ("sara.conti@sportello.local", "Sara Conti", [Departments.Financial], "it"),
         ("daniel.weber@sportello.local", "Daniel Weber", [Departments.Technical, Departments.Financial], "en"),
+        ("luca.ferri@sportello.local", "Luca Ferri", [Departments.Abuse], "it"),
     ];
 
     public static async Task SeedAsync(IServiceProvider services)
@@ -86,6 +87,7 @@ public static class DemoData
             await SeedTicketsAsync(provider, db);
             await SeedCannedAnswersAsync(provider);
             await SeedNoticesAsync(provider, db);
+            await SeedAbuseAsync(provider);
         }
         PrintSignIns(options.PublicUrl!);
     }
@@ -127,6 +129,20 @@ public static class DemoData
         await provider.GetRequiredService<Notices.UpdateNotice>().HandleAsync(admin.Id, incident.Value!.Id, new Notices.NoticeUpdateRequest("resolved",
             new Notices.NoticeText("Traffic is routed around the faulty upstream; loss is back to zero.", "Il traffico evita il fornitore guasto; la perdita è tornata a zero."),
             null, null, null));
+    }
+
+    // A spam report about Emma's server, forwarded to her, and one about an address nobody here hosts: the abuse desk's queue.
+    private static async Task SeedAbuseAsync(IServiceProvider provider)
+    {
+        var submit = provider.GetRequiredService<Abuse.SubmitAbuseReport>();
+        await submit.HandleAsync(new Abuse.AbuseReportRequest("spam", "203.0.113.77", null,
+            new Abuse.AbuseReporterRequest("Spam Desk", "spam-desk@mailbox.example"),
+            "Our users received 4,210 messages \"Your parcel is waiting\" from 203.0.113.77 between 08:10 and 08:40 UTC.\n"
+            + "Received: from api-prod (203.0.113.77) by mx1.mailbox.example\nTo: victim@mailbox.example\nSubject: Your parcel is waiting",
+            ["http://parcel-track.example/login"], null));
+        await submit.HandleAsync(new Abuse.AbuseReportRequest("attack", "198.51.100.200", null,
+            new Abuse.AbuseReporterRequest("SOC Team", "soc@university.example"),
+            "SSH brute force from 198.51.100.200: 18,000 failed logins for root in one hour.", null, null));
     }
 
     // A few conversations so the Desk and the Client Area have something to show.

@@ -238,7 +238,7 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
     [Fact]
     public async Task Ipv6InAPlainTextReport_IsMatched_AndThePersonWhoReportedIsAcknowledged_WithNothingAboutTheCustomer()
     {
-        var ip = $"2001:db8:ab{Unique.Next():x}::25";
+        var ip = $"2001:db8:ab:{Unique.Next():x}::25";
         var customer = await CustomerAsync(ip, name: "Ottavio Segreto");
         var agent = await AbuseAgentAsync();
         var reporter = $"jane-{Unique.Next()}@victim.example";

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -30,8 +31,9 @@ public sealed class ClientAreaAccessTests(SportelloApp app) : IClassFixture<Spor
         return pages;
     }
 
-    private static string Url(string template, string ticketId) =>
-        System.Text.RegularExpressions.Regex.Replace(template, @"\{ticketId(:[^}]*)?\}", ticketId)
+    private static string Url(string template, string ticketId, string caseId) =>
+        System.Text.RegularExpressions.Regex.Replace(
+                System.Text.RegularExpressions.Regex.Replace(template, @"\{ticketId(:[^}]*)?\}", ticketId), @"\{caseId(:[^}]*)?\}", caseId)
             .Replace("{serviceId?}", "", StringComparison.Ordinal);
 
     private static IEnumerable<string> PostHandlers(Type model) =>
@@ -47,7 +49,11 @@ public sealed class ClientAreaAccessTests(SportelloApp app) : IClassFixture<Spor
         var tag = Unique.Next();
         var (email, _, _) = Unique.Customer($"clientarea{tag}");
         var admin = await app.AdminAsync();
-        await admin.CreateCustomerAsync(email);
+        var customerId = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
+        var ip = $"198.18.200.{tag % 250 + 1}";
+        await admin.AddServiceAsync(customerId, (880000 + tag).ToString(System.Globalization.CultureInfo.InvariantCulture), ip);
+        var caseId = (await (await admin.PostAsJsonAsync("/api/v1/admin/abuse-reports", new { type = "spam", sourceIp = ip, evidence = "Spam." }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("caseId").GetString()!;
         var customerApi = await app.SignInAsync(email, "customer-password-1");
         var ticket = await customerApi.OpenTicketAsync(new { department = "technical", priority = "normal", subject = $"Folder rule {tag}", description = "Slow." });
         var ticketId = ticket.GetProperty("id").GetString()!;
@@ -64,7 +70,7 @@ public sealed class ClientAreaAccessTests(SportelloApp app) : IClassFixture<Spor
         var staff = new[] { ("agent", await app.SignInWebAsync(agentEmail, AgentPassword)), ("admin", await app.SignInWebAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword)) };
         foreach (var (route, model) in pages)
         {
-            var url = Url(route, ticketId);
+            var url = Url(route, ticketId, caseId);
             await customer.GetPageAsync(url);
             foreach (var (who, web) in staff)
             {
@@ -95,5 +101,9 @@ public sealed class ClientAreaAccessTests(SportelloApp app) : IClassFixture<Spor
         Assert.Single(detail.GetProperty("messages").EnumerateArray());
         var queue = await (await admin.GetAsync("/api/v1/desk/queue?limit=200")).Content.ReadAsStringAsync();
         Assert.DoesNotContain("Not a customer", queue, StringComparison.Ordinal);
+        // Nor to their abuse case: staff answer it from the Desk, never as the customer.
+        var abuse = await (await admin.GetAsync($"/api/v1/desk/abuse-cases/{caseId}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Empty(abuse.GetProperty("messages").EnumerateArray());
+        Assert.Equal("forwarded", abuse.GetProperty("state").GetString());
     }
 }
