@@ -1,0 +1,52 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Sportello.Features.Abuse;
+using Sportello.Features.Accounts;
+using Sportello.Web;
+
+namespace Sportello.Features.Desk;
+
+/// <summary>The abuse desk's figures for a period: cases and reports per type, per customer and per service.</summary>
+public sealed class AbuseStatisticsModel(CurrentUser current, AbuseStatistics statistics) : PageModel
+{
+    /// <summary>The first day, <c>yyyy-MM-dd</c> (the date input's format); empty for 30 days before <see cref="To"/>.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? From { get; set; }
+
+    /// <summary>The day after the last one; empty for tomorrow.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? To { get; set; }
+
+    public AbuseStatisticsView? Figures { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var early = BeforeTheCalendar();
+        if (await statistics.HandleAsync(current.Id, From, early ? null : To, HttpContext.RequestAborted) is not { } outcome)
+        {
+            return NotFound();
+        }
+        if (early)
+        {
+            new ValidationErrors().Add("to", "from must be before to, and the period at most {0} days.", AbuseStatistics.MaxDays).CopyTo(this);
+        }
+        else if (outcome.Value is null)
+        {
+            outcome.Errors.CopyTo(this);
+        }
+        if (outcome.Value is null || !ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        Figures = outcome.Value;
+        From = Figures.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        To = Figures.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return Page();
+    }
+
+    // The use case counts 30 days back from `to` when `from` is empty, and there is no day before 0001-01-01 (it threw: a 500).
+    private bool BeforeTheCalendar() =>
+        string.IsNullOrEmpty(From) && DateOnly.TryParseExact(To, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.DayNumber < 31;
+}
