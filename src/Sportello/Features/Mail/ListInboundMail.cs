@@ -7,7 +7,11 @@ namespace Sportello.Features.Mail;
 
 public sealed record InboundView(
     Guid Id, string Source, DateTime ReceivedAt, string? RemoteAddress, string? EnvelopeFrom, string? From, string? Subject,
-    string State, string? Outcome, string? Reason, string? Authentication, Guid? TicketId, DateTime? ProcessedAt, long Size);
+    string State, string? Outcome, string? Reason, string? Authentication, Guid? TicketId, DateTime? ProcessedAt, long Size)
+{
+    /// <summary>The abuse case it reported to or answered.</summary>
+    public Guid? AbuseCaseId { get; init; }
+}
 
 /// <summary>Stored inbound mail for admins, newest first, optionally in one state (say, quarantined).</summary>
 public sealed class ListInboundMail(SportelloDb db)
@@ -32,5 +36,5 @@ public sealed class ListInboundMail(SportelloDb db)
             .Where(m => state == null || m.State == state)
             .OrderByDescending(m => m.ReceivedAt)
             .Select(m => new InboundView(m.Id, m.Source, m.ReceivedAt, m.RemoteAddress, m.EnvelopeFrom, m.FromAddress, m.Subject,
-                m.State, m.Outcome, m.Reason, m.Authentication, m.TicketId, m.ProcessedAt, m.Size));
+                m.State, m.Outcome, m.Reason, m.Authentication, m.TicketId, m.ProcessedAt, m.Size) { AbuseCaseId = m.AbuseCaseId });
 }
