@@ -8,6 +8,8 @@ public sealed record AbuseMessageRequest(string? Body = null);
 
 public sealed record AbuseReasonRequest(string? Reason = null);
 
+public sealed record AbuseAddressRequest(string? Ip = null);
+
 /// <summary>
 /// Reports come in under /admin/abuse-reports (forms, feeds); the abuse desk works cases under /desk/abuse-cases
 /// (its agents and admins; anyone else gets 404, as for a case that does not exist); customers read and answer their
@@ -27,6 +29,7 @@ public static class AbuseApi
         desk.MapPost("/abuse-cases/{caseId:guid}/suspension-request", SuspensionAsync);
         desk.MapPost("/abuse-cases/{caseId:guid}/resolve", ResolveAsync);
         desk.MapPost("/abuse-cases/{caseId:guid}/not-ours-answer", NotOursAsync);
+        desk.MapPost("/abuse-cases/{caseId:guid}/address", AddressAsync);
         desk.MapGet("/abuse-statistics", StatisticsAsync);
 
         var mine = api.MapGroup("/abuse-cases").RequireAuthorization(Policies.ApiCustomer).WithTags("Abuse");
@@ -76,6 +79,10 @@ public static class AbuseApi
     private static async Task<IResult> NotOursAsync(
         Guid caseId, CurrentUser current, AnswerNotOurs answer, ReadAbuseCases read, CancellationToken cancellationToken) =>
         await DetailAsync(await answer.HandleAsync(current.Id, caseId, cancellationToken), current, read, cancellationToken);
+
+    private static async Task<IResult> AddressAsync(
+        Guid caseId, AbuseAddressRequest request, CurrentUser current, AssignAbuseAddress assign, ReadAbuseCases read, CancellationToken cancellationToken) =>
+        await DetailAsync(await assign.HandleAsync(current.Id, caseId, request.Ip, cancellationToken), current, read, cancellationToken);
 
     private static async Task<IResult> StatisticsAsync(
         string? from, string? to, CurrentUser current, AbuseStatistics statistics, CancellationToken cancellationToken) =>

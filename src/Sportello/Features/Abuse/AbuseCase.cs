@@ -133,6 +133,7 @@ public static class AbuseEventKinds
 {
     public const string Created = "created";
     public const string ReportAdded = "report-added";
+    public const string AddressAssigned = "address-assigned";
     public const string Forwarded = "forwarded";
     public const string Acknowledged = "acknowledged";
     public const string CustomerResponded = "customer-responded";

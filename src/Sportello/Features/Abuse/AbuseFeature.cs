@@ -19,6 +19,7 @@ public static class AbuseFeature
         builder.Services.AddScoped<RequestSuspension>();
         builder.Services.AddScoped<ResolveAbuseCase>();
         builder.Services.AddScoped<AnswerNotOurs>();
+        builder.Services.AddScoped<AssignAbuseAddress>();
         builder.Services.AddScoped<OpenSecurityNotice>();
         builder.Services.AddScoped<AbuseStatistics>();
         builder.Services.AddSingleton<AbuseDeadlines>();
