@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Abuse;
 using Sportello.Features.Accounts;
-using Sportello.Web;
 
 namespace Sportello.Features.Desk;
 
@@ -22,21 +21,13 @@ public sealed class AbuseStatisticsModel(CurrentUser current, AbuseStatistics st
 
     public async Task<IActionResult> OnGetAsync()
     {
-        var early = BeforeTheCalendar();
-        if (await statistics.HandleAsync(current.Id, From, early ? null : To, HttpContext.RequestAborted) is not { } outcome)
+        if (await statistics.HandleAsync(current.Id, From, To, HttpContext.RequestAborted) is not { } outcome)
         {
             return NotFound();
         }
-        if (early)
-        {
-            new ValidationErrors().Add("to", "from must be before to, and the period at most {0} days.", AbuseStatistics.MaxDays).CopyTo(this);
-        }
-        else if (outcome.Value is null)
+        if (outcome.Value is null)
         {
             outcome.Errors.CopyTo(this);
-        }
-        if (outcome.Value is null || !ModelState.IsValid)
-        {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
@@ -45,8 +36,4 @@ public sealed class AbuseStatisticsModel(CurrentUser current, AbuseStatistics st
         To = Figures.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return Page();
     }
-
-    // The use case counts 30 days back from `to` when `from` is empty, and there is no day before 0001-01-01 (it threw: a 500).
-    private bool BeforeTheCalendar() =>
-        string.IsNullOrEmpty(From) && DateOnly.TryParseExact(To, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day.DayNumber < 31;
 }
