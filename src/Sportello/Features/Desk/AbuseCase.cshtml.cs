@@ -13,10 +13,15 @@ namespace Sportello.Features.Desk;
 /// the customer, the audit trail, and the forms that call the same use cases as the API.
 /// </summary>
 public sealed class AbuseCaseModel(
-    CurrentUser current, ReadAbuseCases read, MessageAbuseCustomer message, RequestSuspension suspend, ResolveAbuseCase resolve, AnswerNotOurs notOurs)
+    CurrentUser current, ReadAbuseCases read, AssignAbuseAddress assign, MessageAbuseCustomer message, RequestSuspension suspend, ResolveAbuseCase resolve,
+    AnswerNotOurs notOurs)
     : PageModel
 {
     public AbuseCaseDetail Case { get; private set; } = null!;
+
+    /// <summary>The address a new case's reports are about, when none could be read from them.</summary>
+    [BindProperty]
+    public string? AddressIp { get; set; }
 
     [BindProperty]
     public string? MessageBody { get; set; }
@@ -32,6 +37,9 @@ public sealed class AbuseCaseModel(
         BillingForm.OnlyKnownHandlersAsync(context, next);
 
     public async Task<IActionResult> OnGetAsync(Guid caseId) => await LoadAsync(caseId) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostAddressAsync(Guid caseId) =>
+        ApplyAsync(caseId, "Address", assign.HandleAsync(current.Id, caseId, AddressIp, HttpContext.RequestAborted));
 
     public Task<IActionResult> OnPostMessageAsync(Guid caseId) =>
         ApplyAsync(caseId, "Message", message.HandleAsync(current.Id, caseId, MessageBody, HttpContext.RequestAborted));
@@ -90,6 +98,7 @@ public sealed class AbuseCaseModel(
     {
         AbuseEventKinds.Created => "Case opened",
         AbuseEventKinds.ReportAdded => "Report added",
+        AbuseEventKinds.AddressAssigned => "Address set",
         AbuseEventKinds.Forwarded => "Forwarded to the customer",
         AbuseEventKinds.Acknowledged => "Reporter acknowledged",
         AbuseEventKinds.CustomerResponded => "Customer responded",

@@ -5,9 +5,12 @@ using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Abuse;
 
-/// <summary>The abuse desk's pages and the customer's, as a browser without JavaScript sees them: the same use cases as the API.</summary>
+/// <summary>
+/// The abuse desk's pages and the customer's, as a browser without JavaScript sees them: the same use cases as the API.
+/// (A mail app: a report nobody can read an address from only comes by mail.)
+/// </summary>
 [Trait("Category", "Data")]
-public sealed class AbusePageTests(SportelloApp app) : IClassFixture<SportelloApp>
+public sealed class AbusePageTests(MailApp app) : IClassFixture<MailApp>
 {
     private const string CustomerPassword = "customer-password-1";
     private const string AgentPassword = "agent passphrase 2026";
@@ -263,5 +266,42 @@ public sealed class AbusePageTests(SportelloApp app) : IClassFixture<SportelloAp
         Assert.Matches("id=\"from-error\">[^<]*from must be a date written yyyy-MM-dd", bad);
         // A date the statistics do not count (thirty days before it would be before the calendar): explained, not a 500.
         Assert.Matches("id=\"to-error\">[^<]*between the years 2000 and 9000", await agent.GetPageAsync("/desk/abuse/statistics?to=0001-01-01", HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task ANewCaseWithoutAnAddress_GetsOneThroughTheAddressForm_AndGoesToTheCustomer()
+    {
+        await app.StartAsync();
+        var customer = await CustomerAsync();
+        var agent = await AgentWebAsync("abuse");
+        var subject = $"Complaint unreadable-{Unique.Next()}";
+        await app.SendAsync(MailApp.Mail($"someone-{Unique.Next()}@example.org", subject, "Your customer's shop keeps mailing me, make it stop.", to: MailApp.Abuse));
+        var admin = await app.AdminAsync();
+        string? id = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var c in (await (await admin.GetAsync("/api/v1/desk/abuse-cases?state=new&limit=200")).JsonAsync(HttpStatusCode.OK)).EnumerateArray())
+            {
+                if ((await DeskCaseAsync(c.GetProperty("id").GetString()!)).GetProperty("reportList")[0].GetProperty("subject").GetString() == subject)
+                {
+                    id = c.GetProperty("id").GetString();
+                }
+            }
+            return id is not null;
+        }, "the unreadable report in the queue as new");
+        var url = $"/desk/abuse/{id}";
+        Assert.Contains($"href=\"/desk/abuse/{id}\"", await TextAsync(agent, "/desk/abuse?state=new"), StringComparison.Ordinal);
+        Assert.Contains("handler=Address", await TextAsync(agent, url), StringComparison.Ordinal);
+
+        var refused = await agent.SubmitAsync(url, $"{url}?handler=Address", new Dictionary<string, string> { ["AddressIp"] = "10.1.2.3" });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Matches("id=\"address-error\">[^<]*private, loopback or reserved", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Redirect, (await agent.SubmitAsync(url, $"{url}?handler=Address", new Dictionary<string, string> { ["AddressIp"] = customer.Ip })).StatusCode);
+
+        Assert.Equal("forwarded", (await DeskCaseAsync(id!)).GetProperty("state").GetString());
+        var page = await TextAsync(agent, url);
+        Assert.DoesNotContain("handler=Address", page, StringComparison.Ordinal);
+        Assert.Contains("Address set", page, StringComparison.Ordinal);
+        Assert.Contains("make it stop", await TextAsync(await app.SignInWebAsync(customer.Email, CustomerPassword), $"/abuse-cases/{id}"), StringComparison.Ordinal);
     }
 }
