@@ -143,6 +143,40 @@ public sealed partial class AbuseDeskTests(BrowserApp app) : IClassFixture<Brows
         await Expect(page.GetByRole(AriaRole.List, new() { Name = "Messages" })).ToContainTextAsync("A compromised contact form sent it");
     }
 
+    [Fact]
+    public async Task InItalian_TheQueueTheCaseAndTheCustomersCase_ReadInItalian()
+    {
+        var (email, caseId, reference) = await ReportedCustomerAsync();
+        var agentEmail = $"abuse-browser-agent-{Unique.Next()}@sportello.test";
+        await app.AgentAsync(agentEmail, "abuse");
+        var desk = await PageAsync(1280);
+        await SignInAsync(desk, agentEmail, AgentPassword);
+        // The profile's language wins over the browser's: switch it the way a user would.
+        await new SignInPage(desk).SwitchLanguageAsync("it");
+        await desk.Locator("html[lang='it']").WaitForAsync();
+
+        await desk.GotoAsync("/desk/abuse");
+        await Expect(desk.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Casi di abuso");
+        await Expect(desk.GetByRole(AriaRole.Table, new() { Name = "Casi di abuso" }).GetByRole(AriaRole.Row).Filter(new() { HasText = reference }))
+            .ToContainTextAsync("Inoltrato");
+        await AssertNoViolationsAsync(desk);
+        await desk.GotoAsync($"/desk/abuse/{caseId}");
+        await Expect(desk.GetByRole(AriaRole.Article, new() { Name = "Segnalazione 1" })).ToContainTextAsync("Prove come ricevute");
+        await Expect(desk.GetByRole(AriaRole.Button, new() { Name = "Risolvi" })).ToBeVisibleAsync();
+        await AssertNoViolationsAsync(desk);
+        await BrowserApp.ScreenshotAsync(desk, "abuse-desk-case-it");
+
+        var client = await PageAsync(390);
+        await SignInAsync(client, email, CustomerPassword);
+        await new SignInPage(client).SwitchLanguageAsync("it");
+        await client.Locator("html[lang='it']").WaitForAsync();
+        await client.GotoAsync($"/abuse-cases/{caseId}");
+        await Expect(client.GetByRole(AriaRole.Heading, new() { Level = 2, Name = "Cosa è stato segnalato" })).ToBeVisibleAsync();
+        await Expect(client.GetByLabel("Cosa hai trovato e fatto")).ToBeVisibleAsync();
+        await AssertNoViolationsAsync(client);
+        await BrowserApp.ScreenshotAsync(client, "abuse-client-case-it-390");
+    }
+
     [GeneratedRegex("/desk/abuse\\?state=forwarded")]
     private static partial Regex ForwardedFilter();
 }

@@ -210,7 +210,7 @@ public sealed class AbusePageTests(MailApp app) : IClassFixture<MailApp>
 
         var page = await TextAsync(agent, url);
         Assert.Contains("Not ours", page, StringComparison.Ordinal);
-        Assert.Contains("1 reporters will be told that the address is not ours.", page, StringComparison.Ordinal);
+        Assert.Contains("Reporters who will be told that the address is not ours: 1.", page, StringComparison.Ordinal);
         // No customer: nobody to write to, nothing to suspend.
         Assert.DoesNotContain("handler=Message", page, StringComparison.Ordinal);
         Assert.DoesNotContain("handler=Suspension", page, StringComparison.Ordinal);
