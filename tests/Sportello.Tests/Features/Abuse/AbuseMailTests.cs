@@ -24,7 +24,7 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
     /// <summary>A public address nobody else's service holds (the shared range Unique hands out is not public).</summary>
     public static string PublicIp(int n) => $"198.18.{n / 250}.{n % 250 + 1}";
 
-    private async Task<Customer> CustomerAsync(string? ip = null, string name = "Marta Conti")
+    private async Task<Customer> CustomerAsync(string? ip = null, string name = "Marta Conti", string language = "en")
     {
         await app.StartAsync();
         var n = Unique.Next();
@@ -33,7 +33,7 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
         var admin = await app.AdminAsync();
         var id = (await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name, password = "customer-password-1", country = "IT", language = "en", timeZone = "Europe/Rome",
+            email, name, password = "customer-password-1", country = "IT", language, timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
         var service = await admin.AddServiceAsync(id, order, ip);
         return new Customer(id, email, service.GetProperty("id").GetString()!, ip, order, await app.SignInAsync(email, "customer-password-1"));
@@ -354,5 +354,43 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
         Assert.Contains("changed the FTP password", message.GetProperty("body").GetString(), StringComparison.Ordinal);
         Assert.Equal("email", message.GetProperty("channel").GetString());
         Assert.DoesNotContain(desk.GetProperty("messages").EnumerateArray(), m => m.GetProperty("body").GetString()!.Contains("close it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AReportWithNoAddress_IsKeptForTheDesk_AndForwardedOnceAnAgentNamesTheAddress_InTheCustomersLanguage()
+    {
+        var customer = await CustomerAsync(language: "it");
+        var agent = await AbuseAgentAsync();
+        var marker = $"unreadable-{Unique.Next()}";
+        await app.SendAsync(Plain($"someone-{Unique.Next()}@example.org", $"Complaint {marker}", "Your customer's shop keeps mailing me, make it stop."));
+
+        JsonElement found = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var queue = (await (await agent.GetAsync("/api/v1/desk/abuse-cases?state=new&limit=200")).JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList();
+            foreach (var c in queue)
+            {
+                var detail = await DetailAsync(agent, $"/api/v1/desk/abuse-cases/{c.GetProperty("id").GetString()}");
+                if (detail.GetProperty("reportList")[0].GetProperty("subject").GetString() == $"Complaint {marker}")
+                {
+                    found = detail;
+                    return true;
+                }
+            }
+            return false;
+        }, "the unreadable report in the queue as new");
+        Assert.Equal(JsonValueKind.Null, found.GetProperty("customerId").ValueKind);
+        Assert.Contains("make it stop", found.GetProperty("reportList")[0].GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        var id = found.GetProperty("id").GetString()!;
+
+        await (await agent.PostAsJsonAsync($"/api/v1/desk/abuse-cases/{id}/address", new { ip = "10.1.2.3" })).AssertNamesFieldAsync("ip");
+        var assigned = await (await agent.PostAsJsonAsync($"/api/v1/desk/abuse-cases/{id}/address", new { ip = customer.Ip })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("forwarded", assigned.GetProperty("state").GetString());
+        Assert.Equal(customer.Id, assigned.GetProperty("customerId").GetString());
+        var mail = await app.MailOut.WaitForAsync(customer.Email, m => (m.Subject ?? "").Contains(assigned.GetProperty("reference").GetString()!, StringComparison.Ordinal));
+        Assert.Contains("Segnalazione di abuso", mail.Subject, StringComparison.Ordinal);
+        Assert.Contains("abbiamo ricevuto una segnalazione", mail.TextBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity,
+            (await agent.PostAsJsonAsync($"/api/v1/desk/abuse-cases/{id}/address", new { ip = customer.Ip })).StatusCode);
     }
 }
