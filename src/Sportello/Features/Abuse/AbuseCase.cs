@@ -228,6 +228,10 @@ public sealed class AbuseOptions
 /// </summary>
 public static class AbuseAudit
 {
+    /// <summary>An instant as the trail writes it for people: <c>2026-11-25 13:30 UTC</c>.</summary>
+    public static string Utc(DateTime? at) =>
+        at?.ToString("yyyy'-'MM'-'dd HH':'mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
     public static async Task RecordAsync(Data.SportelloDb db, Guid caseId, Guid? actorId, string kind, string? detail, DateTime at)
     {
         var added = db.ChangeTracker.Entries<AbuseEvent>().Where(e => e.State == EntityState.Added && e.Entity.CaseId == caseId)

@@ -47,7 +47,7 @@ public sealed class AbuseDeadlines(IServiceScopeFactory scopes, TimeProvider clo
             {
                 continue;
             }
-            await AbuseAudit.RecordAsync(db, c.Id, null, AbuseEventKinds.Escalated, $"no answer by {c.RespondBy:O}", now);
+            await AbuseAudit.RecordAsync(db, c.Id, null, AbuseEventKinds.Escalated, $"no answer by {AbuseAudit.Utc(c.RespondBy)}", now);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();

@@ -51,7 +51,7 @@ public sealed class AssignAbuseAddress(SportelloDb db, AbuseAccess access, Abuse
             abuse.RespondBy = now.AddHours(options.Value.ResponseHours);
             var first = await db.AbuseReports.AsNoTracking().Where(r => r.CaseId == abuse.Id).OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id).FirstAsync(cancellationToken);
             db.OutboxMessages.AddRange(await mails.ForwardedAsync(abuse, service, first, cancellationToken));
-            await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.Forwarded, $"respond by {abuse.RespondBy:O}", now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.Forwarded, $"respond by {AbuseAudit.Utc(abuse.RespondBy)}", now);
             return Outcome<AbuseCase>.Ok(abuse);
         }, cancellationToken);
 }

@@ -48,7 +48,7 @@ public sealed class MessageAbuseCustomer(SportelloDb db, AbuseAccess access, Abu
                 abuse.RespondBy = now.AddHours(options.Value.ResponseHours);
             }
             abuse.Version = Guid.NewGuid();
-            await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.AgentMessage, abuse.State == AbuseStates.Forwarded ? $"respond by {abuse.RespondBy:O}" : null, now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.AgentMessage, abuse.State == AbuseStates.Forwarded ? $"respond by {AbuseAudit.Utc(abuse.RespondBy)}" : null, now);
             db.OutboxMessages.AddRange(await mails.AgentMessageAsync(abuse, message, cancellationToken));
             return Outcome<AbuseMessage>.Ok(message);
         }, cancellationToken);

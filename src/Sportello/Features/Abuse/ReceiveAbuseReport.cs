@@ -105,7 +105,7 @@ public sealed class ReceiveAbuseReport(
             abuse.ForwardedAt = now;
             abuse.RespondBy = now.AddHours(abuseOptions.Value.ResponseHours);
             db.OutboxMessages.AddRange(await mails.ForwardedAsync(abuse, service, report, cancellationToken));
-            await AbuseAudit.RecordAsync(db, abuse.Id, null, AbuseEventKinds.Forwarded, $"respond by {abuse.RespondBy:O}", now);
+            await AbuseAudit.RecordAsync(db, abuse.Id, null, AbuseEventKinds.Forwarded, $"respond by {AbuseAudit.Utc(abuse.RespondBy)}", now);
         }
         if (!report.Automatic && report.ReporterEmail is { } reporter && !LoopGuard.IsOurs(reporter, mailOptions.Value)
             && await budget.TrySpendAsync(reporter, now, cancellationToken))

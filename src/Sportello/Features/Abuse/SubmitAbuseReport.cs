@@ -84,11 +84,14 @@ public sealed class SubmitAbuseReport(SportelloDb db, ReceiveAbuseReport receive
             errors.Add(field, "{0} must be an IPv4 or IPv6 address.", field);
             return null;
         }
-        if (!AbuseReportParser.IsPublic(IPAddress.Parse(normalized)))
+        var address = IPAddress.Parse(normalized);
+        // ::ffff:192.0.2.7 is 192.0.2.7, as services record it (and as the mail parser reads it).
+        address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        if (!AbuseReportParser.IsPublic(address))
         {
             errors.Add(field, "{0} is a private, loopback or reserved address: it is nobody's hosted service.", field);
             return null;
         }
-        return normalized;
+        return address.ToString();
     }
 }

@@ -120,6 +120,8 @@ public sealed class AbuseCaseTests(MailApp app) : IClassFixture<MailApp>
         Assert.Equal(first, second.GetProperty("caseId").GetString());
         Assert.Equal(2, second.GetProperty("reports").GetInt32());
         Assert.NotEqual(first, (await ReportAsync(customer.Ip, "phishing")).GetProperty("caseId").GetString());
+        // The same address written as IPv4-mapped IPv6 is the same service.
+        Assert.Equal(first, (await ReportAsync($"::ffff:{customer.Ip}")).GetProperty("caseId").GetString());
 
         app.Clock.Advance(TimeSpan.FromHours(25));
         Assert.NotEqual(first, (await ReportAsync(customer.Ip)).GetProperty("caseId").GetString());
