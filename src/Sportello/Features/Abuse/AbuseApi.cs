@@ -45,6 +45,10 @@ public static class AbuseApi
     private static async Task<IResult> QueueAsync(
         HttpContext http, string? state, int? limit, string? cursor, CurrentUser current, ReadAbuseCases read, CancellationToken cancellationToken)
     {
+        if (!await read.WorksAbuseAsync(current.Id, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
         var errors = ReadAbuseCases.CheckState(state) ?? new ValidationErrors();
         if (!Page.TryRead(limit, cursor, errors, out var page))
         {

@@ -87,6 +87,8 @@ public sealed class AbuseReport
     public string Evidence { get; set; } = "";
     /// <summary>The evidence with the reporter's private data removed: what the customer reads and receives.</summary>
     public string CustomerEvidence { get; set; } = "";
+    /// <summary>The URLs the customer may see: those that name nothing of the reporter.</summary>
+    public string CustomerUrls { get; set; } = "";
     public Guid? InboundMessageId { get; set; }
     public DateTime? AcknowledgedAt { get; set; }
 }
@@ -134,6 +136,8 @@ public static class AbuseEventKinds
     public const string Created = "created";
     public const string ReportAdded = "report-added";
     public const string AddressAssigned = "address-assigned";
+    /// <summary>A mail on the case's thread from someone who may not answer it (kept for admins, not shown as an answer).</summary>
+    public const string ReplyRefused = "reply-refused";
     public const string Forwarded = "forwarded";
     public const string Acknowledged = "acknowledged";
     public const string CustomerResponded = "customer-responded";
@@ -181,6 +185,7 @@ internal sealed class AbuseConfiguration :
         r.Property(x => x.Type).HasMaxLength(16).IsRequired();
         r.Property(x => x.Ips).HasMaxLength(2400).IsRequired();
         r.Property(x => x.Urls).HasMaxLength(50_000).IsRequired();
+        r.Property(x => x.CustomerUrls).HasMaxLength(50_000).IsRequired();
         r.Property(x => x.ReporterName).HasMaxLength(200);
         r.Property(x => x.ReporterEmail).HasMaxLength(320);
         r.Property(x => x.Subject).HasMaxLength(200);

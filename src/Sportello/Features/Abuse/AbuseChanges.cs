@@ -7,7 +7,8 @@ namespace Sportello.Features.Abuse;
 /// <summary>
 /// Saves one change to a case. A case changes under several hands at once (the customer answers while the deadline
 /// sweep escalates, two agents act): its <see cref="AbuseCase.Version"/> makes the later save fail rather than undo
-/// the other, and the change is then worked out again from what is now stored, up to three times.
+/// the other, and the change is then worked out again from what is now stored, up to three times. The same holds when
+/// another hand took a unique value first (a case's group key).
 /// </summary>
 public static class AbuseChanges
 {
@@ -26,7 +27,7 @@ public static class AbuseChanges
                 await db.SaveChangesAsync(cancellationToken);
                 return outcome;
             }
-            catch (DbUpdateConcurrencyException) when (tries < 3)
+            catch (DbUpdateException) when (tries < 3)
             {
                 db.ChangeTracker.Clear();
             }

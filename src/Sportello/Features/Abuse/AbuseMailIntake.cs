@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sportello.Data;
@@ -15,7 +16,7 @@ namespace Sportello.Features.Abuse;
 /// customer's registered or confirmed abuse address, and not fail authentication; automatic mail (an out-of-office)
 /// answers nothing and stops no deadline.
 /// </summary>
-public sealed class AbuseMailIntake(SportelloDb db, MailTokens tokens, ReceiveAbuseReport receive, AnswerAbuseCase answer, IOptions<MailOptions> options)
+public sealed partial class AbuseMailIntake(SportelloDb db, MailTokens tokens, ReceiveAbuseReport receive, AnswerAbuseCase answer, IOptions<MailOptions> options)
 {
     public bool IsForAbuse(ParsedMail mail) =>
         mail.Recipients.Any(r => string.Equals(r, options.Value.AbuseAddress, StringComparison.OrdinalIgnoreCase));
@@ -26,12 +27,19 @@ public sealed class AbuseMailIntake(SportelloDb db, MailTokens tokens, ReceiveAb
     {
         var ids = mail.Message.References.Prepend(mail.Message.InReplyTo ?? "").Where(i => i.Length > 0);
         if (await tokens.TicketOfAsync(ids) is not { } caseId
-            || await db.AbuseCases.FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken) is not { CustomerId: { } customerId } abuse
-            || check.Verdict == SenderVerdicts.Fail || !await MayAnswerAsync(customerId, mail.From, cancellationToken))
+            || await db.AbuseCases.FirstOrDefaultAsync(c => c.Id == caseId, cancellationToken) is not { } abuse)
         {
             return null;
         }
         inbound.AbuseCaseId = abuse.Id;
+        if (abuse.CustomerId is not { } customerId || check.Verdict == SenderVerdicts.Fail || !await MayAnswerAsync(customerId, mail.From, cancellationToken))
+        {
+            // A case's thread never becomes a ticket others read; the desk sees that someone else wrote (the raw mail is kept).
+            inbound.Outcome = InboundOutcomes.Ignored;
+            inbound.Reason = MailFields.Cap($"Reply to abuse case {abuse.Reference} from an address that may not answer it ({check.Verdict})", 1000);
+            await AbuseAudit.RecordAsync(db, abuse.Id, null, AbuseEventKinds.ReplyRefused, MailFields.Cap($"{mail.From}, {check.Verdict}", 400), inbound.ProcessedAt ?? inbound.ReceivedAt);
+            return new ReceiveInboundMail.Result(null, null);
+        }
         if (noAutoAnswer is not null)
         {
             inbound.Outcome = InboundOutcomes.Ignored;
@@ -55,15 +63,25 @@ public sealed class AbuseMailIntake(SportelloDb db, MailTokens tokens, ReceiveAb
     }
 
     /// <summary>A report to the abuse address: kept, matched, grouped, forwarded, acknowledged (<see cref="ReceiveAbuseReport"/>).</summary>
-    public async Task<ReceiveInboundMail.Result> ReportAsync(InboundMessage inbound, ParsedMail mail, string? noAutoAnswer, CancellationToken cancellationToken)
+    public async Task<ReceiveInboundMail.Result> ReportAsync(
+        InboundMessage inbound, ParsedMail mail, SenderCheckResult? check, string? noAutoAnswer, CancellationToken cancellationToken)
     {
         var parsed = AbuseReportParser.Parse(mail.Message);
+        // XARF v4 is written by tools; a sender whose authentication failed may be someone else's forged address.
+        var automatic = parsed.Automatic || parsed.Format == AbuseFormats.Xarf4 || noAutoAnswer is not null;
+        var subject = MailFields.OneLine(mail.Message.Subject);
+        var domains = mail.Message.From.Mailboxes.Concat(mail.Message.ReplyTo.Mailboxes).Concat(mail.Message.Sender is { } sender ? [sender] : [])
+            .Select(m => m.Address).Append(inbound.EnvelopeFrom).Append(parsed.ReporterEmail)
+            .Select(AbuseEvidence.DomainOf).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var received = await receive.HandleAsync(new IncomingAbuseReport(AbuseSources.Mail, parsed.Format, parsed.Type,
             [.. parsed.Ips.Select(ip => ip.ToString())], parsed.Urls, parsed.OccurredAt, parsed.ReporterName, parsed.ReporterEmail,
-            parsed.Automatic || noAutoAnswer is not null, MailFields.OneLine(mail.Message.Subject), parsed.Evidence)
+            automatic, subject, parsed.Evidence)
         {
             InboundMessageId = inbound.Id,
             MessageId = mail.Message.MessageId is { Length: > 0 } id ? id : null,
+            AcknowledgeTo = check is { Verdict: not SenderVerdicts.Fail } ? mail.From : null,
+            ReporterDomains = domains,
+            FollowUpOf = Reference().Match(subject) is { Success: true } reference ? reference.Groups[1].Value : null,
         }, cancellationToken);
         inbound.AbuseCaseId = received.Case.Id;
         inbound.Outcome = InboundOutcomes.AbuseReport;
@@ -80,4 +98,7 @@ public sealed class AbuseMailIntake(SportelloDb db, MailTokens tokens, ReceiveAb
             || await db.NotificationAddresses.AnyAsync(a => a.UserId == customerId && a.Type == NotificationTypes.Abuse
                 && a.Address == from && a.ConfirmedAt != null, cancellationToken);
     }
+
+    [GeneratedRegex(@"\[(ABU-\d{8})\]", RegexOptions.CultureInvariant)]
+    private static partial Regex Reference();
 }

@@ -45,7 +45,7 @@ public sealed class AbuseMails(SportelloDb db, Outbox outbox, IOptions<MailOptio
                  outbox.T("The evidence is attached, without the reporter's personal data. Further reports about the same service are added to case {0}.", abuse.Reference),
                  outbox.T("The Sportello abuse desk")],
                 $"abuse-forwarded:{abuse.Id}", Link: CaseLink(abuse), LinkText: outbox.T("Open the case in the Client Area"),
-                Attachments: [attachment]) { ThreadId = abuse.Id })));
+                Attachments: [attachment]) { ThreadId = abuse.Id, From = options.Value.AbuseAddress })));
         }
         return composed;
     }
@@ -62,15 +62,15 @@ public sealed class AbuseMails(SportelloDb db, Outbox outbox, IOptions<MailOptio
                  abuse.RespondBy is { } by && abuse.State == AbuseStates.Forwarded
                     ? outbox.T("Please answer by {0}, by replying to this mail or in the Client Area.", Display.LocalTime(by, to.TimeZone))
                     : outbox.T("To answer, reply to this mail.")],
-                $"abuse-message:{message.Id}", Link: CaseLink(abuse), LinkText: outbox.T("Open the case in the Client Area")) { ThreadId = abuse.Id })));
+                $"abuse-message:{message.Id}", Link: CaseLink(abuse), LinkText: outbox.T("Open the case in the Client Area")) { ThreadId = abuse.Id, From = options.Value.AbuseAddress })));
         }
         return composed;
     }
 
     /// <summary>The reporter's acknowledgement: the reference and what they reported, nothing about whose it is.</summary>
-    public async Task<OutboxMessage> AcknowledgementAsync(AbuseCase abuse, AbuseReport report, string? reportMessageId)
+    public async Task<OutboxMessage> AcknowledgementAsync(AbuseCase abuse, AbuseReport report, string address, string? reportMessageId)
     {
-        var to = new Recipient(report.ReporterEmail!, report.ReporterName, options.Value.StrangerLanguage, "Europe/Rome");
+        var to = new Recipient(address, report.ReporterName, options.Value.StrangerLanguage, "Europe/Rome");
         var reported = report.Ips.Length > 0 ? report.Ips.Replace(",", ", ", StringComparison.Ordinal) : "-";
         return await outbox.ComposeAsync(Outbox.InLanguage(to.Language, () => new OutgoingMail(AcknowledgementKind, to,
             $"{SubjectToken(abuse.Reference)} {outbox.T("Your abuse report")}",
@@ -78,7 +78,7 @@ public sealed class AbuseMails(SportelloDb db, Outbox outbox, IOptions<MailOptio
              outbox.T("thank you for your report about {0}. We have recorded it as case {1} and will look into it.", reported, abuse.Reference),
              outbox.T("Please quote {0} in any further mail about it.", abuse.Reference),
              outbox.T("The Sportello abuse desk")],
-            $"abuse-ack:{report.Id}", AutoReply: true, References: reportMessageId is { Length: > 0 } id ? [id] : null)));
+            $"abuse-ack:{report.Id}", AutoReply: true, References: reportMessageId is { Length: > 0 } id ? [id] : null) { From = options.Value.AbuseAddress }));
     }
 
     /// <summary>The one-click answer to the reporters of a case about an address we do not host.</summary>
@@ -94,7 +94,7 @@ public sealed class AbuseMails(SportelloDb db, Outbox outbox, IOptions<MailOptio
                  outbox.T("the address {0} of your report (case {1}) is not one we host, so we cannot act on it.", abuse.Ip ?? "", abuse.Reference),
                  outbox.T("The regional internet registry's whois (for example whois.ripe.net) names the network that holds it and its abuse contact."),
                  outbox.T("The Sportello abuse desk")],
-                $"abuse-not-ours:{abuse.Id}", AutoReply: true))));
+                $"abuse-not-ours:{abuse.Id}", AutoReply: true) { From = options.Value.AbuseAddress })));
         }
         return composed;
     }

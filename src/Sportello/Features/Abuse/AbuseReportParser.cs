@@ -168,8 +168,13 @@ public static partial class AbuseReportParser
         {
             return null;
         }
+        var text = yamlPart.Text ?? "";
+        if (text.Length > MaxEvidence || !ShallowYaml(text))
+        {
+            return null;
+        }
         var yaml = new YamlStream();
-        using (var reader = new StringReader(yamlPart.Text))
+        using (var reader = new StringReader(text))
         {
             yaml.Load(reader);
         }
@@ -321,6 +326,27 @@ public static partial class AbuseReportParser
         }
     }
 
+    /// <summary>Nesting YamlStream can build without running out of stack (it recurses per level; the event parser does not).</summary>
+    private const int MaxYamlDepth = 32;
+
+    private static bool ShallowYaml(string text)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.SequenceStart or YamlDotNet.Core.Events.MappingStart when ++depth > MaxYamlDepth:
+                    return false;
+                case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd:
+                    depth--;
+                    break;
+            }
+        }
+        return true;
+    }
+
     private static void AddAddress(List<IPAddress> ips, string? value)
     {
         var candidate = (value ?? "").Trim().Trim('[', ']', '(', ')', '<', '>', ',', ';', '.');
@@ -328,11 +354,17 @@ public static partial class AbuseReportParser
         {
             candidate = candidate[5..];
         }
-        if (ips.Count < MaxAddresses && IPAddress.TryParse(candidate, out var ip) && IsPublic(ip) && !ips.Contains(ip)
+        if (ips.Count >= MaxAddresses || !IPAddress.TryParse(candidate, out var parsed) || (parsed.AddressFamily == AddressFamily.InterNetworkV6 && parsed.ScopeId != 0) || candidate.Contains('%', StringComparison.Ordinal)
             // IPAddress.TryParse takes "1" or "1.2" as IPv4: only the dotted quad counts.
-            && (ip.AddressFamily == AddressFamily.InterNetworkV6 || candidate.Count(c => c == '.') == 3))
+            || (parsed.AddressFamily != AddressFamily.InterNetworkV6 && candidate.Count(c => c == '.') != 3))
         {
-            ips.Add(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+            return;
+        }
+        // ::ffff:192.0.2.7 is 192.0.2.7: mapped first, so a mapped private address stays out and nothing is listed twice.
+        var ip = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
+        if (IsPublic(ip) && !ips.Contains(ip))
+        {
+            ips.Add(ip);
         }
     }
 

@@ -34,6 +34,8 @@ public sealed class AnswerNotOurs(SportelloDb db, AbuseAccess access, AbuseMails
             }
             var now = clock.GetUtcNow().UtcDateTime;
             abuse.NotOursAnsweredAt = now;
+            // Answered: later reports about the address open a case of their own, whose reporters can be answered too.
+            abuse.GroupKey = null;
             abuse.Version = Guid.NewGuid();
             db.OutboxMessages.AddRange(await mails.NotOursAsync(abuse, reporters));
             await AbuseAudit.RecordAsync(db, abuse.Id, agentId, AbuseEventKinds.NotOursAnswered, $"{reporters.Count} reporter(s)", now);

@@ -30,8 +30,8 @@ public sealed class AssignAbuseAddress(SportelloDb db, AbuseAccess access, Abuse
                 return Outcome<AbuseCase>.Invalid(errors);
             }
             var now = clock.GetUtcNow().UtcDateTime;
-            var serviceId = await db.ServiceAddresses.Where(a => a.Address == address).Select(a => (Guid?)a.ServiceId).FirstOrDefaultAsync(cancellationToken);
-            var service = serviceId is { } id ? await db.Services.AsNoTracking().SingleAsync(s => s.Id == id, cancellationToken) : null;
+            var service = await HostedAddresses.FirstAsync(db, [address!], cancellationToken) is { } hosted
+                ? await db.Services.AsNoTracking().SingleAsync(s => s.Id == hosted.ServiceId, cancellationToken) : null;
             abuse.Ip = address;
             abuse.Ips = string.Join(',', abuse.Ips.Split(',', StringSplitOptions.RemoveEmptyEntries).Prepend(address!).Distinct().Take(50));
             abuse.ServiceId = service?.Id;

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Web;
 
@@ -23,7 +22,7 @@ public sealed class OpenSecurityNotice(SportelloDb db, AbuseAccess access, Recei
         var type = SubmitAbuseReport.Type(errors, request.Type);
         var ip = SubmitAbuseReport.PublicAddress(errors, "ip", request.Ip);
         AbuseChanges.Text(errors, "evidence", request.Evidence, AbuseReportParser.MaxEvidence);
-        if (ip is not null && !await db.ServiceAddresses.AnyAsync(a => a.Address == ip, cancellationToken))
+        if (ip is not null && await HostedAddresses.FirstAsync(db, [ip], cancellationToken) is null)
         {
             errors.Add("ip", "{0} belongs to no service of ours.", ip);
         }

@@ -54,6 +54,9 @@ public sealed class ReadAbuseCases(SportelloDb db, AbuseAccess access)
 {
     public static List<string> Split(string ips) => [.. ips.Split(',', StringSplitOptions.RemoveEmptyEntries)];
 
+    /// <summary>Whether <paramref name="userId"/> works the abuse desk (anyone else gets 404 before any other answer).</summary>
+    public Task<bool> WorksAbuseAsync(Guid userId, CancellationToken cancellationToken = default) => access.WorksAbuseAsync(userId, cancellationToken);
+
     /// <summary>The queue, newest first, optionally of one state; null for someone who does not work the abuse desk (404).</summary>
     public async Task<Paged<AbuseCaseSummary>?> QueueAsync(Guid userId, string? state, Page page, CancellationToken cancellationToken = default)
     {
@@ -135,10 +138,10 @@ public sealed class ReadAbuseCases(SportelloDb db, AbuseAccess access)
             return null;
         }
         var reports = await db.AbuseReports.AsNoTracking().Where(r => r.CaseId == c.Id).OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id)
-            .Select(r => new { r.ReceivedAt, r.Type, r.OccurredAt, r.Urls, r.CustomerEvidence }).ToListAsync(cancellationToken);
+            .Select(r => new { r.ReceivedAt, r.Type, r.OccurredAt, r.CustomerUrls, r.CustomerEvidence }).ToListAsync(cancellationToken);
         return new CustomerAbuseCaseDetail(c.Id, c.Reference, c.State, c.Type, c.Ip, await ServiceAsync(c.ServiceId, cancellationToken), c.Reports,
             c.CreatedAt, c.RespondBy, c.ResolvedAt, c.Resolution, c.StartedById is not null,
-            reports.Select(r => new CustomerAbuseReportView(r.ReceivedAt, r.Type, r.OccurredAt, Lines(r.Urls), r.CustomerEvidence)).ToList(),
+            reports.Select(r => new CustomerAbuseReportView(r.ReceivedAt, r.Type, r.OccurredAt, Lines(r.CustomerUrls), r.CustomerEvidence)).ToList(),
             await MessagesAsync(c.Id, cancellationToken));
     }
 

@@ -18,6 +18,12 @@ public sealed record IncomingAbuseReport(
     public string? MessageId { get; init; }
     /// <summary>The agent who started it, for a security notification of the provider's own.</summary>
     public Guid? StartedById { get; init; }
+    /// <summary>Where the acknowledgement goes (the mail's sender, never a Reply-To or an address in the body); none when null.</summary>
+    public string? AcknowledgeTo { get; init; }
+    /// <summary>Every mail domain the report came from (From, Reply-To, envelope): removed from what the customer reads.</summary>
+    public IReadOnlyList<string> ReporterDomains { get; init; } = [];
+    /// <summary>The case a follow-up names in its subject (<c>[ABU-12345678]</c>): it joins that case.</summary>
+    public string? FollowUpOf { get; init; }
 }
 
 /// <summary>
@@ -40,12 +46,9 @@ public sealed class ReceiveAbuseReport(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ips = incoming.Ips.Take(MaxIps).ToList();
-        var hosted = ips.Count == 0 ? [] : await db.ServiceAddresses.AsNoTracking()
-            .Where(a => ips.Contains(a.Address)).Select(a => new { a.Address, a.ServiceId }).ToListAsync(cancellationToken);
-        var match = ips.Select(ip => hosted.FirstOrDefault(h => h.Address == ip)).FirstOrDefault(h => h is not null);
-        var service = match is null ? null
-            : await db.Services.AsNoTracking().SingleAsync(s => s.Id == match.ServiceId, cancellationToken);
-        var ip = match?.Address ?? ips.FirstOrDefault();
+        var match = await HostedAddresses.FirstAsync(db, ips, cancellationToken);
+        var service = match is { } hosted ? await db.Services.AsNoTracking().SingleAsync(s => s.Id == hosted.ServiceId, cancellationToken) : null;
+        var ip = match?.Ip ?? ips.FirstOrDefault();
 
         var report = new AbuseReport
         {
@@ -54,19 +57,25 @@ public sealed class ReceiveAbuseReport(
             Format = incoming.Format,
             Type = incoming.Type,
             Ips = string.Join(',', ips),
-            Urls = Cap(string.Join("\n", incoming.Urls), 50_000)!,
+            Urls = AbuseEvidence.Clean(string.Join("\n", incoming.Urls.Select(u => AbuseEvidence.Clean(u, 2000))), 50_000),
             OccurredAt = incoming.OccurredAt,
-            ReporterName = Cap(incoming.ReporterName, 200),
+            ReporterName = AbuseEvidence.Clean(incoming.ReporterName, 200) is { Length: > 0 } name ? name : null,
             ReporterEmail = EmailAddresses.Normalize(incoming.ReporterEmail),
             Automatic = incoming.Automatic,
-            Subject = Cap(incoming.Subject, 200),
-            Evidence = Cap(incoming.Evidence, AbuseReportParser.MaxEvidence)!,
+            Subject = AbuseEvidence.Clean(incoming.Subject, 200) is { Length: > 0 } subject ? subject : null,
+            Evidence = AbuseEvidence.Clean(incoming.Evidence, AbuseReportParser.MaxEvidence),
             InboundMessageId = incoming.InboundMessageId,
         };
-        report.CustomerEvidence = AbuseEvidence.ForCustomer(report.Evidence, report.ReporterName, report.ReporterEmail);
+        report.CustomerEvidence = AbuseEvidence.ForCustomer(report.Evidence, report.ReporterName, report.ReporterEmail, incoming.ReporterDomains);
+        // A URL that names the reporter (their site, a link with their address) is not the customer's to see.
+        report.CustomerUrls = string.Join("\n", report.Urls.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(u => AbuseEvidence.ForCustomer(u, report.ReporterName, report.ReporterEmail, incoming.ReporterDomains) == u));
 
         var key = ip is null ? null : AbuseCase.KeyOf(service?.Id, ip, incoming.Type);
-        var abuse = key is null ? null : await OpenCaseAsync(key, now, cancellationToken);
+        var abuse = incoming.FollowUpOf is { } reference
+            ? await db.AbuseCases.FirstOrDefaultAsync(c => c.Reference == reference, cancellationToken)
+            : null;
+        abuse ??= key is null ? null : await OpenCaseAsync(key, now, cancellationToken);
         var isNew = abuse is null;
         if (abuse is null)
         {
@@ -107,11 +116,11 @@ public sealed class ReceiveAbuseReport(
             db.OutboxMessages.AddRange(await mails.ForwardedAsync(abuse, service, report, cancellationToken));
             await AbuseAudit.RecordAsync(db, abuse.Id, null, AbuseEventKinds.Forwarded, $"respond by {AbuseAudit.Utc(abuse.RespondBy)}", now);
         }
-        if (!report.Automatic && report.ReporterEmail is { } reporter && !LoopGuard.IsOurs(reporter, mailOptions.Value)
-            && await budget.TrySpendAsync(reporter, now, cancellationToken))
+        if (!report.Automatic && EmailAddresses.Normalize(incoming.AcknowledgeTo) is { } reporter && !LoopGuard.IsOurs(reporter, mailOptions.Value)
+            && !MailTokens.IsBounceAddress(reporter) && await budget.TrySpendAsync(reporter, now, cancellationToken))
         {
             report.AcknowledgedAt = now;
-            db.OutboxMessages.Add(await mails.AcknowledgementAsync(abuse, report, incoming.MessageId));
+            db.OutboxMessages.Add(await mails.AcknowledgementAsync(abuse, report, reporter, incoming.MessageId));
             await AbuseAudit.RecordAsync(db, abuse.Id, null, AbuseEventKinds.Acknowledged, null, now);
         }
         return new Received(abuse, report, isNew);
@@ -168,8 +177,6 @@ public sealed class ReceiveAbuseReport(
         }
         return string.Join(',', all);
     }
-
-    private static string? Cap(string? value, int max) => value is null ? null : value.Length > max ? value[..max] : value;
 
     /// <summary>A random reference, <c>ABU-</c> and eight digits, not used before.</summary>
     private async Task<string> UnusedReferenceAsync(CancellationToken cancellationToken)

@@ -58,10 +58,22 @@ public sealed class SubmitAbuseReport(SportelloDb db, ReceiveAbuseReport receive
             return Outcome<AbuseReported>.Invalid(errors);
         }
         var received = await ReceiveAbuseReport.StoreAsync(db, () => receive.HandleAsync(new IncomingAbuseReport(AbuseSources.Api, AbuseFormats.Text,
-            type!, [ip!], urls, request.OccurredAt?.ToUniversalTime(), request.Reporter?.Name?.Trim() is { Length: > 0 } name ? name : null, email,
-            request.Automatic == true, null, request.Evidence!.Trim()), cancellationToken), cancellationToken);
+            type!, [ip!], urls, Utc(request.OccurredAt), request.Reporter?.Name?.Trim() is { Length: > 0 } name ? name : null, email,
+            request.Automatic == true, null, request.Evidence!.Trim())
+        {
+            AcknowledgeTo = email,
+            ReporterDomains = AbuseEvidence.DomainOf(email) is { } domain ? [domain] : [],
+        }, cancellationToken), cancellationToken);
         return Outcome<AbuseReported>.Ok(new AbuseReported(received.Case.Id, received.Case.Reference, received.Case.State, received.Case.Reports));
     }
+
+    /// <summary>An instant without a zone is UTC, as everywhere in the API (never the server's local time).</summary>
+    private static DateTime? Utc(DateTime? at) => at switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Unspecified } unspecified => DateTime.SpecifyKind(unspecified, DateTimeKind.Utc),
+        { } known => known.ToUniversalTime(),
+    };
 
     /// <summary>One of the report types, else an error naming <c>type</c>.</summary>
     public static string? Type(ValidationErrors errors, string? value)

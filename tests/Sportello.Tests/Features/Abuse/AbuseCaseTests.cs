@@ -77,6 +77,8 @@ public sealed class AbuseCaseTests(MailApp app) : IClassFixture<MailApp>
         Assert.Equal(HttpStatusCode.NotFound, (await technical.PostAsJsonAsync($"/api/v1/desk/abuse-cases/{id}/resolve", new { reason = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await technical.GetAsync("/api/v1/desk/abuse-statistics")).StatusCode);
         await (await abuseAgent.GetAsync("/api/v1/desk/abuse-cases?state=open")).AssertNamesFieldAsync("state");
+        // Not even a bad filter tells another department the queue is there.
+        Assert.Equal(HttpStatusCode.NotFound, (await technical.GetAsync("/api/v1/desk/abuse-cases?state=open&limit=0")).StatusCode);
         // An abuse case is not a ticket: the abuse agent's ticket queue stays empty of it.
         Assert.Equal(HttpStatusCode.NotFound, (await abuseAgent.GetAsync($"/api/v1/desk/tickets/{id}")).StatusCode);
     }
@@ -154,6 +156,24 @@ public sealed class AbuseCaseTests(MailApp app) : IClassFixture<MailApp>
             (await agent.PostAsJsonAsync($"/api/v1/desk/abuse-cases/{id}/resolve", new { reason = "again" })).StatusCode);
         var mine = await GetAsync(customer.Client, $"/api/v1/abuse-cases/{id}");
         Assert.Equal("Host reinstalled by the customer.", mine.GetProperty("resolution").GetString());
+    }
+
+    [Fact]
+    public async Task TheCustomerSeesNoUrlNamingTheReporter_AndATimeWithoutZoneIsUtc()
+    {
+        var customer = await CustomerAsync();
+        var agent = await AbuseAgentAsync();
+        var id = (await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/abuse-reports", new
+        {
+            type = "phishing", sourceIp = customer.Ip, evidence = "Phishing kit found.", occurredAt = "2026-11-20T08:15:00",
+            reporter = new { name = "Rita Reporter", email = "rita@reporter.example" },
+            urls = new[] { "https://www.reporter.example/contact?u=rita@reporter.example", "http://bank-login.customer.example/secure" },
+        })).JsonAsync(HttpStatusCode.Created)).GetProperty("caseId").GetString()!;
+
+        var mine = (await GetAsync(customer.Client, $"/api/v1/abuse-cases/{id}")).GetProperty("reportList")[0];
+        Assert.Equal(["http://bank-login.customer.example/secure"], mine.GetProperty("urls").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal(new DateTime(2026, 11, 20, 8, 15, 0, DateTimeKind.Utc), mine.GetProperty("occurredAt").GetDateTime().ToUniversalTime());
+        Assert.Equal(2, (await GetAsync(agent, $"/api/v1/desk/abuse-cases/{id}")).GetProperty("reportList")[0].GetProperty("urls").GetArrayLength());
     }
 
     [Fact]

@@ -257,6 +257,12 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
             Assert.DoesNotContain(secret, whole, StringComparison.OrdinalIgnoreCase);
         }
         Assert.Equal("auto-replied", acknowledgement.Headers["Auto-Submitted"]);
+        // From the abuse address: the reporter's answer, quoting the reference, joins the case (never a support ticket).
+        Assert.Equal(MailApp.Abuse, acknowledgement.From.Mailboxes.Single().Address);
+        var followUp = Plain($"Jane Doe <{reporter}>", $"Re: {acknowledgement.Subject}", "It is still online this morning.");
+        followUp.InReplyTo = acknowledgement.MessageId;
+        await app.SendAsync(followUp);
+        await CaseAboutAsync(agent, ip, reports: 2);
     }
 
     [Fact]
@@ -354,6 +360,31 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
         Assert.Contains("changed the FTP password", message.GetProperty("body").GetString(), StringComparison.Ordinal);
         Assert.Equal("email", message.GetProperty("channel").GetString());
         Assert.DoesNotContain(desk.GetProperty("messages").EnumerateArray(), m => m.GetProperty("body").GetString()!.Contains("close it", StringComparison.Ordinal));
+        // The stranger on the case's thread opens no ticket either: the desk sees that someone else wrote.
+        Assert.Contains(desk.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "reply-refused"
+            && e.GetProperty("detail").GetString()!.StartsWith(forged.From.Mailboxes.Single().Address, StringComparison.Ordinal));
+        var handled = await (await app.AdminAsync()).InboundAsync();
+        var intruder = handled.Single(m => m.GetProperty("from").GetString() == forged.From.Mailboxes.Single().Address);
+        Assert.Equal("ignored", intruder.GetProperty("outcome").GetString());
+        Assert.Equal(JsonValueKind.Null, intruder.GetProperty("ticketId").ValueKind);
+    }
+
+    [Fact]
+    public async Task AReportWithNulAndDirectionOverrides_IsStoredClean()
+    {
+        var customer = await CustomerAsync();
+        var agent = await AbuseAgentAsync();
+        var report = new MimeMessage { Subject = "Spam\u202E report", Date = SportelloApp.Start };
+        report.From.Add(MailboxAddress.Parse($"nul-{Unique.Next()}@example.org"));
+        report.To.Add(MailboxAddress.Parse(MailApp.Abuse));
+        report.Body = new TextPart("plain") { Text = $"Spam from {customer.Ip}\u0000 with a NUL.", ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+
+        await app.SendAsync(report);
+
+        var found = await CaseAboutAsync(agent, customer.Ip);
+        var stored = (await DetailAsync(agent, $"/api/v1/desk/abuse-cases/{found.GetProperty("id").GetString()}")).GetProperty("reportList")[0];
+        Assert.Equal($"Spam from {customer.Ip} with a NUL.", stored.GetProperty("evidence").GetString()!.Trim());
+        Assert.Equal("Spam report", stored.GetProperty("subject").GetString());
     }
 
     [Fact]

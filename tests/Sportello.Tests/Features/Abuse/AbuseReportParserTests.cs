@@ -194,4 +194,63 @@ public sealed class AbuseReportParserTests
         Assert.Equal(50, report.Ips.Count);
         Assert.True(report.Evidence.Length <= AbuseReportParser.MaxEvidence);
     }
+
+    [Theory]
+    [InlineData("[", "]")]
+    [InlineData("{a: ", "}")]
+    [InlineData("- ", "")]
+    public void AYamlNestedTooDeep_IsReadAsText_WithoutRunningOutOfStack(string open, string close)
+    {
+        var bomb = string.Concat(Enumerable.Repeat(open, 50_000)) + string.Concat(Enumerable.Repeat(close, 50_000));
+        var report = AbuseReportParser.Parse(Mail(XArf.Replace("Reported-From:", bomb + "\nReported-From:", StringComparison.Ordinal)));
+        Assert.Equal(AbuseFormats.Text, report.Format);
+        Assert.Contains(IPAddress.Parse("192.0.2.11"), report.Ips);
+    }
+
+    [Theory]
+    [InlineData("Source-IP: fe80::1%4294967295")]
+    [InlineData("Source-IP: 2001:db8::7%25eth0")]
+    [InlineData("Source-IP: ::ffff:10.0.0.1")]
+    public void ScopedOrMappedPrivateAddresses_AreNotReported(string line)
+    {
+        var report = AbuseReportParser.Parse(Mail(Arf.Replace("Source-IP: 192.0.2.1", line, StringComparison.Ordinal)));
+        Assert.DoesNotContain(report.Ips, ip => (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ip.ScopeId != 0)
+            || ip.ToString().Contains("10.0.0.1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AMappedAddress_IsItsIPv4()
+    {
+        var report = AbuseReportParser.Parse(Mail(Arf.Replace("Source-IP: 192.0.2.1", "Source-IP: ::ffff:198.51.100.9", StringComparison.Ordinal)));
+        Assert.Equal(IPAddress.Parse("198.51.100.9"), report.Ips[0]);
+    }
+
+    [Fact]
+    public void TheCustomersEvidence_LosesTheReportersDomainsHostsAndTheComplainant_NotTheSample()
+    {
+        const string evidence = """
+            Reporting-MTA: dns; mx1.fbl.example
+            Received: from shop (shop.customer.example [198.51.100.7]) by mx1.fbl.example with ESMTP id 42 for <jane@isp.example>; Mon, 30 Nov 2026
+            Authentication-Results: mx1.fbl.example; spf=pass smtp.mailfrom=shop.customer.example
+            To: jane@isp.example
+            Contact our postmaster at postmaster@fbl.example or on https://www.fbl.example/help.
+            "ReporterContactEmail": "desk@other-reporter.example"
+            Spam text: buy now at https://shop.customer.example/offer
+            """;
+        var clean = AbuseEvidence.ForCustomer(evidence, "Fiona Feedback", "loop@fbl.example", ["fbl.example", "reply.example"]);
+        foreach (var gone in new[] { "fbl.example", "jane@isp.example", "desk@other-reporter.example" })
+        {
+            Assert.DoesNotContain(gone, clean, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.Contains("shop.customer.example [198.51.100.7]", clean, StringComparison.Ordinal);
+        Assert.Contains("https://shop.customer.example/offer", clean, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeptText_HasNoNulNorDirectionOverridesNorHalfASurrogatePair()
+    {
+        var text = AbuseEvidence.Clean("a\u0000b\u202Ec\r\nd\ud83d", 100);
+        Assert.Equal("abc\nd\uFFFD", text);
+        Assert.Equal("xy", AbuseEvidence.Clean("xy\ud83d\ude00", 3));
+    }
 }

@@ -353,6 +353,11 @@ namespace Sportello.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("CustomerUrls")
+                        .IsRequired()
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)");
+
                     b.Property<string>("Evidence")
                         .IsRequired()
                         .HasColumnType("text");

@@ -45,7 +45,7 @@ public sealed class ReceiveInboundMail(
         {
             // A report is kept for the abuse desk even when it names no sender.
             return abuse.IsForAbuse(mail)
-                ? await abuse.ReportAsync(inbound, mail, "no sender address", cancellationToken)
+                ? await abuse.ReportAsync(inbound, mail, null, "no sender address", cancellationToken)
                 : Quarantine(inbound, "No sender address in From");
         }
         var check = await senderCheck.CheckAsync(mail.Message, mail.From, relays.BelievableAuthenticationResults(mail.Message, inbound), cancellationToken);
@@ -62,7 +62,7 @@ public sealed class ReceiveInboundMail(
             return await append.HandleAsync(inbound, mail, match, check, noAutoAnswer, content, now, cancellationToken);
         }
         return abuse.IsForAbuse(mail)
-            ? await abuse.ReportAsync(inbound, mail, noAutoAnswer, cancellationToken)
+            ? await abuse.ReportAsync(inbound, mail, check, noAutoAnswer, cancellationToken)
             : await open.HandleAsync(inbound, mail, check, noAutoAnswer, content, now, cancellationToken);
     }
 

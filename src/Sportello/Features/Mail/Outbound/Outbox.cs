@@ -29,6 +29,9 @@ public sealed record OutgoingMail(
     /// signed Message-IDs as a ticket's, so a reply quoting one names it and nobody can forge one for another.
     /// </summary>
     public Guid? ThreadId { get; init; }
+
+    /// <summary>The sender when not the support address (the abuse desk writes from the abuse address, so answers come back to it).</summary>
+    public string? From { get; init; }
 }
 
 /// <summary>A file sent with a mail (an invoice's PDF).</summary>
@@ -78,7 +81,7 @@ public sealed class Outbox(
         var now = clock.GetUtcNow().UtcDateTime;
         var id = mail.Id ?? Guid.CreateVersion7();
         var message = new MimeMessage { MessageId = messageId, Date = new DateTimeOffset(now), Subject = mail.Subject };
-        message.From.Add(new MailboxAddress(options.FromName, options.SupportAddress));
+        message.From.Add(new MailboxAddress(options.FromName, mail.From ?? options.SupportAddress));
         message.To.Add(new MailboxAddress(mail.To.Name ?? "", mail.To.Address));
         // Replies thread on the ticket's first mail; the signed ids let the reply find its ticket again.
         if ((mail.TicketId ?? mail.ThreadId) is { } thread)
