@@ -18,8 +18,26 @@ namespace Sportello.Features.Abuse;
 /// </summary>
 public sealed partial class AbuseMailIntake(SportelloDb db, MailTokens tokens, ReceiveAbuseReport receive, AnswerAbuseCase answer, IOptions<MailOptions> options)
 {
-    public bool IsForAbuse(ParsedMail mail) =>
-        mail.Recipients.Any(r => string.Equals(r, options.Value.AbuseAddress, StringComparison.OrdinalIgnoreCase));
+    public bool IsForAbuse(ParsedMail mail) => IsForAbuse(mail.Recipients);
+
+    public bool IsForAbuse(IEnumerable<string> recipients) =>
+        recipients.Any(r => string.Equals(r.Trim(), options.Value.AbuseAddress, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A mail to the abuse address that was quarantined before it could be read (unreadable, hostile): still a report the
+    /// desk sees, <c>new</c>, naming the reason and where the raw mail is; nothing of it is parsed.
+    /// </summary>
+    public async Task QuarantinedAsync(InboundMessage inbound, CancellationToken cancellationToken)
+    {
+        var received = await receive.HandleAsync(new IncomingAbuseReport(AbuseSources.Mail, AbuseFormats.Text, AbuseTypes.Other, [], [], null, null, null,
+            Automatic: true, inbound.Subject,
+            $"This mail to the abuse address was quarantined and not read: {inbound.Reason}\nFrom: {inbound.FromAddress}\nEnvelope sender: {inbound.EnvelopeFrom}\n"
+            + $"Subject: {inbound.Subject}\nSize: {inbound.Size} bytes\nAn admin finds the raw mail on /admin/mail (inbound mail {inbound.Id}).")
+        {
+            InboundMessageId = inbound.Id,
+        }, cancellationToken);
+        inbound.AbuseCaseId = received.Case.Id;
+    }
 
     /// <summary>The case this mail answers, handled; null when it answers no case (or not from someone who may answer it).</summary>
     public async Task<ReceiveInboundMail.Result?> ReplyAsync(

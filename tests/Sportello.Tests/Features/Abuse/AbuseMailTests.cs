@@ -424,4 +424,36 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
         Assert.Equal(HttpStatusCode.UnprocessableEntity,
             (await agent.PostAsJsonAsync($"/api/v1/desk/abuse-cases/{id}/address", new { ip = customer.Ip })).StatusCode);
     }
+
+    [Fact]
+    public async Task AHostileMailToTheAbuseAddress_IsQuarantined_AndStillShownToTheDesk()
+    {
+        await app.StartAsync();
+        var agent = await AbuseAgentAsync();
+        var marker = $"bomb-{Unique.Next()}";
+        var hostile = Plain($"attacker-{Unique.Next()}@example.org", marker, "Spam from 198.51.100.99.");
+        for (var i = 0; i < 1_100; i++)
+        {
+            hostile.Headers.Add($"X-Filler-{i}", "x");
+        }
+
+        await app.SendAsync(hostile);
+
+        await Eventually.TrueAsync(async () =>
+        {
+            foreach (var c in (await (await agent.GetAsync("/api/v1/desk/abuse-cases?state=new&limit=200")).JsonAsync(HttpStatusCode.OK)).EnumerateArray())
+            {
+                var report = (await DetailAsync(agent, $"/api/v1/desk/abuse-cases/{c.GetProperty("id").GetString()}")).GetProperty("reportList")[0];
+                if (report.GetProperty("subject").GetString() == marker)
+                {
+                    return report.GetProperty("evidence").GetString()!.Contains("quarantined", StringComparison.Ordinal)
+                        && report.GetProperty("ips").GetArrayLength() == 0;
+                }
+            }
+            return false;
+        }, "the quarantined report on the desk, unread");
+        var stored = (await (await app.AdminAsync()).InboundAsync()).Single(m => m.GetProperty("subject").GetString() == marker);
+        Assert.Equal("quarantined", stored.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.String, stored.GetProperty("abuseCaseId").ValueKind);
+    }
 }

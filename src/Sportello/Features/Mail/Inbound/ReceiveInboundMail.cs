@@ -27,7 +27,12 @@ public sealed class ReceiveInboundMail(
         var (mail, quarantine) = await ParseInboundMail.ParseAsync(inbound, cancellationToken);
         if (mail is null)
         {
-            return Quarantine(inbound, quarantine!);
+            var quarantined = Quarantine(inbound, quarantine!);
+            if (abuse.IsForAbuse(inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries)))
+            {
+                await abuse.QuarantinedAsync(inbound, cancellationToken);
+            }
+            return quarantined;
         }
         if (DeliveryReports.IsReport(mail.Message, mail.Recipients))
         {
