@@ -13,7 +13,9 @@ public static class OperationsFeature
     {
         if (!builder.Environment.IsDevelopment())
         {
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+            // No scopes: ASP.NET's request scope carries the raw path, and some paths are secrets (/confirm-address/{token},
+            // /status/unsubscribe/{token}, calendar feeds). Every warning inside such a request would have logged one.
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         }
         builder.Services.AddHealthChecks().AddDbContextCheck<SportelloDb>("database", tags: [Ready]);
         // Metrics for Prometheus at /metrics: HTTP, runtime, and Sportello's own (SLA marks, ...).
