@@ -86,6 +86,7 @@ public static class AccountsFeature
         builder.Services.AddScoped<CreateCustomer>();
         builder.Services.AddScoped<CreateAgent>();
         builder.Services.AddScoped<ChangePassword>();
+        builder.Services.AddScoped<PasswordReentry>();
         builder.Services.AddScoped<ChangeEmail>();
         builder.Services.AddSingleton<SignInThrottle>();
         return builder;

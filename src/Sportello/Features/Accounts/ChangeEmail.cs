@@ -52,7 +52,7 @@ public enum EmailChangeStep
     Completed,
 }
 
-public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox outbox, TimeProvider clock)
+public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox outbox, TimeProvider clock, PasswordReentry reentry)
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(48);
 
@@ -73,14 +73,14 @@ public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox 
             errors.Add("newEmail", "Another account uses this address.");
         }
         // Wrong passwords count towards the lockout, as at sign-in: a stolen session cannot guess at leisure.
-        if (await users.IsLockedOutAsync(user))
+        switch (await reentry.CheckAsync(user, request.Password))
         {
-            errors.Add("password", "Too many wrong passwords: try again later.");
-        }
-        else if (string.IsNullOrEmpty(request.Password) || !await users.CheckPasswordAsync(user, request.Password))
-        {
-            await users.AccessFailedAsync(user);
-            errors.Add("password", "The password is wrong.");
+            case PasswordCheck.LockedOut:
+                errors.Add("password", "Too many wrong passwords: try again later.");
+                break;
+            case PasswordCheck.Wrong:
+                errors.Add("password", "The password is wrong.");
+                break;
         }
         if (errors.Any)
         {

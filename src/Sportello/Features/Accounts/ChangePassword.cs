@@ -4,8 +4,8 @@ using Sportello.Web;
 
 namespace Sportello.Features.Accounts;
 
-/// <summary>Changing the password ends every other session and revokes every API token.</summary>
-public sealed class ChangePassword(SportelloDb db, UserManager<User> users, ApiTokens tokens)
+/// <summary>Changing the password (with the current one, which counts towards the lockout) ends every other session and revokes every API token.</summary>
+public sealed class ChangePassword(SportelloDb db, UserManager<User> users, ApiTokens tokens, PasswordReentry reentry)
 {
     public async Task<ValidationErrors> HandleAsync(User user, string? currentPassword, string? newPassword, CancellationToken cancellationToken = default)
     {
@@ -21,6 +21,14 @@ public sealed class ChangePassword(SportelloDb db, UserManager<User> users, ApiT
         if (errors.Any)
         {
             return errors;
+        }
+        // A wrong current password counts towards the lockout, as at sign-in.
+        switch (await reentry.CheckAsync(user, currentPassword))
+        {
+            case PasswordCheck.LockedOut:
+                return errors.Add("currentPassword", "Too many wrong passwords: try again later.");
+            case PasswordCheck.Wrong:
+                return errors.Add("currentPassword", "The password is wrong.");
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Also renews the security stamp, which ends the user's other cookie sessions.

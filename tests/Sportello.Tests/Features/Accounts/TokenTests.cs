@@ -85,7 +85,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     }
 
     [Fact]
-    public async Task Lockout_StopsPasswordSignInOnly_TokensKeepWorking_UntilThePasswordChanges()
+    public async Task Lockout_StopsPasswordSignInAndReentry_TokensKeepWorking_UntilThePasswordChanges()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("integrations@example.com");
         var script = await app.SignInAsync("integrations@example.com", "customer-password-1");
@@ -100,6 +100,22 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
 
         // The integration's token is not the attacker's to disable.
         Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/v1/me")).StatusCode);
+
+        // Re-entering the password is a sign-in too: while locked, even the owner's session waits out the lockout.
+        var locked = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
+        {
+            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.NewPassword"] = "a brand new passphrase",
+        });
+        Assert.Contains("Too many wrong passwords", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The lockout ends (Identity stamps its end from the system clock, not the test clock: ended here directly).
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+            var owner = (await users.FindByEmailAsync("integrations@example.com"))!;
+            Assert.True(await users.IsLockedOutAsync(owner));
+            await users.SetLockoutEndDateAsync(owner, null);
+        }
 
         var changed = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
         {
@@ -211,6 +227,62 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
         });
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongCurrentPasswords_OnTheAccountPage_CountTowardsTheLockout_LikeSignIn()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("reentry@example.com");
+        var web = await app.SignInWebAsync("reentry@example.com", "customer-password-1");
+        for (var i = 0; i < 5; i++)
+        {
+            var guess = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
+            {
+                ["Password.CurrentPassword"] = $"a stolen session guesses {i}",
+                ["Password.NewPassword"] = "the attacker's new passphrase",
+            });
+            Assert.Equal(HttpStatusCode.OK, guess.StatusCode);
+        }
+        // Locked: the right password changes nothing now, and signing in waits too.
+        var right = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
+        {
+            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.NewPassword"] = "the attacker's new passphrase",
+        });
+        Assert.Contains("Too many wrong passwords", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var signIn = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "reentry@example.com", password = "customer-password-1" });
+        Assert.True((await signIn.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("lockedOut").GetBoolean());
+        var theirs = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "reentry@example.com", password = "the attacker's new passphrase" });
+        Assert.Equal(HttpStatusCode.Unauthorized, theirs.StatusCode);
+    }
+
+    [Fact]
+    public async Task TurningTwoFactorOff_NeedsThePasswordAndACurrentCode()
+    {
+        await (await app.AdminAsync()).CreateCustomerAsync("tfa-off@example.com");
+        var web = await app.SignInWebAsync("tfa-off@example.com", "customer-password-1");
+        var setup = await StartTwoFactorAsync(web);
+        var totp = new Totp(Base32Encoding.ToBytes(KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.OK, (await web.PostAsync("/account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Code"] = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime),
+            ["__RequestVerificationToken"] = WebForms.AntiforgeryToken(setup),
+        }))).StatusCode);
+
+        var passwordOnly = await web.SubmitAsync("/account", "/account?handler=DisableTwoFactor", new Dictionary<string, string> { ["password"] = "customer-password-1" });
+        Assert.Equal(HttpStatusCode.OK, passwordOnly.StatusCode);
+        Assert.Contains("The code is not right", await passwordOnly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var noCode = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "tfa-off@example.com", password = "customer-password-1" });
+        Assert.True((await noCode.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("totpRequired").GetBoolean());
+
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        var off = await web.SubmitAsync("/account", "/account?handler=DisableTwoFactor", new Dictionary<string, string>
+        {
+            ["password"] = "customer-password-1",
+            ["code"] = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime),
+        });
+        Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
+        await app.SignInAsync("tfa-off@example.com", "customer-password-1");
     }
 
     private static async Task<string> StartTwoFactorAsync(HttpClient web)

@@ -9,7 +9,8 @@ namespace Sportello.Features.Accounts.Pages.Account;
 
 public sealed class IndexModel(
     UserManager<User> users, SignInManager<User> signInManager, ApiTokens apiTokens, ChangePassword changePassword, TimeProvider clock,
-    NotificationAddresses notificationAddresses, ChangeEmail changeEmail, Notices.CalendarFeeds calendars, Billing.BillingDetails billing)
+    NotificationAddresses notificationAddresses, ChangeEmail changeEmail, Notices.CalendarFeeds calendars, Billing.BillingDetails billing,
+    PasswordReentry reentry, TwoFactor twoFactor)
     : PageModel
 {
     public static readonly IReadOnlyList<string> TimeZones = [.. DateTimeZoneProviders.Tzdb.Ids.Order(StringComparer.Ordinal)];
@@ -195,12 +196,30 @@ public sealed class IndexModel(
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostDisableTwoFactorAsync(string? password)
+    /// <summary>Turning two-factor off takes the password (counted towards the lockout) and a current code: a stolen session alone cannot.</summary>
+    public async Task<IActionResult> OnPostDisableTwoFactorAsync(string? password, string? code)
     {
         var me = await CurrentUserAsync();
-        if (string.IsNullOrEmpty(password) || !await users.CheckPasswordAsync(me, password))
+        var errors = new ValidationErrors();
+        switch (await reentry.CheckAsync(me, password))
         {
-            ModelState.AddModelError("password", "The password is wrong.");
+            case PasswordCheck.LockedOut:
+                errors.Add("password", "Too many wrong passwords: try again later.");
+                break;
+            case PasswordCheck.Wrong:
+                errors.Add("password", "The password is wrong.");
+                break;
+            default:
+                if (!await twoFactor.VerifyAsync(me, code)
+                    && !(code is { Length: > 0 } && (await users.RedeemTwoFactorRecoveryCodeAsync(me, code.Trim())).Succeeded))
+                {
+                    errors.Add("code", "The code is not right: use the one your app shows now, or a recovery code.");
+                }
+                break;
+        }
+        errors.CopyTo(this);
+        if (!ModelState.IsValid)
+        {
             await LoadAsync(fillProfile: true);
             return Page();
         }
