@@ -39,6 +39,7 @@ public static class WebFeature
             o.Conventions.AuthorizeFolder("/Accounts/Pages/Account");
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
+        builder.AddForwardedHeaders();
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "sportello.af";
@@ -49,6 +50,17 @@ public static class WebFeature
 
     public static WebApplication UseWeb(this WebApplication app)
     {
+        // First: everything after it (limits, links, HSTS) sees the client's address and scheme, when a known proxy said so.
+        // Only with a proxy named: with both lists empty, ASP.NET's middleware believes every sender.
+        var forwarded = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        if (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
         app.UseSecurityHeaders();
         app.UseWhen(IsApi, api =>
         {
