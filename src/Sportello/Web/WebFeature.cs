@@ -43,6 +43,8 @@ public static class WebFeature
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "sportello.af";
+            // Secure over HTTPS (at the node or a known balancer); the default sends it over plain HTTP too.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.HeaderName = "X-CSRF-TOKEN";
         });
         return builder;

@@ -114,3 +114,50 @@ public sealed class ForwardedHeadersStartTests
         Assert.Contains("'10.0.0.0/33' is not a CIDR range", exit.Error + exit.Output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Session and antiforgery cookies: HttpOnly and SameSite always, Secure whenever the client is on HTTPS (at a known balancer too).</summary>
+public sealed class CookieFlagsTests(TrustedProxyApp trusted) : IClassFixture<TrustedProxyApp>
+{
+    private HttpClient Client(bool https)
+    {
+        var client = trusted.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.77");
+        client.DefaultRequestHeaders.Add("X-Forwarded-Proto", https ? "https" : "http");
+        return client;
+    }
+
+    private static string Cookie(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.FirstOrDefault(c => c.StartsWith(name + "=", StringComparison.Ordinal)) ?? "" : "";
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheSessionCookie_IsHttpOnlyAndSameSite_AndSecureOverHttps(bool https)
+    {
+        var client = Client(https);
+        var page = await client.GetAsync("/signin");
+        var antiforgery = Cookie(page, "sportello.af");
+        Assert.NotEqual("", antiforgery);
+        var html = await page.Content.ReadAsStringAsync();
+        var post = new HttpRequestMessage(HttpMethod.Post, "/signin")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = SportelloApp.AdminEmail,
+                ["Input.Password"] = SportelloApp.AdminPassword,
+                ["__RequestVerificationToken"] = WebForms.AntiforgeryToken(html),
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgery.Split(';')[0]);
+        var signedIn = await client.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var session = Cookie(signedIn, "sportello");
+        foreach (var cookie in new[] { antiforgery, session })
+        {
+            Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("samesite=", cookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(https, cookie.Contains("secure", StringComparison.OrdinalIgnoreCase));
+        }
+        Assert.Contains("samesite=lax", session, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -48,6 +48,7 @@ public static class AccountsFeature
             cookie.Cookie.Name = "sportello";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.LoginPath = "/signin";
             cookie.LogoutPath = "/signout";
             cookie.AccessDeniedPath = "/forbidden";
@@ -61,6 +62,7 @@ public static class AccountsFeature
         builder.Services.Configure<CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, c =>
         {
             c.Cookie.Name = "sportello.2fa";
+            c.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             c.ExpireTimeSpan = TimeSpan.FromMinutes(5);
         });
         builder.Services.AddAuthentication()
