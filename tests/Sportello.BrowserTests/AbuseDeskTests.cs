@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Sportello.BrowserTests.Pages;
@@ -14,36 +13,15 @@ public sealed partial class AbuseDeskTests(BrowserApp app) : IClassFixture<Brows
     private const string AgentPassword = "agent passphrase 2026";
     private const string CustomerPassword = "customer-password-1";
 
-    private static string AxePath => Path.Combine(SportelloProcess.RepoRoot, "tests", "Sportello.BrowserTests", "node_modules", "axe-core", "axe.min.js");
-
     /// <summary>A long report, as feedback loops send them: headers and a body with markup that must stay text.</summary>
     private static readonly string Evidence = string.Join('\n',
         new[] { "Feedback-Type: abuse", "User-Agent: SomeGenerator/1.0", "Version: 1", "", "Received: from mail.customer.example ([198.19.7.7])",
             "Subject: You won a prize! <script>alert(1)</script>", "" }
         .Concat(Enumerable.Range(1, 60).Select(i => $"Line {i} of the spam: visit https://prize.example/claim?id={i} now, a very long line that a phone has to wrap somewhere sensible")));
 
-    private async Task<IPage> PageAsync(int width)
-    {
-        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseUrl, Locale = "en-US", ViewportSize = new ViewportSize { Width = width, Height = 900 },
-            // axe is injected as a script; the pages' own CSP would (rightly) refuse it.
-            BypassCSP = true,
-        });
-        return await context.NewPageAsync();
-    }
+    private Task<IPage> PageAsync(int width) => Axe.PageAsync(app, "en-US", width);
 
-    /// <summary>axe-core's WCAG 2 A and AA rules on what the page shows now.</summary>
-    private static async Task AssertNoViolationsAsync(IPage page)
-    {
-        Assert.True(File.Exists(AxePath), "axe-core is missing: npm ci --prefix tests/Sportello.BrowserTests");
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
-        var violations = await page.EvaluateAsync<JsonElement>(
-            "async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })).violations" +
-            ".map(v => v.id + ' (' + v.impact + ') ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))");
-        var found = violations.EnumerateArray().Select(v => v.GetString()).ToList();
-        Assert.True(found.Count == 0, $"{page.Url}:\n" + string.Join("\n", found));
-    }
+    private static Task AssertNoViolationsAsync(IPage page) => Axe.AssertNoViolationsAsync(page);
 
     private async Task<(string Email, string CaseId, string Reference)> ReportedCustomerAsync()
     {

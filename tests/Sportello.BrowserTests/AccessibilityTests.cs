@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Sportello.BrowserTests.Pages;
 using Sportello.Tests.Infrastructure;
@@ -9,16 +8,6 @@ namespace Sportello.BrowserTests;
 /// <summary>axe-core (WCAG 2 A and AA rules) on every screen, as each role sees it, in both languages.</summary>
 public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    private static string AxePath
-    {
-        get
-        {
-            var path = Path.Combine(SportelloProcess.RepoRoot, "tests", "Sportello.BrowserTests", "node_modules", "axe-core", "axe.min.js");
-            return File.Exists(path) ? path
-                : throw new FileNotFoundException("axe-core is missing: run scripts/test, or npm ci --prefix tests/Sportello.BrowserTests", path);
-        }
-    }
-
     private async Task<IPage> SignedInAsync(string email, string password, string locale)
     {
         var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -47,13 +36,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         var locale = await page.EvaluateAsync<string>("document.documentElement.lang");
         var name = path.Trim('/').Replace('/', '-');
         await BrowserApp.ScreenshotAsync(page, $"a11y-{locale}-{(name.Length == 0 ? "home" : name.Length > 40 ? name[..40] : name)}");
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
-        var violations = await page.EvaluateAsync<JsonElement>(
-            "async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })).violations" +
-            ".map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))");
-        return violations.EnumerateArray()
-            .Select(v => $"{path}: {v.GetProperty("id").GetString()} ({v.GetProperty("impact").GetString()}) {v.GetProperty("help").GetString()} at {string.Join(" | ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()))}")
-            .ToList();
+        return [.. (await Axe.ViolationsAsync(page)).Select(v => $"{path}: {v}")];
     }
 
     [Theory]
@@ -85,7 +68,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         // The engine really ran: it found rules that apply and pass (labels, contrast, landmarks...).
         Assert.True(await anonymous.EvaluateAsync<int>("async () => (await axe.run()).passes.length") > 10);
         await anonymous.SetContentAsync("<html lang='en'><body><main><input id='q'></main></body></html>");
-        await anonymous.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
+        await anonymous.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe.ScriptPath });
         Assert.Contains("label", await anonymous.EvaluateAsync<string>("async () => (await axe.run()).violations.map(v => v.id).join(',')"), StringComparison.Ordinal);
 
         var asCustomer = await SignedInAsync(email, "customer-password-1", locale);

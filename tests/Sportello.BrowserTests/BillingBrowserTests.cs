@@ -12,30 +12,9 @@ public sealed class BillingBrowserTests(BrowserApp app) : IClassFixture<BrowserA
 {
     private const string Password = "customer-password-1";
 
-    private static string AxePath => Path.Combine(SportelloProcess.RepoRoot, "tests", "Sportello.BrowserTests", "node_modules", "axe-core", "axe.min.js");
+    private Task<IPage> ItalianPageAsync(int width) => Axe.PageAsync(app, "it-IT", width);
 
-    private async Task<IPage> ItalianPageAsync(int width)
-    {
-        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseUrl, Locale = "it-IT", ViewportSize = new ViewportSize { Width = width, Height = 900 },
-            // axe is injected as a script; the pages' own CSP would (rightly) refuse it.
-            BypassCSP = true,
-        });
-        return await context.NewPageAsync();
-    }
-
-    /// <summary>axe-core's WCAG 2 A and AA rules on what the page shows now.</summary>
-    private static async Task AssertNoViolationsAsync(IPage page)
-    {
-        Assert.True(File.Exists(AxePath), "axe-core is missing: npm ci --prefix tests/Sportello.BrowserTests");
-        await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = AxePath });
-        var violations = await page.EvaluateAsync<JsonElement>(
-            "async () => (await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })).violations" +
-            ".map(v => v.id + ' (' + v.impact + ') ' + v.help + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))");
-        var found = violations.EnumerateArray().Select(v => v.GetString()).ToList();
-        Assert.True(found.Count == 0, $"{page.Url}:\n" + string.Join("\n", found));
-    }
+    private static Task AssertNoViolationsAsync(IPage page) => Axe.AssertNoViolationsAsync(page);
 
     private async Task<(string Email, JsonElement Invoice, JsonElement Order)> ItalianCustomerWithAnInvoiceAsync()
     {
