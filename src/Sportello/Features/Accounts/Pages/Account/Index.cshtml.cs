@@ -154,7 +154,7 @@ public sealed class IndexModel(
         var me = await CurrentUserAsync();
         if (!User.IsInRole(Roles.Customer))
         {
-            return NotFound();
+            return Forbid();
         }
         static List<string> Lines(string? text) =>
             (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
@@ -232,6 +232,10 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostBillingAsync()
     {
+        if (!User.IsInRole(Roles.Customer))
+        {
+            return Forbid();
+        }
         var me = await CurrentUserAsync();
         var outcome = await billing.SetAsync(me.Id, new Billing.BillingDetailsView(me.Company, Billing.Address, Billing.Country, Billing.VatId), HttpContext.RequestAborted);
         if (outcome.Value is null)
@@ -249,7 +253,7 @@ public sealed class IndexModel(
     {
         if (!User.IsInRole(Roles.Customer))
         {
-            return NotFound();
+            return Forbid();
         }
         await calendars.RenewAsync((await CurrentUserAsync()).Id, HttpContext.RequestAborted);
         Notice = "A new calendar link is ready; the old one no longer works.";
@@ -258,6 +262,10 @@ public sealed class IndexModel(
 
     public async Task<IActionResult> OnPostRevokeCalendarAsync()
     {
+        if (!User.IsInRole(Roles.Customer))
+        {
+            return Forbid();
+        }
         await calendars.RevokeAsync((await CurrentUserAsync()).Id, HttpContext.RequestAborted);
         Notice = "The calendar link no longer works.";
         return RedirectToPage();
