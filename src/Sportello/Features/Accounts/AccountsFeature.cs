@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Sportello.Data;
 
 namespace Sportello.Features.Accounts;
@@ -54,7 +55,15 @@ public static class AccountsFeature
             cookie.AccessDeniedPath = "/forbidden";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
             cookie.SlidingExpiration = true;
-            cookie.Events.OnValidatePrincipal = RejectStaleSessionAsync;
+            cookie.Events.OnValidatePrincipal = async context =>
+            {
+                if (HubOrigin.IsForeign(context.Request, context.HttpContext.RequestServices.GetRequiredService<IOptions<SportelloOptions>>().Value.PublicUrl))
+                {
+                    context.RejectPrincipal();
+                    return;
+                }
+                await RejectStaleSessionAsync(context);
+            };
             var accessDenied = cookie.Events.OnRedirectToAccessDenied;
             cookie.Events.OnRedirectToAccessDenied = context => RedirectToAccessDeniedAsync(context, accessDenied);
         });

@@ -18,6 +18,8 @@ internal sealed class ApiTokenAuthentication(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+    /// <summary>The token a principal was authenticated with, so that what it opened (a hub connection) ends with it.</summary>
+    public const string TokenIdClaim = "sportello:token";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -61,6 +63,7 @@ internal sealed class ApiTokenAuthentication(
             .ToListAsync(Context.RequestAborted);
         var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()));
+        identity.AddClaim(new Claim(TokenIdClaim, token.Id.ToString()));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName ?? ""));
         identity.AddClaims(access.Where(a => a.StartsWith("role:", StringComparison.Ordinal)).Select(r => new Claim(ClaimTypes.Role, r["role:".Length..])));
         SportelloClaims.AddProfile(identity, user);
