@@ -11,7 +11,7 @@ namespace Sportello.BrowserTests;
 public sealed partial class AbuseDeskTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
     private const string AgentPassword = "agent passphrase 2026";
-    private const string CustomerPassword = "customer-password-1";
+    private const string CustomerPassword = "customer passphrase 2026";
 
     /// <summary>A long report, as feedback loops send them: headers and a body with markup that must stay text.</summary>
     private static readonly string Evidence = string.Join('\n',

@@ -71,7 +71,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         await anonymous.AddScriptTagAsync(new PageAddScriptTagOptions { Path = Axe.ScriptPath });
         Assert.Contains("label", await anonymous.EvaluateAsync<string>("async () => (await axe.run()).violations.map(v => v.id).join(',')"), StringComparison.Ordinal);
 
-        var asCustomer = await SignedInAsync(email, "customer-password-1", locale);
+        var asCustomer = await SignedInAsync(email, "customer passphrase 2026", locale);
         var notice = await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/notices", new
         {
             kind = "incident", title = new { en = "Network trouble", it = "Problemi di rete" }, body = "Packets are lost.", affects = new { orderNumbers = new[] { order } },

@@ -10,7 +10,7 @@ namespace Sportello.BrowserTests;
 /// <summary>The billing pages in Italian: invoices with one issued, orders, and the public price helper, by keyboard, on a desktop and a phone.</summary>
 public sealed class BillingBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    private const string Password = "customer-password-1";
+    private const string Password = "customer passphrase 2026";
 
     private Task<IPage> ItalianPageAsync(int width) => Axe.PageAsync(app, "it-IT", width);
 

@@ -25,7 +25,7 @@ public sealed class FinancialTicketBrowserTests(BrowserApp app) : IClassFixture<
         var page = await app.NewPageAsync();
         var signIn = new SignInPage(page);
         await signIn.OpenAsync();
-        await signIn.SignInAndWaitAsync(email, "customer-password-1");
+        await signIn.SignInAndWaitAsync(email, "customer passphrase 2026");
         var form = new NewTicketPage(page);
         await form.OpenAsync();
         var choice = page.GetByLabel("Invoice or credit note");

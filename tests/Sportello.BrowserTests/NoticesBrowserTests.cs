@@ -16,7 +16,7 @@ public sealed class NoticesBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         var page = await app.NewPageAsync();
         var signIn = new SignInPage(page);
         await signIn.OpenAsync();
-        await signIn.SignInAndWaitAsync(email, "customer-password-1");
+        await signIn.SignInAndWaitAsync(email, "customer passphrase 2026");
         await page.GotoAsync("/tickets");
         var badge = page.Locator("#unread-badge");
         await Expect(badge).ToBeHiddenAsync();
@@ -62,7 +62,7 @@ public sealed class NoticesBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         var page = await app.NewPageAsync();
         var signIn = new SignInPage(page);
         await signIn.OpenAsync();
-        await signIn.SignInAndWaitAsync(email, "customer-password-1");
+        await signIn.SignInAndWaitAsync(email, "customer passphrase 2026");
         await page.GotoAsync("/tickets/new");
         var known = page.GetByRole(AriaRole.Region, new() { Name = "We already know" });
         // Before any choice: every notice on the customer's services.

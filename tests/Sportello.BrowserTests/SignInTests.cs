@@ -13,7 +13,7 @@ public sealed class SignInTests(BrowserApp app) : IClassFixture<BrowserApp>
         using var admin = await app.AdminAsync();
         var created = await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name = "Browser " + language, password = "browser passphrase", country = "IT", language, timeZone = "Europe/Rome",
+            email, name = "Browser " + language, password = "browser passphrase 2026", country = "IT", language, timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created);
         await admin.AddServiceAsync(created.GetProperty("id").GetString()!, orderNumber, ip);
     }
@@ -28,7 +28,7 @@ public sealed class SignInTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(signIn.Heading).ToHaveTextAsync("Sign in");
         await BrowserApp.ScreenshotAsync(page, "signin-en");
 
-        await signIn.SignInAsync("browser.en@example.com", "browser passphrase");
+        await signIn.SignInAsync("browser.en@example.com", "browser passphrase 2026");
         var home = new ClientAreaPage(page);
         await Expect(home.Heading).ToHaveTextAsync("Client Area");
         await Expect(home.Services).ToContainTextAsync("#810001");
@@ -63,7 +63,7 @@ public sealed class SignInTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(signIn.Heading).ToHaveTextAsync("Accedi");
         await BrowserApp.ScreenshotAsync(page, "signin-it");
 
-        await signIn.SignInAsync("browser.it@example.com", "browser passphrase");
+        await signIn.SignInAsync("browser.it@example.com", "browser passphrase 2026");
         var home = new ClientAreaPage(page, italian: true);
         await Expect(home.Heading).ToHaveTextAsync("Area clienti");
         await Expect(home.Services).ToContainTextAsync("#810002");
@@ -78,7 +78,7 @@ public sealed class SignInTests(BrowserApp app) : IClassFixture<BrowserApp>
         var page = await app.NewPageAsync(width: 375);
         var signIn = new SignInPage(page);
         await signIn.OpenAsync();
-        await signIn.SignInAsync("browser.phone@example.com", "browser passphrase");
+        await signIn.SignInAsync("browser.phone@example.com", "browser passphrase 2026");
         await Expect(new ClientAreaPage(page).Services).ToContainTextAsync("#810003");
         var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
         await BrowserApp.ScreenshotAsync(page, "client-area-phone");

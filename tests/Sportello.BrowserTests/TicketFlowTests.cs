@@ -36,7 +36,7 @@ public sealed class TicketFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(queue.Rows.Filter(new() { HasText = "Older normal ticket" })).ToHaveCountAsync(1);
         var waiting = await queue.Rows.CountAsync();
 
-        var customer = await SignedInAsync(email, "customer-password-1");
+        var customer = await SignedInAsync(email, "customer passphrase 2026");
         var form = new NewTicketPage(customer);
         await form.OpenAsync();
         await form.FillAsync("Technical", "High", "Website down", "Nothing answers on port 443.");
@@ -103,7 +103,7 @@ public sealed class TicketFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         foreach (var (who, password, url) in new[]
         {
-            (email, "customer-password-1", $"/tickets/{created.GetProperty("id").GetString()}"),
+            (email, "customer passphrase 2026", $"/tickets/{created.GetProperty("id").GetString()}"),
             ("xss.agent@sportello.example", "agent passphrase 2026", $"/desk/tickets/{created.GetProperty("id").GetString()}"),
         })
         {

@@ -27,7 +27,7 @@ public static class Api
         client.PostAsJsonAsync(url, body);
 
     public static async Task<JsonElement> CreateCustomerAsync(this HttpClient admin, string email, string country = "IT",
-        string password = "customer-password-1")
+        string password = "customer passphrase 2026")
     {
         var response = await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
@@ -61,7 +61,7 @@ public static class TicketApi
         var admin = await app.AdminAsync();
         var id = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
         var service = await admin.AddServiceAsync(id, orderNumber, ip);
-        return (await app.SignInAsync(email, "customer-password-1"), service.GetProperty("id").GetString()!);
+        return (await app.SignInAsync(email, "customer passphrase 2026"), service.GetProperty("id").GetString()!);
     }
 
     public static async Task<HttpClient> AgentAsync(this SportelloApp app, string email, params string[] departments)

@@ -69,7 +69,7 @@ public class MailApp : SportelloApp
         await StartAsync();
         var (email, _, _) = Unique.Customer(prefix);
         await (await AdminAsync()).CreateCustomerAsync(email);
-        return (await SignInAsync(email, "customer-password-1"), email);
+        return (await SignInAsync(email, "customer passphrase 2026"), email);
     }
 
     /// <summary>Sends through the real listener, as a mail server would; returns the server's final answer.</summary>

@@ -64,7 +64,7 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
         var admin = await app.AdminAsync();
         var customerId = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
         await admin.AddServiceAsync(customerId, order, ip);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Walk", description = "Walk." });
         known["customerId"] = customerId;
         known["ticketId"] = ticket.GetProperty("id").GetString()!;

@@ -39,7 +39,7 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
         var theirs = (await admin.CreateCustomerAsync("web-other@example.com")).GetProperty("id").GetString()!;
         await admin.AddServiceAsync(mine, "700001", "192.0.2.71");
         await admin.AddServiceAsync(theirs, "700002", "192.0.2.72");
-        var web = await app.SignInWebAsync("web-owner@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("web-owner@example.com", "customer passphrase 2026");
         var home = await web.GetPageAsync("/");
         Assert.Contains("#700001", home, StringComparison.Ordinal);
         Assert.Contains("192.0.2.71", home, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
     {
         var (email, order, ip) = Unique.Customer("bignew");
         var (api, _) = await app.CustomerWithServiceAsync(email, order, ip);
-        var web = await app.SignInWebAsync(email, "customer-password-1");
+        var web = await app.SignInWebAsync(email, "customer passphrase 2026");
         var page = await web.GetPageAsync("/tickets/new");
         using var form = new MultipartFormDataContent
         {
@@ -75,10 +75,10 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
         var admin = await app.AdminAsync();
         var created = await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name = "Cliente Italiano", password = "customer-password-1", country = "IT", language = "it", timeZone = "Europe/Rome",
+            email, name = "Cliente Italiano", password = "customer passphrase 2026", country = "IT", language = "it", timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created);
         var service = await admin.AddServiceAsync(created.GetProperty("id").GetString()!, order, ip);
-        var web = await app.SignInWebAsync(email, "customer-password-1");
+        var web = await app.SignInWebAsync(email, "customer passphrase 2026");
         var page = await web.GetPageAsync("/tickets/new");
         using var form = new MultipartFormDataContent
         {
@@ -111,7 +111,7 @@ public sealed class PagesTests(SportelloApp app) : IClassFixture<SportelloApp>
     public async Task Customer_OpeningAdminPage_IsForbidden()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("web-nosy@example.com");
-        var web = await app.SignInWebAsync("web-nosy@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("web-nosy@example.com", "customer passphrase 2026");
         var response = await web.GetAsync("/admin/customers");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/forbidden", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);

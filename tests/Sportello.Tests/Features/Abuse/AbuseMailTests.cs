@@ -33,10 +33,10 @@ public sealed partial class AbuseMailTests(MailApp app) : IClassFixture<MailApp>
         var admin = await app.AdminAsync();
         var id = (await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name, password = "customer-password-1", country = "IT", language, timeZone = "Europe/Rome",
+            email, name, password = "customer passphrase 2026", country = "IT", language, timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
         var service = await admin.AddServiceAsync(id, order, ip);
-        return new Customer(id, email, service.GetProperty("id").GetString()!, ip, order, await app.SignInAsync(email, "customer-password-1"));
+        return new Customer(id, email, service.GetProperty("id").GetString()!, ip, order, await app.SignInAsync(email, "customer passphrase 2026"));
     }
 
     /// <summary>Confirmed addresses for invoices, support and abuse: only the abuse one may get the case.</summary>

@@ -12,7 +12,7 @@ namespace Sportello.Tests.Features.Abuse;
 [Trait("Category", "Data")]
 public sealed class AbusePageTests(MailApp app) : IClassFixture<MailApp>
 {
-    private const string CustomerPassword = "customer-password-1";
+    private const string CustomerPassword = "customer passphrase 2026";
     private const string AgentPassword = "agent passphrase 2026";
 
     private sealed record Customer(string Email, string OrderNumber, string Ip, HttpClient Api);

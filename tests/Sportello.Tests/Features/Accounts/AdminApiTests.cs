@@ -89,7 +89,7 @@ public sealed class AdminApiTests(SportelloApp app) : IClassFixture<SportelloApp
     {
         var admin = await app.AdminAsync();
         await admin.CreateCustomerAsync("nosy@example.com");
-        var customer = await app.SignInAsync("nosy@example.com", "customer-password-1");
+        var customer = await app.SignInAsync("nosy@example.com", "customer passphrase 2026");
         var response = await customer.PostAsJsonAsync("/api/v1/admin/customers", new
         {
             email = "sneaky@example.com", name = "Sneaky", password = "a long enough passphrase", country = "IT", language = "en", timeZone = "Europe/Rome",

@@ -71,7 +71,7 @@ public sealed class BootstrapTests(SportelloApp app) : IClassFixture<SportelloAp
         })).AssertNamesFieldAsync("role");
         await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email = $"wannabe-{Unique.Next()}@example.com", name = "Wannabe", password = "customer-password-1", country = "IT", roles = new[] { "admin" },
+            email = $"wannabe-{Unique.Next()}@example.com", name = "Wannabe", password = "customer passphrase 2026", country = "IT", roles = new[] { "admin" },
         })).AssertNamesFieldAsync("roles");
         var agentEmail = $"plain-agent-{Unique.Next()}@sportello.test";
         var agent = await app.AgentAsync(agentEmail, "technical");

@@ -9,7 +9,7 @@ namespace Sportello.Tests.Features.Accounts;
 public sealed partial class ChangeEmailTests(MailApp app) : IClassFixture<MailApp>
 {
     private async Task<HttpStatusCode> SignInStatusAsync(string email) =>
-        (await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email, password = "customer-password-1" })).StatusCode;
+        (await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email, password = "customer passphrase 2026" })).StatusCode;
 
     private async Task<HttpResponseMessage> ConfirmAsync(string link) =>
         await app.Anonymous().SubmitAsync(link, link, new Dictionary<string, string>());
@@ -20,7 +20,7 @@ public sealed partial class ChangeEmailTests(MailApp app) : IClassFixture<MailAp
         var (customer, oldEmail) = await app.CustomerAsync("move-from");
         var newEmail = $"moved-{Unique.Next()}@example.net";
 
-        var accepted = await customer.PostAsJsonAsync("/api/v1/account/email", new { newEmail, password = "customer-password-1" });
+        var accepted = await customer.PostAsJsonAsync("/api/v1/account/email", new { newEmail, password = "customer passphrase 2026" });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var toOld = Path(await app.MailOut.WaitForAsync(oldEmail, m => m.Subject!.Contains("registered address", StringComparison.Ordinal)));
         var toNew = Path(await app.MailOut.WaitForAsync(newEmail));
@@ -38,7 +38,7 @@ public sealed partial class ChangeEmailTests(MailApp app) : IClassFixture<MailAp
         Assert.Equal(HttpStatusCode.NotFound, (await ConfirmAsync(toOld)).StatusCode);
 
         // Mail from the old address is now a stranger's; from the new one, the customer's.
-        var fresh = await app.SignInAsync(newEmail, "customer-password-1");
+        var fresh = await app.SignInAsync(newEmail, "customer passphrase 2026");
         await app.SendAsync(MailApp.Mail(oldEmail, "Dal vecchio indirizzo", "Chi sono?"));
         await app.SendAsync(MailApp.Mail(newEmail, "Dal nuovo indirizzo", "Sono io."));
         await Eventually.TrueAsync(async () => (await fresh.TicketsAsync()).Length == 1, "the ticket from the new address");
@@ -55,7 +55,7 @@ public sealed partial class ChangeEmailTests(MailApp app) : IClassFixture<MailAp
 
         await (await customer.PostAsJsonAsync("/api/v1/account/email", new { newEmail = "fine@example.net", password = "wrong password 123" }))
             .AssertNamesFieldAsync("password");
-        await (await customer.PostAsJsonAsync("/api/v1/account/email", new { newEmail = other, password = "customer-password-1" }))
+        await (await customer.PostAsJsonAsync("/api/v1/account/email", new { newEmail = other, password = "customer passphrase 2026" }))
             .AssertNamesFieldAsync("newEmail");
         Assert.Empty(app.MailOut.To("fine@example.net"));
     }

@@ -37,7 +37,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     {
         await (await app.AdminAsync()).CreateCustomerAsync("expiring@example.com");
         var body = await (await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token",
-            new { email = "expiring@example.com", password = "customer-password-1" })).JsonAsync(HttpStatusCode.OK);
+            new { email = "expiring@example.com", password = "customer passphrase 2026" })).JsonAsync(HttpStatusCode.OK);
         var token = body.GetProperty("token").GetString()!;
         var expiresAt = body.GetProperty("expiresAt").GetDateTime();
         Assert.Equal(app.Clock.GetUtcNow().UtcDateTime.AddDays(30), expiresAt);
@@ -51,7 +51,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task Token_Revoked_Returns401()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("revoking@example.com");
-        var client = await app.SignInAsync("revoking@example.com", "customer-password-1");
+        var client = await app.SignInAsync("revoking@example.com", "customer passphrase 2026");
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/auth/token")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
     }
@@ -60,8 +60,8 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task Token_RevokedFromAccountPage_Returns401()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("pagerevoke@example.com");
-        var api = await app.SignInAsync("pagerevoke@example.com", "customer-password-1");
-        var web = await app.SignInWebAsync("pagerevoke@example.com", "customer-password-1");
+        var api = await app.SignInAsync("pagerevoke@example.com", "customer passphrase 2026");
+        var web = await app.SignInWebAsync("pagerevoke@example.com", "customer passphrase 2026");
         var html = await web.GetPageAsync("/account");
         var tokenId = RevokeForm().Match(html).Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(tokenId), "The account page should list the token with a revoke button.");
@@ -79,7 +79,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
             var wrong = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "locked@example.com", password = $"wrong guess {i}" });
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
-        var right = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "locked@example.com", password = "customer-password-1" });
+        var right = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "locked@example.com", password = "customer passphrase 2026" });
         var problem = await right.JsonAsync(HttpStatusCode.Unauthorized);
         Assert.True(problem.GetProperty("lockedOut").GetBoolean());
     }
@@ -88,14 +88,14 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task Lockout_StopsPasswordSignInAndReentry_TokensKeepWorking_UntilThePasswordChanges()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("integrations@example.com");
-        var script = await app.SignInAsync("integrations@example.com", "customer-password-1");
-        var web = await app.SignInWebAsync("integrations@example.com", "customer-password-1");
+        var script = await app.SignInAsync("integrations@example.com", "customer passphrase 2026");
+        var web = await app.SignInWebAsync("integrations@example.com", "customer passphrase 2026");
         // Someone who knows the address guesses until the account locks.
         for (var i = 0; i < 5; i++)
         {
             await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "integrations@example.com", password = $"attacker guess {i}" });
         }
-        var right = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "integrations@example.com", password = "customer-password-1" });
+        var right = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "integrations@example.com", password = "customer passphrase 2026" });
         Assert.True((await right.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("lockedOut").GetBoolean());
 
         // The integration's token is not the attacker's to disable.
@@ -104,7 +104,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
         // Re-entering the password is a sign-in too: while locked, even the owner's session waits out the lockout.
         var locked = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
         {
-            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.CurrentPassword"] = "customer passphrase 2026",
             ["Password.NewPassword"] = "a brand new passphrase",
         });
         Assert.Contains("Too many wrong passwords", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -119,7 +119,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
 
         var changed = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
         {
-            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.CurrentPassword"] = "customer passphrase 2026",
             ["Password.NewPassword"] = "a brand new passphrase",
         });
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
@@ -130,12 +130,12 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task PasswordChange_RevokesTokensAndEndsOtherSessions()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("changer@example.com");
-        var api = await app.SignInAsync("changer@example.com", "customer-password-1");
-        var otherBrowser = await app.SignInWebAsync("changer@example.com", "customer-password-1");
-        var web = await app.SignInWebAsync("changer@example.com", "customer-password-1");
+        var api = await app.SignInAsync("changer@example.com", "customer passphrase 2026");
+        var otherBrowser = await app.SignInWebAsync("changer@example.com", "customer passphrase 2026");
+        var web = await app.SignInWebAsync("changer@example.com", "customer passphrase 2026");
         var changed = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
         {
-            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.CurrentPassword"] = "customer passphrase 2026",
             ["Password.NewPassword"] = "a brand new passphrase",
         });
         Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
@@ -151,7 +151,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task TwoFactor_TurnedOnFromAccountPage_TokenNeedsTheCode_AndACodeWorksOnce()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("totp@example.com");
-        var web = await app.SignInWebAsync("totp@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("totp@example.com", "customer passphrase 2026");
         var setup = await StartTwoFactorAsync(web);
         var key = KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal);
         var totp = new Totp(Base32Encoding.ToBytes(key));
@@ -163,14 +163,14 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
         Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
         Assert.Contains("Recovery codes", await enabled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var noCode = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer-password-1" });
+        var noCode = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer passphrase 2026" });
         Assert.True((await noCode.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("totpRequired").GetBoolean());
 
         app.Clock.Advance(TimeSpan.FromSeconds(30));
         var code = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime);
-        var first = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer-password-1", totpCode = code });
+        var first = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer passphrase 2026", totpCode = code });
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var replay = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer-password-1", totpCode = code });
+        var replay = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "totp@example.com", password = "customer passphrase 2026", totpCode = code });
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
     }
 
@@ -183,11 +183,11 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
             var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
             var user = (await users.FindByEmailAsync("oldhash@example.com"))!;
             var weak = new PasswordHasher<User>(Options.Create(new PasswordHasherOptions { IterationCount = 10 }));
-            user.PasswordHash = weak.HashPassword(user, "customer-password-1");
+            user.PasswordHash = weak.HashPassword(user, "customer passphrase 2026");
             await users.UpdateAsync(user);
             Assert.Equal(10, IterationsOf(user.PasswordHash));
         }
-        await app.SignInAsync("oldhash@example.com", "customer-password-1");
+        await app.SignInAsync("oldhash@example.com", "customer passphrase 2026");
         using (var scope = app.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
@@ -200,7 +200,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task WebSignIn_WithTwoFactor_AsksForTheCodeThenSignsIn()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("web2fa@example.com");
-        var setupClient = await app.SignInWebAsync("web2fa@example.com", "customer-password-1");
+        var setupClient = await app.SignInWebAsync("web2fa@example.com", "customer passphrase 2026");
         var setup = await StartTwoFactorAsync(setupClient);
         var totp = new Totp(Base32Encoding.ToBytes(KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal)));
         await setupClient.PostAsync("/account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -213,7 +213,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
         var browser = app.Anonymous();
         var password = await browser.SubmitAsync("/signin", "/signin", new Dictionary<string, string>
         {
-            ["Input.Email"] = "web2fa@example.com", ["Input.Password"] = "customer-password-1",
+            ["Input.Email"] = "web2fa@example.com", ["Input.Password"] = "customer passphrase 2026",
         });
         Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
         Assert.StartsWith("/signin/code", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
@@ -233,7 +233,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task WrongCurrentPasswords_OnTheAccountPage_CountTowardsTheLockout_LikeSignIn()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("reentry@example.com");
-        var web = await app.SignInWebAsync("reentry@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("reentry@example.com", "customer passphrase 2026");
         for (var i = 0; i < 5; i++)
         {
             var guess = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
@@ -246,11 +246,11 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
         // Locked: the right password changes nothing now, and signing in waits too.
         var right = await web.SubmitAsync("/account", "/account?handler=Password", new Dictionary<string, string>
         {
-            ["Password.CurrentPassword"] = "customer-password-1",
+            ["Password.CurrentPassword"] = "customer passphrase 2026",
             ["Password.NewPassword"] = "the attacker's new passphrase",
         });
         Assert.Contains("Too many wrong passwords", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var signIn = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "reentry@example.com", password = "customer-password-1" });
+        var signIn = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "reentry@example.com", password = "customer passphrase 2026" });
         Assert.True((await signIn.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("lockedOut").GetBoolean());
         var theirs = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "reentry@example.com", password = "the attacker's new passphrase" });
         Assert.Equal(HttpStatusCode.Unauthorized, theirs.StatusCode);
@@ -260,7 +260,7 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
     public async Task TurningTwoFactorOff_NeedsThePasswordAndACurrentCode()
     {
         await (await app.AdminAsync()).CreateCustomerAsync("tfa-off@example.com");
-        var web = await app.SignInWebAsync("tfa-off@example.com", "customer-password-1");
+        var web = await app.SignInWebAsync("tfa-off@example.com", "customer passphrase 2026");
         var setup = await StartTwoFactorAsync(web);
         var totp = new Totp(Base32Encoding.ToBytes(KeyOnPage().Match(setup).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.OK, (await web.PostAsync("/account/two-factor", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -269,20 +269,20 @@ public sealed partial class TokenTests(SportelloApp app) : IClassFixture<Sportel
             ["__RequestVerificationToken"] = WebForms.AntiforgeryToken(setup),
         }))).StatusCode);
 
-        var passwordOnly = await web.SubmitAsync("/account", "/account?handler=DisableTwoFactor", new Dictionary<string, string> { ["password"] = "customer-password-1" });
+        var passwordOnly = await web.SubmitAsync("/account", "/account?handler=DisableTwoFactor", new Dictionary<string, string> { ["password"] = "customer passphrase 2026" });
         Assert.Equal(HttpStatusCode.OK, passwordOnly.StatusCode);
         Assert.Contains("The code is not right", await passwordOnly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var noCode = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "tfa-off@example.com", password = "customer-password-1" });
+        var noCode = await app.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "tfa-off@example.com", password = "customer passphrase 2026" });
         Assert.True((await noCode.JsonAsync(HttpStatusCode.Unauthorized)).GetProperty("totpRequired").GetBoolean());
 
         app.Clock.Advance(TimeSpan.FromSeconds(30));
         var off = await web.SubmitAsync("/account", "/account?handler=DisableTwoFactor", new Dictionary<string, string>
         {
-            ["password"] = "customer-password-1",
+            ["password"] = "customer passphrase 2026",
             ["code"] = totp.ComputeTotp(app.Clock.GetUtcNow().UtcDateTime),
         });
         Assert.Equal(HttpStatusCode.Redirect, off.StatusCode);
-        await app.SignInAsync("tfa-off@example.com", "customer-password-1");
+        await app.SignInAsync("tfa-off@example.com", "customer passphrase 2026");
     }
 
     private static async Task<string> StartTwoFactorAsync(HttpClient web)

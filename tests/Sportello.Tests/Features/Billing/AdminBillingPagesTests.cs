@@ -12,7 +12,7 @@ namespace Sportello.Tests.Features.Billing;
 [Trait("Category", "Data")]
 public sealed partial class AdminBillingPagesTests(SportelloApp app) : IClassFixture<SportelloApp>
 {
-    private const string Password = "customer-password-1";
+    private const string Password = "customer passphrase 2026";
 
     private async Task<(string Id, string Email)> CustomerAsync()
     {

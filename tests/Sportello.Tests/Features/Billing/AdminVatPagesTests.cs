@@ -245,7 +245,7 @@ public sealed partial class AdminVatPagesTests(SportelloApp app) : IClassFixture
         await app.AgentAsync(agentEmail);
         var customerEmail = $"vat-customer-{Unique.Next()}@example.com";
         await (await app.AdminAsync()).CreateCustomerAsync(customerEmail);
-        foreach (var web in new[] { await app.SignInWebAsync(agentEmail, "agent passphrase 2026"), await app.SignInWebAsync(customerEmail, "customer-password-1") })
+        foreach (var web in new[] { await app.SignInWebAsync(agentEmail, "agent passphrase 2026"), await app.SignInWebAsync(customerEmail, "customer passphrase 2026") })
         {
             var response = await web.GetAsync(Page, TestContext.Current.CancellationToken);
             Assert.True(response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Redirect, $"got {(int)response.StatusCode}");

@@ -26,9 +26,9 @@ public sealed partial class BillingMailTests(MailApp app) : IClassFixture<MailAp
         var (email, _, _) = Unique.Customer("billmail");
         var id = (await (await (await app.AdminAsync()).PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name = "Giulia Bianchi", password = "customer-password-1", country = "IT", language, timeZone = "Europe/Rome",
+            email, name = "Giulia Bianchi", password = "customer passphrase 2026", country = "IT", language, timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
-        var client = await app.SignInAsync(email, "customer-password-1");
+        var client = await app.SignInAsync(email, "customer passphrase 2026");
         await (await client.PutAsJsonAsync("/api/v1/account/billing", new { company = "Bianchi S.r.l.", address = "Via Po 2, Torino", country = "IT" }))
             .JsonAsync(HttpStatusCode.OK);
         return new Customer(id, email, client);

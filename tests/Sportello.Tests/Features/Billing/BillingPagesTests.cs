@@ -12,7 +12,7 @@ namespace Sportello.Tests.Features.Billing;
 [Trait("Category", "Data")]
 public sealed class BillingPagesTests(SportelloApp app) : IClassFixture<SportelloApp>
 {
-    private const string Password = "customer-password-1";
+    private const string Password = "customer passphrase 2026";
 
     private sealed record Customer(string Id, string Email, HttpClient Api);
 

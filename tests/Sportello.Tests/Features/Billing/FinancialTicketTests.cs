@@ -13,7 +13,7 @@ namespace Sportello.Tests.Features.Billing;
 [Trait("Category", "Data")]
 public sealed partial class FinancialTicketTests(SportelloApp app) : IClassFixture<SportelloApp>
 {
-    private const string Password = "customer-password-1";
+    private const string Password = "customer passphrase 2026";
     private const string AgentPassword = "agent passphrase 2026";
 
     private sealed record Customer(string Id, string Email, HttpClient Client, string InvoiceId, string InvoiceNumber, string OrderId, string OrderNumber);

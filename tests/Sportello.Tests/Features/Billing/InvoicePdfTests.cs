@@ -19,9 +19,9 @@ public sealed class InvoicePdfTests(SportelloApp app) : IClassFixture<SportelloA
         var (email, _, _) = Unique.Customer("pdf");
         var id = (await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name = "Mario Rossi", password = "customer-password-1", country, language, timeZone = "Europe/Rome",
+            email, name = "Mario Rossi", password = "customer passphrase 2026", country, language, timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
-        var client = await app.SignInAsync(email, "customer-password-1");
+        var client = await app.SignInAsync(email, "customer passphrase 2026");
         await (await client.PutAsJsonAsync("/api/v1/account/billing", new { company = "Rossi Web S.r.l.", address = "Via Roma 1, 00100 Roma", country, vatId }))
             .JsonAsync(HttpStatusCode.OK);
         return new Customer(id, client);

@@ -15,7 +15,7 @@ public sealed class InvoiceTests(SportelloApp app) : IClassFixture<SportelloApp>
     {
         var (email, _, _) = Unique.Customer("invoice");
         var id = (await admin.CreateCustomerAsync(email, country)).GetProperty("id").GetString()!;
-        var client = await app.SignInAsync(email, "customer-password-1");
+        var client = await app.SignInAsync(email, "customer passphrase 2026");
         await (await client.PutAsJsonAsync("/api/v1/account/billing", new { company = "Rossi Web S.r.l.", address, country, vatId })).JsonAsync(HttpStatusCode.OK);
         return new Customer(id, email, client);
     }
@@ -149,7 +149,7 @@ public sealed class InvoiceTests(SportelloApp app) : IClassFixture<SportelloApp>
     {
         var admin = await app.AdminAsync();
         var customer = await CustomerAsync(admin, "IT");
-        var web = await app.SignInWebAsync(customer.Email, "customer-password-1");
+        var web = await app.SignInWebAsync(customer.Email, "customer passphrase 2026");
         var refused = await web.SubmitAsync("/account", "/account?handler=Billing", new Dictionary<string, string>
         {
             ["Billing.Address"] = "Hauptstraße 1, Berlin", ["Billing.Country"] = "DE", ["Billing.VatId"] = "DE136695977",

@@ -17,11 +17,11 @@ public sealed class OrderTests(SportelloApp app) : IClassFixture<SportelloApp>
         var (email, order, ip) = Unique.Customer("order");
         var customerId = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
         var service = (await admin.AddServiceAsync(customerId, order, ip)).GetProperty("id").GetString()!;
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var (otherEmail, otherOrder, otherIp) = Unique.Customer("order-other");
         var otherId = (await admin.CreateCustomerAsync(otherEmail)).GetProperty("id").GetString()!;
         var otherService = (await admin.AddServiceAsync(otherId, otherOrder, otherIp)).GetProperty("id").GetString()!;
-        var other = await app.SignInAsync(otherEmail, "customer-password-1");
+        var other = await app.SignInAsync(otherEmail, "customer passphrase 2026");
 
         async Task RefusedAsync(object body, string field) => await (await admin.PostAsJsonAsync("/api/v1/admin/orders", body)).AssertNamesFieldAsync(field);
         var line = new[] { new { description = "VPS M, 12 months", netCents = 12000L, serviceId = (string?)service } };

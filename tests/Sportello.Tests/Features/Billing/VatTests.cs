@@ -216,7 +216,7 @@ public sealed class VatTests(SportelloApp app) : IClassFixture<SportelloApp>
         await (await admin.DeleteAsync($"/api/v1/admin/vat-rates/{inForce.GetProperty("id").GetString()}")).AssertNamesFieldAsync("rate");
         var (email, _, _) = Unique.Customer("vat");
         await admin.CreateCustomerAsync(email);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         Assert.Equal(HttpStatusCode.Forbidden, (await customer.DeleteAsync($"/api/v1/admin/vat-rates/{added.GetProperty("id").GetString()}")).StatusCode);
 
         (await admin.DeleteAsync($"/api/v1/admin/vat-rates/{added.GetProperty("id").GetString()}")).EnsureSuccessStatusCode();

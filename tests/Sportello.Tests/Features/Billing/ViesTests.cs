@@ -65,7 +65,7 @@ public sealed class ViesTests(ViesApp app) : IClassFixture<ViesApp>
     {
         var (email, _, _) = Unique.Customer("vies");
         var id = (await admin.CreateCustomerAsync(email, country)).GetProperty("id").GetString()!;
-        var client = await app.SignInAsync(email, "customer-password-1");
+        var client = await app.SignInAsync(email, "customer passphrase 2026");
         await (await client.PutAsJsonAsync("/api/v1/account/billing", new { company = "Schneider IT GmbH", address = "Hauptstraße 1, Berlin", country, vatId }))
             .JsonAsync(HttpStatusCode.OK);
         return (id, client);

@@ -69,7 +69,7 @@ public sealed class CannedAnswersTests(SportelloApp app) : IClassFixture<Sportel
         Assert.Contains($"Invoices {tag}", await TitlesAsync(admin, tag));
         var (customerEmail, _, _) = Unique.Customer("canned");
         await admin.CreateCustomerAsync(customerEmail);
-        var customer = await app.SignInAsync(customerEmail, "customer-password-1");
+        var customer = await app.SignInAsync(customerEmail, "customer passphrase 2026");
         Assert.Equal(HttpStatusCode.Forbidden, (await customer.GetAsync($"/api/v1/desk/canned-answers?q={tag}")).StatusCode);
     }
 

@@ -272,7 +272,7 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
         var admin = await app.AdminAsync();
         var (email, _, _) = Unique.Customer("escalating");
         var customerId = Guid.Parse((await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var token = CustomerTokens.Sign(customerId, app.Clock.GetUtcNow().AddMinutes(5), ChatApp.SiteSecret);
         var (visitor, _) = await StartAsync(new { message = "My mailbox rejects every mail since this morning.", customerToken = token });
         var agent = await app.AgentAsync($"chat-esc{Unique.Next()}@sportello.test", "technical");
@@ -339,7 +339,7 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
                 agent.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "normal" })));
             Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
         }
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         Assert.Single(await customer.TicketsAsync());
 
         // The ticket was stored but the chat's side of the link was lost (a node stopped in between): escalating again finishes it.
@@ -431,7 +431,7 @@ public sealed class ChatApiTests(ChatApp app) : IClassFixture<ChatApp>
         var mine = await (await client.PostAsJsonAsync("/api/v1/chat/messages", new { message = "Invoice question.", department = "financial", customerToken = token }))
             .JsonAsync(HttpStatusCode.Created);
         Assert.True(mine.GetProperty("verified").GetBoolean());
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var own = (await customer.TicketsAsync()).Single(t => t.GetProperty("number").GetString() == mine.GetProperty("number").GetString());
         Assert.Equal("financial", own.GetProperty("department").GetString());
         Assert.Equal("chat", own.GetProperty("channel").GetString());

@@ -158,7 +158,7 @@ public sealed class ChatFilesTests(ChatApp app) : IClassFixture<ChatApp>
             var copied = files.Single(a => a.GetProperty("fileName").GetString() == "backup.log").GetProperty("id").GetString();
             Assert.Equal(log, await agent.GetByteArrayAsync($"/api/v1/attachments/{copied}", TestContext.Current.CancellationToken));
         }
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var ticket = (await customer.TicketsAsync()).Single(t => t.GetProperty("channel").GetString() == "chat");
         var own = await (await customer.GetAsync($"/api/v1/tickets/{ticket.GetProperty("id").GetString()}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(2, own.GetProperty("messages")[0].GetProperty("attachments").GetArrayLength());

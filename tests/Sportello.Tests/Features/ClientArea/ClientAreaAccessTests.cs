@@ -54,7 +54,7 @@ public sealed class ClientAreaAccessTests(SportelloApp app) : IClassFixture<Spor
         await admin.AddServiceAsync(customerId, (880000 + tag).ToString(System.Globalization.CultureInfo.InvariantCulture), ip);
         var caseId = (await (await admin.PostAsJsonAsync("/api/v1/admin/abuse-reports", new { type = "spam", sourceIp = ip, evidence = "Spam." }))
             .JsonAsync(HttpStatusCode.Created)).GetProperty("caseId").GetString()!;
-        var customerApi = await app.SignInAsync(email, "customer-password-1");
+        var customerApi = await app.SignInAsync(email, "customer passphrase 2026");
         var ticket = await customerApi.OpenTicketAsync(new { department = "technical", priority = "normal", subject = $"Folder rule {tag}", description = "Slow." });
         var ticketId = ticket.GetProperty("id").GetString()!;
         var agentEmail = $"ca-agent{tag}@sportello.test";
@@ -66,7 +66,7 @@ public sealed class ClientAreaAccessTests(SportelloApp app) : IClassFixture<Spor
         Assert.True(pages.Count >= 4, $"only {pages.Count} Client Area pages found");
         Assert.Contains("Reply", PostHandlers(pages.Single(p => p.Route == "/tickets/{ticketId:guid}").Model));
 
-        var customer = await app.SignInWebAsync(email, "customer-password-1");
+        var customer = await app.SignInWebAsync(email, "customer passphrase 2026");
         var staff = new[] { ("agent", await app.SignInWebAsync(agentEmail, AgentPassword)), ("admin", await app.SignInWebAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword)) };
         foreach (var (route, model) in pages)
         {

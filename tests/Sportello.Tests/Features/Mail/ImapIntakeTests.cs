@@ -15,7 +15,7 @@ public sealed class ImapIntakeTests(ImapApp app) : IClassFixture<ImapApp>
         var admin = await app.AdminAsync();
         var (email, _, _) = Unique.Customer(prefix);
         await admin.CreateCustomerAsync(email);
-        return (admin, await app.SignInAsync(email, "customer-password-1"), email);
+        return (admin, await app.SignInAsync(email, "customer passphrase 2026"), email);
     }
 
     [Fact]

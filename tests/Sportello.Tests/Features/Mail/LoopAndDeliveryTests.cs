@@ -82,7 +82,7 @@ public sealed class LoopGuardTests(MailApp app) : IClassFixture<MailApp>
         await app.StartAsync();
         var (email, _, _) = Unique.Customer("dsn");
         await (await app.AdminAsync()).CreateCustomerAsync(email);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var colleague = $"gone-{Unique.Next()}@example.com";
         await customer.PutAsJsonAsync("/api/v1/account/notification-addresses", new { support = new[] { colleague } });
         var confirmation = await app.MailOut.WaitForAsync(colleague);
@@ -117,7 +117,7 @@ public sealed class LoopGuardTests(MailApp app) : IClassFixture<MailApp>
         await app.StartAsync();
         var (email, _, _) = Unique.Customer("db-down");
         await (await app.AdminAsync()).CreateCustomerAsync(email);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var mail = MailApp.Mail(email, "Mentre il database è giù", "Riprova più tardi.");
 
         await app.Database.ExecuteAsync("ALTER TABLE \"InboundMessages\" RENAME TO \"InboundMessagesAway\"");
@@ -170,13 +170,13 @@ public sealed class RelayTests(RelayApp app) : IClassFixture<RelayApp>
         {
             var (email, _, _) = Unique.Customer("relay");
             await admin.CreateCustomerAsync(email);
-            var client = await app.SignInAsync(email, "customer-password-1");
+            var client = await app.SignInAsync(email, "customer passphrase 2026");
             var ticket = await client.OpenTicketAsync(new { department = "technical", priority = "normal", subject = $"Relay {i}", description = "x" });
             customers.Add((email, ticket.GetProperty("number").GetString()!));
         }
         var gone = $"gone-{Unique.Next()}@example.com";
         await admin.CreateCustomerAsync(gone);
-        await (await app.SignInAsync(gone, "customer-password-1"))
+        await (await app.SignInAsync(gone, "customer passphrase 2026"))
             .OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Nobody home", description = "x" });
 
         await Eventually.TrueAsync(async () => (await admin.OutboxAsync()).Count(m => m.GetProperty("attempts").GetInt32() > 0) >= 3, "failed attempts");

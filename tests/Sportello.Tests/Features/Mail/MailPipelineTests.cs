@@ -105,7 +105,7 @@ public sealed class MailAdminPageTests(MailApp app) : IClassFixture<MailApp>
 
         Assert.Contains("zip bomb", page, StringComparison.Ordinal);
         Assert.Contains($"Friendly {tag}", page, StringComparison.Ordinal);
-        var customer = await app.SignInWebAsync((await CustomerAsync()).Email, "customer-password-1");
+        var customer = await app.SignInWebAsync((await CustomerAsync()).Email, "customer passphrase 2026");
         var refused = await customer.GetAsync("/admin/mail");
         Assert.Equal(HttpStatusCode.Found, refused.StatusCode);
         Assert.Contains("forbidden", refused.Headers.Location!.ToString(), StringComparison.OrdinalIgnoreCase);

@@ -55,7 +55,7 @@ public sealed class MailTrustTests(TrustMailApp app) : IClassFixture<TrustMailAp
         await app.StartAsync();
         var email = $"c{Unique.Next()}@{domain}";
         await (await app.AdminAsync()).CreateCustomerAsync(email);
-        return (await app.SignInAsync(email, "customer-password-1"), email);
+        return (await app.SignInAsync(email, "customer passphrase 2026"), email);
     }
 
     private async Task<System.Text.Json.JsonElement> OutcomeAsync(string messageId)

@@ -51,10 +51,10 @@ public sealed class OutgoingMailTests(SigningMailApp app) : IClassFixture<Signin
         var admin = await app.AdminAsync();
         var created = await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name = "Chiara Verdi", password = "customer-password-1", country = "IT", language = "it", timeZone = "Europe/Rome",
+            email, name = "Chiara Verdi", password = "customer passphrase 2026", country = "IT", language = "it", timeZone = "Europe/Rome",
         });
         await created.JsonAsync(HttpStatusCode.Created);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Certificato", description = "Scade domani." });
         var agent = await app.AgentAsync($"agent-{Unique.Next()}@sportello.test");
 

@@ -48,7 +48,7 @@ public sealed class NoticeDeliveryTests(NoticeRelayApp app) : IClassFixture<Noti
         {
             var email = $"relay-notice-{Unique.Next()}@example.com";
             var language = i % 3 == 0 ? "it" : "en";
-            var created = await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new { email, name = $"Customer {i}", password = "customer-password-1", country = "IT", language, timeZone = "Europe/Rome" }))
+            var created = await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new { email, name = $"Customer {i}", password = "customer passphrase 2026", country = "IT", language, timeZone = "Europe/Rome" }))
                 .JsonAsync(HttpStatusCode.Created);
             await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{created.GetProperty("id").GetString()}/services", new
             {

@@ -42,9 +42,9 @@ public sealed class NoticesTests(NoticeApp app) : IClassFixture<NoticeApp>
         var email = $"notice-{Unique.Next()}@example.com";
         var created = await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name = "Customer " + email.Split('@')[0], password = "customer-password-1", country = "IT", language, timeZone = "Europe/Rome",
+            email, name = "Customer " + email.Split('@')[0], password = "customer passphrase 2026", country = "IT", language, timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created);
-        return new Customer(created.GetProperty("id").GetString()!, email, await app.SignInAsync(email, "customer-password-1"));
+        return new Customer(created.GetProperty("id").GetString()!, email, await app.SignInAsync(email, "customer passphrase 2026"));
     }
 
     private static async Task<string> ServiceAsync(HttpClient admin, Customer customer, string name, string product, string location)

@@ -18,14 +18,14 @@ public sealed class TicketsMeetIncidentsTests(NoticeApp app) : IClassFixture<Not
         var email = $"incident-{Unique.Next()}@example.com";
         var id = (await (await admin.PostAsJsonAsync("/api/v1/admin/customers", new
         {
-            email, name = "Customer " + email.Split('@')[0], password = "customer-password-1", country = "IT", language, timeZone = "Europe/Rome",
+            email, name = "Customer " + email.Split('@')[0], password = "customer passphrase 2026", country = "IT", language, timeZone = "Europe/Rome",
         })).JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
         var service = await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{id}/services", new
         {
             name = $"web-{Unique.Next()}", product = "VPS M", location,
             orderNumber = (600000 + Unique.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture), ipAddresses = new[] { NoticeIps.Next() },
         })).JsonAsync(HttpStatusCode.Created);
-        return new Customer(id, email, await app.SignInAsync(email, "customer-password-1"), service.GetProperty("id").GetString()!);
+        return new Customer(id, email, await app.SignInAsync(email, "customer passphrase 2026"), service.GetProperty("id").GetString()!);
     }
 
     private static async Task<JsonElement> TicketAsync(Customer customer, string? serviceId) =>
@@ -58,7 +58,7 @@ public sealed class TicketsMeetIncidentsTests(NoticeApp app) : IClassFixture<Not
         })).JsonAsync(HttpStatusCode.Created);
 
         // The form shows what we know first, in the customer's language; the API says which services it covers.
-        var italianWeb = await app.SignInWebAsync(italian.Email, "customer-password-1");
+        var italianWeb = await app.SignInWebAsync(italian.Email, "customer passphrase 2026");
         var form = WebUtility.HtmlDecode(await italianWeb.GetPageAsync($"/tickets/new?serviceId={italian.ServiceId}"));
         Assert.Contains($"Guasto storage {place}", form, StringComparison.Ordinal);
         Assert.Contains("Lo sappiamo già", form, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class TicketsMeetIncidentsTests(NoticeApp app) : IClassFixture<Not
         Assert.Equal([english.ServiceId], known.GetProperty("serviceIds").EnumerateArray().Select(s => s.GetString()!));
         Assert.DoesNotContain(active, n => n.GetProperty("title").GetString()!.Contains("Future works", StringComparison.Ordinal));
         Assert.Empty((await (await elsewhere.Client.GetAsync("/api/v1/notices/active")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
-        var elsewhereWeb = await app.SignInWebAsync(elsewhere.Email, "customer-password-1");
+        var elsewhereWeb = await app.SignInWebAsync(elsewhere.Email, "customer passphrase 2026");
         Assert.DoesNotContain($"Storage outage {place}", await elsewhereWeb.GetPageAsync("/tickets/new"), StringComparison.Ordinal);
 
         // Opened anyway: linked. Without the service, or about another one: not linked.

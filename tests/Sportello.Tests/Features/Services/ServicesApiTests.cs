@@ -18,7 +18,7 @@ public sealed class ServicesApiTests(SportelloApp app) : IClassFixture<Sportello
         Assert.Equal("200001", added.GetProperty("orderNumber").GetString());
         Assert.Equal(["192.0.2.1", "2001:db8::1"], added.GetProperty("ipAddresses").EnumerateArray().Select(a => a.GetString()!));
 
-        var customer = await app.SignInAsync("owner@example.com", "customer-password-1");
+        var customer = await app.SignInAsync("owner@example.com", "customer passphrase 2026");
         var services = await (await customer.GetAsync("/api/v1/services")).JsonAsync(HttpStatusCode.OK);
         var only = Assert.Single(services.EnumerateArray());
         Assert.Equal("200001", only.GetProperty("orderNumber").GetString());
@@ -37,7 +37,7 @@ public sealed class ServicesApiTests(SportelloApp app) : IClassFixture<Sportello
             await admin.AddServiceAsync(id, order, ip);
         }
         var orders = services.Select(s => s.OrderNumber).ToList();
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
 
         var first = await customer.GetAsync("/api/v1/services?limit=2");
         var firstPage = await first.JsonAsync(HttpStatusCode.OK);

@@ -28,7 +28,7 @@ public sealed class DepartmentBoundaryTests(SportelloApp app) : IClassFixture<Sp
         var tag = Unique.Next();
         var (email, _, _) = Unique.Customer($"boundary{tag}");
         await (await app.AdminAsync()).CreateCustomerAsync(email);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = $"Boundary {tag}", description = "Slow." });
         var technicalEmail = $"tech{tag}@sportello.test";
         var financialEmail = $"fin{tag}@sportello.test";

@@ -23,7 +23,7 @@ public sealed class TicketLimitTests(TicketLimitApp app) : IClassFixture<TicketL
         var (api, _) = await app.CustomerWithServiceAsync(email, order, ip);
         var body = new { department = "technical", priority = "normal", subject = "Again", description = "And again" };
         await api.OpenTicketAsync(body);
-        var web = await app.SignInWebAsync(email, "customer-password-1");
+        var web = await app.SignInWebAsync(email, "customer passphrase 2026");
         var viaPage = await web.SubmitAsync("/tickets/new", "/tickets/new", new Dictionary<string, string>
         {
             ["Input.Department"] = "technical", ["Input.Priority"] = "normal", ["Input.Subject"] = "From the page", ["Input.Description"] = "x",
@@ -49,7 +49,7 @@ public sealed class TicketLimitTests(TicketLimitApp app) : IClassFixture<TicketL
         var (api, _) = await app.CustomerWithServiceAsync(email, order, ip);
         var id = (await api.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Logs", description = "Here" }))
             .GetProperty("id").GetString();
-        var web = await app.SignInWebAsync(email, "customer-password-1");
+        var web = await app.SignInWebAsync(email, "customer passphrase 2026");
         var page = await web.GetPageAsync($"/tickets/{id}");
         using var form = new MultipartFormDataContent
         {
