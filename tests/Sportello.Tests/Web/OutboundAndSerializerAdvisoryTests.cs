@@ -27,7 +27,7 @@ public sealed class OutboundAndSerializerAdvisoryTests
         ["System.Net.Http.HttpClient"] = (["Sportello.Features.Billing.ViesRegistry"],
             "POSTs a VAT id to Sportello:Billing:Vies:Url, an admin's setting; the user's input is only the JSON body"),
         ["MailKit.Net.Smtp.SmtpClient"] = (["Sportello.Features.Mail.Outbound.OutboxWorker"],
-            "the relay is Sportello:Mail:Relay, an admin's setting; recipients are addresses, never hosts"),
+            "the relay is Sportello:Mail:Outbound:Host, an admin's setting; recipients are addresses, never hosts"),
         ["MailKit.Net.Imap.ImapClient"] = (["Sportello.Features.Mail.Inbound.ImapIntake"],
             "the mailboxes are Sportello:Mail:Imap, an admin's setting"),
         ["System.Net.Sockets.TcpClient"] = (Listener, "accepted connections of the SMTP listener"),

@@ -91,6 +91,19 @@ public sealed partial class SecretLinkAdvisoryTests(ChatMailApp app) : IClassFix
     private async Task<HttpStatusCode> PressAsync(string link) =>
         (await app.Anonymous().SubmitAsync(link, link, new Dictionary<string, string>())).StatusCode;
 
+    /// <summary>A confirmation link, asked for three times: random, works once, dead after its lifetime.</summary>
+    private async Task AssertConfirmationAsync(Func<Task<string>> ask, TimeSpan lifetime)
+    {
+        var (first, second, late) = (await ask(), await ask(), await ask());
+        AssertRandom(TokenOf(first), TokenOf(second));
+
+        Assert.Equal(HttpStatusCode.OK, await PressAsync(first));
+        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(first));
+
+        app.Clock.Advance(lifetime + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(late));
+    }
+
     private async Task<HttpStatusCode> OpenAsync(string link) => (await app.Anonymous().GetAsync(link)).StatusCode;
 
     private async Task<string[]> AddressLinksAsync(HttpClient customer, int count)
@@ -104,14 +117,8 @@ public sealed partial class SecretLinkAdvisoryTests(ChatMailApp app) : IClassFix
     public async Task AddressConfirmation_IsRandom_WorksOnce_AndExpires()
     {
         var (customer, _) = await app.CustomerAsync("adv-address");
-        var (first, second, late) = await AddressLinksAsync(customer, 3) is [var a, var b, var c] ? (a, b, c) : default;
-        AssertRandom(TokenOf(first), TokenOf(second));
-
-        Assert.Equal(HttpStatusCode.OK, await PressAsync(first));
-        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(first));
-
-        app.Clock.Advance(NotificationAddresses.LinkLifetime + TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(late));
+        var links = new Queue<string>(await AddressLinksAsync(customer, 3));
+        await AssertConfirmationAsync(() => Task.FromResult(links.Dequeue()), NotificationAddresses.LinkLifetime);
     }
 
     private async Task<(string Old, string New, string NewEmail)> EmailChangeLinksAsync(HttpClient customer, string email)
@@ -224,14 +231,35 @@ public sealed partial class SecretLinkAdvisoryTests(ChatMailApp app) : IClassFix
             await (await app.Anonymous().PostAsJsonAsync("/api/v1/status/subscriptions", new { email })).JsonAsync(HttpStatusCode.Accepted);
             return LinkIn(await app.MailOut.WaitForAsync(email), "status/subscriptions/confirm");
         }
-        var (first, second, late) = (await AskAsync(), await AskAsync(), await AskAsync());
-        AssertRandom(TokenOf(first), TokenOf(second));
+        await AssertConfirmationAsync(AskAsync, StatusSubscriptions.LinkLifetime);
+    }
 
-        Assert.Equal(HttpStatusCode.OK, await PressAsync(first));
-        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(first));
+    [Fact]
+    public async Task UnsubscribeLinks_AreRandom_AndWorkOnce()
+    {
+        await app.StartAsync();
+        var admin = await app.AdminAsync();
+        var (email, order, ip) = Unique.Customer("adv-unsub");
+        var customerId = (await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!;
+        var location = $"Trieste-{Unique.Next()}";
+        await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customerId}/services",
+            new { name = "shop", product = "VPS S", location, orderNumber = order, ipAddresses = new[] { ip } })).JsonAsync(HttpStatusCode.Created);
+        string[] followers = [$"f-{Unique.Next()}@public.example", $"f-{Unique.Next()}@public.example"];
+        foreach (var follower in followers)
+        {
+            await (await app.Anonymous().PostAsJsonAsync("/api/v1/status/subscriptions", new { email = follower, location })).JsonAsync(HttpStatusCode.Accepted);
+            Assert.Equal(HttpStatusCode.OK, await PressAsync(LinkIn(await app.MailOut.WaitForAsync(follower), "status/subscriptions/confirm")));
+        }
+        var title = $"Power loss {Unique.Next()}";
+        await (await admin.PostAsJsonAsync("/api/v1/admin/notices",
+            new { kind = "incident", title, body = "A feed failed.", affects = new { locations = new[] { location } } })).JsonAsync(HttpStatusCode.Created);
+        var links = await Task.WhenAll(followers.Select(async f =>
+            new Uri((await app.MailOut.WaitForAsync(f, m => m.Subject!.Contains(title, StringComparison.Ordinal))).Headers[MimeKit.HeaderId.ListUnsubscribe]!
+                .Trim('<', '>')).PathAndQuery));
+        AssertRandom(TokenOf(links[0]), TokenOf(links[1]));
 
-        app.Clock.Advance(StatusSubscriptions.LinkLifetime + TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(late));
+        Assert.Equal(HttpStatusCode.OK, await PressAsync(links[0]));
+        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(links[0]));
     }
 
     [Fact]
@@ -251,14 +279,7 @@ public sealed partial class SecretLinkAdvisoryTests(ChatMailApp app) : IClassFix
             await (await client.SendAsync(request)).JsonAsync(HttpStatusCode.Accepted);
             return LinkIn(await app.MailOut.WaitForAsync(email), "chat/transcript");
         }
-        var (first, second, late) = (await AskAsync(), await AskAsync(), await AskAsync());
-        AssertRandom(TokenOf(first), TokenOf(second));
-
-        Assert.Equal(HttpStatusCode.OK, await PressAsync(first));
-        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(first));
-
-        app.Clock.Advance(EmailChatTranscript.LinkLifetime + TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.NotFound, await PressAsync(late));
+        await AssertConfirmationAsync(AskAsync, EmailChatTranscript.LinkLifetime);
     }
 
     [Fact]
