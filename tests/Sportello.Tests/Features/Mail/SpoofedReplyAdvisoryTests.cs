@@ -83,8 +83,9 @@ public sealed class SpoofedReplyAdvisoryTests(TrustMailApp app) : IClassFixture<
         Assert.Equal("answered", after.GetProperty("status").GetString());
         Assert.Equal(before.GetProperty("messages").GetArrayLength(), after.GetProperty("messages").GetArrayLength());
         Assert.DoesNotContain(after.GetProperty("messages").EnumerateArray(), m => m.GetProperty("body").GetString()!.Contains("orged", StringComparison.Ordinal));
-        // The stranger got no ticket of the customer's, and nobody was told anything about it.
-        Assert.DoesNotContain(app.MailOut.To("mallory@evil.example"), m => m.Subject!.Contains(after.GetProperty("number").GetString()!, StringComparison.Ordinal));
+        // The stranger's mail is a conversation of his own (its acknowledgement echoes his subject), never the customer's ticket.
+        var mallory = app.MailOut.To("mallory@evil.example");
+        Assert.DoesNotContain(mallory, m => m.Subject!.StartsWith($"[#{after.GetProperty("number").GetString()}]", StringComparison.Ordinal));
     }
 
     [Fact]
