@@ -52,7 +52,7 @@ public enum EmailChangeStep
     Completed,
 }
 
-public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox outbox, TimeProvider clock, PasswordReentry reentry)
+public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox outbox, TimeProvider clock, PasswordReentry reentry, ApiTokens tokens)
 {
     public static readonly TimeSpan LinkLifetime = TimeSpan.FromHours(48);
 
@@ -88,7 +88,7 @@ public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox 
         }
         var now = clock.GetUtcNow().UtcDateTime;
         // One change at a time: a new request replaces any pending one and its links.
-        await db.EmailChanges.Where(c => c.UserId == user.Id && c.CompletedAt == null).ExecuteDeleteAsync(cancellationToken);
+        await CancelPendingAsync(user.Id, cancellationToken);
         var (oldToken, oldHash) = ConfirmationTokens.New();
         var (newToken, newHash) = ConfirmationTokens.New();
         var change = new EmailChange
@@ -153,15 +153,20 @@ public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox 
         user.UserName = change.NewEmail;
         await users.UpdateNormalizedEmailAsync(user);
         await users.UpdateNormalizedUserNameAsync(user);
-        // Renews the security stamp and saves: every session signed in under the old address ends.
+        // Renews the security stamp and saves: every session signed in under the old address ends, and so does every API token.
         var result = await users.UpdateSecurityStampAsync(user);
         if (!result.Succeeded)
         {
             return EmailChangeStep.Invalid;
         }
+        await tokens.RevokeAllAsync(user.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return EmailChangeStep.Completed;
     }
+
+    /// <summary>Kills a pending change's links: a new request replaces it, and a password change ends it (whoever asked knew the old password).</summary>
+    public Task<int> CancelPendingAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        db.EmailChanges.Where(c => c.UserId == userId && c.CompletedAt == null).ExecuteDeleteAsync(cancellationToken);
 
     private async Task<OutboxMessage> MailAsync(User user, string to, EmailChange change, string token, string text) =>
         await outbox.ComposeAsync(Outbox.InLanguage(user.Language, () => new OutgoingMail(

@@ -4,8 +4,11 @@ using Sportello.Web;
 
 namespace Sportello.Features.Accounts;
 
-/// <summary>Changing the password (with the current one, which counts towards the lockout) ends every other session and revokes every API token.</summary>
-public sealed class ChangePassword(SportelloDb db, UserManager<User> users, ApiTokens tokens, PasswordReentry reentry)
+/// <summary>
+/// Changing the password (with the current one, which counts towards the lockout) ends every other session, revokes every
+/// API token and cancels a pending change of the registered address.
+/// </summary>
+public sealed class ChangePassword(SportelloDb db, UserManager<User> users, ApiTokens tokens, PasswordReentry reentry, ChangeEmail changeEmail)
 {
     public async Task<ValidationErrors> HandleAsync(User user, string? currentPassword, string? newPassword, CancellationToken cancellationToken = default)
     {
@@ -42,6 +45,7 @@ public sealed class ChangePassword(SportelloDb db, UserManager<User> users, ApiT
             return errors;
         }
         await tokens.RevokeAllAsync(user.Id, cancellationToken);
+        await changeEmail.CancelPendingAsync(user.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return errors;
     }
