@@ -149,9 +149,9 @@ public sealed class XssTests(XssApp app) : IClassFixture<XssApp>
         await AssertInertAsync(places, subject, body, file);
     }
 
-    // The chat: the visitor's name and text, a file's name, and the agent's answer, in the console and the widget's API.
+    // The chat: the visitor's name and text, a file's name, and the agent's answer, in the console, the widget's API and the ticket the chat becomes.
     [Fact]
-    public async Task Chat_VisitorNameTextAndFileName_AreInertInTheConsoleAndTheWidgetsAnswers()
+    public async Task Chat_VisitorNameTextAndFileName_AreInertInTheConsoleTheWidgetsAnswersAndTheTicketItBecomes()
     {
         var name = Marker("name");
         var body = Marker("body");
@@ -164,6 +164,8 @@ public sealed class XssTests(XssApp app) : IClassFixture<XssApp>
         await uploaded.JsonAsync(HttpStatusCode.Created);
         Assert.Equal(HttpStatusCode.OK, (await agent.Api.PostAsync($"/api/v1/desk/chats/{visitor.Id}/accept", null)).StatusCode);
         await (await agent.Api.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/messages", new { body = Attacks(answer) })).JsonAsync(HttpStatusCode.Created);
+        var ticketId = (await (await agent.Api.PostAsJsonAsync($"/api/v1/desk/chats/{visitor.Id}/escalate", new { department = "technical", priority = "normal" }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("ticketId").GetString();
 
         Place[] places =
         [
@@ -172,6 +174,8 @@ public sealed class XssTests(XssApp app) : IClassFixture<XssApp>
             new("Desk chat console", () => agent.Web.GetAsync($"/desk/chats/{visitor.Id}"), name, body, file, answer),
             new("Desk API chats", () => agent.Api.GetAsync("/api/v1/desk/chats"), name),
             new("Desk API chat messages", () => agent.Api.GetAsync($"/api/v1/desk/chats/{visitor.Id}/messages"), name, body, file, answer),
+            new("Desk ticket page of the chat", () => agent.Web.GetAsync($"/desk/tickets/{ticketId}"), name, body, file, answer),
+            new("Desk API ticket of the chat", () => agent.Api.GetAsync($"/api/v1/desk/tickets/{ticketId}"), name, body, file, answer),
         ];
         await AssertInertAsync(places, name, body, file, answer);
     }
