@@ -3,23 +3,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using MimeKit;
+using Sportello.Tests.Features.Chat;
 using Sportello.Tests.Features.Mail;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Web;
-
-/// <summary>Sportello with its SMTP listener and the chat on, for attacks that come in by mail, the API, pages and the widget.</summary>
-public sealed class XssApp : MailApp
-{
-    protected override IReadOnlyDictionary<string, string?> MailSettings => new Dictionary<string, string?>
-    {
-        ["Sportello:RateLimits:ChatStart:PermitLimit"] = "10000",
-        ["Sportello:RateLimits:ChatMessages:PermitLimit"] = "10000",
-    };
-}
 
 /// <summary>
 /// The peers' published stored-XSS and upload advisories, turned against Sportello: each payload goes in for real
@@ -29,7 +21,7 @@ public sealed class XssApp : MailApp
 /// showing nothing.
 /// </summary>
 [Trait("Category", "Data")]
-public sealed class XssTests(XssApp app) : IClassFixture<XssApp>
+public sealed partial class XssTests(ChatMailApp app) : IClassFixture<ChatMailApp>
 {
     private const string Conversations = "/api/v1/chat/conversations";
     private const string AgentPassword = "agent passphrase 2026";
@@ -149,7 +141,7 @@ public sealed class XssTests(XssApp app) : IClassFixture<XssApp>
         await AssertInertAsync(places, subject, body, file);
     }
 
-    // The chat: the visitor's name and text, a file's name, and the agent's answer, in the console, the widget's API and the ticket the chat becomes.
+    // The chat: the visitor's name and text, a file's name, and the agent's answer, in the console, the widget's API, the ticket the chat becomes and the transcript mail.
     [Fact]
     public async Task Chat_VisitorNameTextAndFileName_AreInertInTheConsoleTheWidgetsAnswersAndTheTicketItBecomes()
     {
@@ -178,7 +170,19 @@ public sealed class XssTests(XssApp app) : IClassFixture<XssApp>
             new("Desk API ticket of the chat", () => agent.Api.GetAsync($"/api/v1/desk/tickets/{ticketId}"), name, body, file, answer),
         ];
         await AssertInertAsync(places, name, body, file, answer);
+
+        // The transcript by mail, once the visitor's address confirms.
+        var email = $"reader{Unique.Next()}@visitor.example";
+        await (await visitor.Client.SendAsync(visitor.Request(HttpMethod.Post, "/transcript", JsonContent.Create(new { email })))).JsonAsync(HttpStatusCode.Accepted);
+        var link = new Uri(TranscriptLink().Match((await app.MailOut.WaitForAsync(email)).TextBody!).Value).PathAndQuery;
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().SubmitAsync(link, link, new Dictionary<string, string>())).StatusCode);
+        var transcript = await app.MailOut.WaitForAsync(email, m => m.TextBody?.Contains(answer, StringComparison.Ordinal) == true);
+        AssertInertMail(transcript, body);
+        AssertInertMail(transcript, answer);
     }
+
+    [GeneratedRegex(@"https://\S+/chat/transcript/[A-Za-z0-9_\-]+")]
+    private static partial Regex TranscriptLink();
 
     /// <summary>What a client names its files, what Sportello keeps of the name, and what is in them.</summary>
     private static readonly (string Sent, string Kept, string Type, string Content)[] HostileUploads =
