@@ -115,30 +115,40 @@ public sealed partial class XssTests(ChatMailApp app) : IClassFixture<ChatMailAp
         Assert.Contains(subject, Encoding.ASCII.GetString(await original.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)), StringComparison.Ordinal);
     }
 
-    // The same from the API and the pages: a ticket's subject and text, an upload's name, a reply.
+    // The same from the API and the pages: a ticket's subject and text, an upload's name, the customer's own name and company.
     [Fact]
-    public async Task TicketFromTheApi_SubjectTextAndFileName_AreInertOnBothSides()
+    public async Task TicketAndProfile_SubjectTextFileNameNameAndCompany_AreInertOnBothSides()
     {
         var subject = Marker("subject");
         var body = Marker("body");
         var file = Marker("file");
-        var (email, customer, _) = await CustomerAsync("Plain Name");
+        var name = Marker("name");
+        var company = Marker("company");
+        var (email, customer, customerId) = await CustomerAsync("Plain Name");
         var agent = await AgentAsync();
         var ticketId = (await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = Short(subject), description = Attacks(body) }))
             .GetProperty("id").GetString()!;
         await (await customer.PostAsync($"/api/v1/tickets/{ticketId}/attachments", Files((Short(file) + ".log", "text/plain", "log"u8.ToArray()))))
             .JsonAsync(HttpStatusCode.Created);
-
+        // The customer's own profile fields, from the account page.
         var web = await app.SignInWebAsync(email, CustomerPassword);
+        Assert.Equal(HttpStatusCode.Redirect, (await web.SubmitAsync("/account", "/account?handler=Profile", new Dictionary<string, string>
+        {
+            ["Profile.Name"] = Short(name), ["Profile.Company"] = Short(company), ["Profile.Language"] = "en", ["Profile.TimeZone"] = "Europe/Rome",
+        })).StatusCode);
+
+        var admin = await app.SignInWebAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword);
         Place[] places =
         [
             new("Client Area ticket list", () => web.GetAsync("/tickets"), subject),
             new("Client Area ticket page", () => web.GetAsync($"/tickets/{ticketId}"), subject, body, file),
+            new("Account page", () => web.GetAsync("/account"), name, company),
             new("Desk queue", () => agent.Web.GetAsync("/desk"), subject),
-            new("Desk ticket page", () => agent.Web.GetAsync($"/desk/tickets/{ticketId}"), subject, body, file),
-            new("Desk API ticket", () => agent.Api.GetAsync($"/api/v1/desk/tickets/{ticketId}"), subject, body, file),
+            new("Desk ticket page", () => agent.Web.GetAsync($"/desk/tickets/{ticketId}"), subject, body, file, name),
+            new("Desk API ticket", () => agent.Api.GetAsync($"/api/v1/desk/tickets/{ticketId}"), subject, body, file, name),
+            new("Admin customer page", () => admin.GetAsync($"/admin/customers/{customerId}"), name, company),
         ];
-        await AssertInertAsync(places, subject, body, file);
+        await AssertInertAsync(places, subject, body, file, name, company);
     }
 
     // The chat: the visitor's name and text, a file's name, and the agent's answer, in the console, the widget's API, the ticket the chat becomes and the transcript mail.
@@ -372,7 +382,8 @@ public sealed partial class XssTests(ChatMailApp app) : IClassFixture<ChatMailAp
                 active.Add($"<{element.LocalName}>{ownText}");
             }
         }
-        var text = document.DocumentElement.TextContent;
+        // Shown: in the text, or in a form field's value or an image's alt text.
+        var text = document.DocumentElement.TextContent + string.Concat(document.All.SelectMany(e => e.Attributes).Where(a => TextAttributes.Contains(a.Name)).Select(a => a.Value));
         return (markers.Where(m => text.Contains(m, StringComparison.Ordinal)).ToArray(), active);
     }
 
