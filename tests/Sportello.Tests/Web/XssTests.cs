@@ -115,6 +115,30 @@ public sealed partial class XssTests(ChatMailApp app) : IClassFixture<ChatMailAp
         Assert.Contains(subject, Encoding.ASCII.GetString(await original.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken)), StringComparison.Ordinal);
     }
 
+    // A stranger's mail: the sender's display name is all Sportello knows of them, and it is shown to agents.
+    [Fact]
+    public async Task MailFromAStranger_TheSendersNameIsInertForAgentsAndAdmins()
+    {
+        var name = Marker("sender");
+        var agent = await AgentAsync();
+        await app.StartAsync();
+        var subject = $"Question {Unique.Next()}";
+        var mail = MailApp.Mail($"stranger{Unique.Next()}@elsewhere.example", subject, "Do you sell domains?");
+        mail.From.Mailboxes.Single().Name = Short(name);
+        await RawMail.SendAsync(app, mail.From.Mailboxes.Single().Address, Raw(mail), subject);
+        var ticketId = (await (await agent.Api.GetAsync("/api/v1/desk/queue")).JsonAsync(HttpStatusCode.OK)).EnumerateArray()
+            .Single(t => t.GetProperty("subject").GetString() == subject).GetProperty("id").GetString();
+
+        var admin = await app.SignInWebAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword);
+        Place[] places =
+        [
+            new("Desk ticket page", () => agent.Web.GetAsync($"/desk/tickets/{ticketId}"), name),
+            new("Desk API ticket", () => agent.Api.GetAsync($"/api/v1/desk/tickets/{ticketId}"), name),
+            new("Admin mail page", () => admin.GetAsync("/admin/mail")),
+        ];
+        await AssertInertAsync(places, name);
+    }
+
     // The same from the API and the pages: a ticket's subject and text, an upload's name, the customer's own name and company.
     [Fact]
     public async Task TicketAndProfile_SubjectTextFileNameNameAndCompany_AreInertOnBothSides()
