@@ -15,7 +15,7 @@ namespace Sportello.Tests.Web;
 
 /// <summary>
 /// The peers' published stored-XSS and upload advisories, turned against Sportello: each payload goes in for real
-/// (raw mail over SMTP, the API, the widget's API) and every place that shows it is fetched. A marker inside every
+/// (raw mail over SMTP, the API, the Client Area forms, the widget's API) and every place that shows it is fetched. A marker in every
 /// hostile fragment finds any that survived as markup: in an attribute that runs or loads (on*, href, src, action,
 /// style), or as the text of a script or style. The same marker must also be seen, as text, so no place passes by
 /// showing nothing.
