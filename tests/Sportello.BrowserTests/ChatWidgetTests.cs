@@ -291,4 +291,54 @@ public sealed class ChatWidgetTests(BrowserApp app) : IClassFixture<BrowserApp>,
             .Select(v => $"{where}: {v.GetProperty("id").GetString()} {v.GetProperty("help").GetString()} at {string.Join(" | ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()))}")
             .ToList();
     }
+
+    // Stored XSS through a chat (FreeScout CVE-2026-32754, Chatwoot's widget): markup typed on either side, sent live
+    // and read back after a reload, is text in the widget and in the console; no element comes from it.
+    [Fact]
+    public async Task MarkupInAChat_IsShownAsText_InTheWidgetAndTheConsole_LiveAndAfterAReload()
+    {
+        const string Hostile = "<img src=x onerror=alert(1)><b>bold</b><svg onload=alert(2)>";
+        var agentEmail = await OnlineAgentAsync();
+        var visitor = await ProviderPageAsync();
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Chat with us" }).ClickAsync();
+        await visitor.GetByLabel("Name (optional)").FillAsync("Mallory " + Hostile);
+        await visitor.GetByLabel("How can we help?").FillAsync("First " + Hostile);
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Start chat" }).ClickAsync();
+        var widget = visitor.GetByRole(AriaRole.Log);
+        await Expect(widget).ToContainTextAsync("First " + Hostile);
+
+        var agent = await app.NewPageAsync();
+        var signIn = new SignInPage(agent);
+        await signIn.OpenAsync();
+        await signIn.SignInAndWaitAsync(agentEmail, "agent passphrase 2026");
+        await agent.GotoAsync("/desk/chats");
+        await agent.GetByRole(AriaRole.Link, new() { Name = "Mallory " + Hostile }).First.ClickAsync();
+        var console = agent.GetByRole(AriaRole.Log);
+        await Expect(console).ToContainTextAsync("First " + Hostile);
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Expect(console).ToContainTextAsync("joined the chat");
+
+        await agent.GetByLabel("Message").FillAsync("Answer " + Hostile);
+        await agent.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(widget).ToContainTextAsync("Answer " + Hostile);
+        await visitor.GetByLabel("Your message").FillAsync("Live " + Hostile);
+        await visitor.GetByLabel("Your message").PressAsync("Enter");
+        await Expect(console).ToContainTextAsync("Live " + Hostile);
+        await AssertNoElementFromTheTextAsync(widget, console);
+
+        await agent.ReloadAsync();
+        await visitor.ReloadAsync();
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Chat with us" }).ClickAsync();
+        await Expect(widget).ToContainTextAsync("Live " + Hostile);
+        await Expect(console).ToContainTextAsync("Live " + Hostile);
+        await AssertNoElementFromTheTextAsync(widget, console);
+    }
+
+    private static async Task AssertNoElementFromTheTextAsync(params ILocator[] logs)
+    {
+        foreach (var log in logs)
+        {
+            Assert.Equal(0, await log.Locator("img, b, svg, script, iframe").CountAsync());
+        }
+    }
 }

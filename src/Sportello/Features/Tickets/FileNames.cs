@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Sportello.Features.Tickets;
 
-/// <summary>Makes an uploaded file's name safe to store and show: no path, no control or direction-changing characters.</summary>
+/// <summary>Makes an uploaded file's name safe to store and show: no path, nothing invisible (controls, zero-width, direction and other format characters).</summary>
 public static class FileNames
 {
     public const int MaxLength = 200;
@@ -11,7 +11,7 @@ public static class FileNames
     {
         var text = (name ?? "").Normalize(NormalizationForm.FormC).Replace('\\', '/');
         text = text[(text.LastIndexOf('/') + 1)..];
-        text = new string(text.Where(c => !char.IsControl(c) && !IsInvisibleFormatting(c)).ToArray()).Trim().Trim('.').Trim();
+        text = string.Concat(text.EnumerateRunes().Where(r => !Web.InvisibleText.IsUnseenInAName(r)).Select(r => r.ToString())).Trim().Trim('.').Trim();
         if (text.Length == 0)
         {
             return "attachment";
@@ -23,10 +23,6 @@ public static class FileNames
         }
         return text;
     }
-
-    // Besides the direction controls, a name has no use for zero-width characters (text may: emoji joiners).
-    private static bool IsInvisibleFormatting(char c) =>
-        Web.InvisibleText.IsDirectionControl(c) || c is (>= '\u200B' and <= '\u200F') or (>= '\u2060' and <= '\u2064') or '\u061C' or '\uFEFF';
 }
 
 /// <summary>The only types served for inline preview are raster images recognised by their bytes, never by the name.</summary>

@@ -54,6 +54,8 @@ public sealed class RulesTests
     [InlineData("../../../etc/shadow", "shadow")]
     [InlineData("a\tb\nc.txt", "abc.txt")]
     [InlineData("photo\u200B.jpg", "photo.jpg")]
+    [InlineData("invoice\u202Efdp.exe", "invoicefdp.exe")]
+    [InlineData("report\u00AD\u180E\u206F.pdf\U000E0041.exe\u2028", "report.pdf.exe")]
     [InlineData("  .hidden  ", "hidden")]
     [InlineData("", "attachment")]
     [InlineData(null, "attachment")]
