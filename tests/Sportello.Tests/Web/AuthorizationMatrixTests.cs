@@ -366,7 +366,7 @@ public sealed class AuthorizationMatrixTests(WalkApp app) : IClassFixture<WalkAp
     }
 
     private const string AgentPassword = "agent passphrase 2026";
-    private const string CustomerPassword = "customer-password-1";
+    private const string CustomerPassword = "customer passphrase 2026";
 
     private async Task<World> WorldAsync()
     {

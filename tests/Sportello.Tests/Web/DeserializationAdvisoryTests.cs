@@ -39,7 +39,7 @@ public sealed class DeserializationAdvisoryTests(SportelloApp app) : IClassFixtu
                 """{"department":"technical","priority":"normal","subject":"Gadget","description":"Gadget."}""", first)).AssertNamesFieldAsync(field);
             await (await PostAsync(customer, $"/api/v1/tickets/{ticket.GetProperty("id").GetString()}/messages", """{"body":"Gadget."}""", first))
                 .AssertNamesFieldAsync(field);
-            await (await PostAsync(app.Anonymous(), "/api/v1/auth/token", $$"""{"email":"{{email}}","password":"customer-password-1"}""", first))
+            await (await PostAsync(app.Anonymous(), "/api/v1/auth/token", $$"""{"email":"{{email}}","password":"customer passphrase 2026"}""", first))
                 .AssertNamesFieldAsync(field);
         }
         var mine = await customer.TicketsAsync();

@@ -129,7 +129,7 @@ public sealed class RealtimeSessionTests(SportelloApp app) : IClassFixture<Sport
         var tag = Unique.Next();
         var (email, _, _) = Unique.Customer($"live{tag}");
         await (await app.AdminAsync()).CreateCustomerAsync(email);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var ticket = (await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = $"Live {tag}", description = "Slow." }))
             .GetProperty("id").GetString()!;
         var agentEmail = $"live-agent{tag}@sportello.test";

@@ -22,7 +22,7 @@ namespace Sportello.Tests.Web;
 [Trait("Category", "Data")]
 public sealed partial class SecretLinkAdvisoryTests(ChatMailApp app) : IClassFixture<ChatMailApp>
 {
-    private const string Password = "customer-password-1";
+    private const string Password = "customer passphrase 2026";
 
     /// <summary>Every route that takes a value which is not an id or a number, and what that value is.</summary>
     private static readonly Dictionary<string, string> SecretRoutes = new()

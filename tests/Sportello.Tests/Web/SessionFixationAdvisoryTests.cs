@@ -53,7 +53,7 @@ public sealed class SessionFixationAdvisoryTests(SportelloApp app) : IClassFixtu
         var signedIn = await SendAsync(browser, HttpMethod.Post, "/signin", cookies, new Dictionary<string, string>
         {
             ["Input.Email"] = email,
-            ["Input.Password"] = "customer-password-1",
+            ["Input.Password"] = "customer passphrase 2026",
             ["__RequestVerificationToken"] = anonymousToken,
         });
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);

@@ -25,7 +25,7 @@ public sealed partial class XssTests(ChatMailApp app) : IClassFixture<ChatMailAp
 {
     private const string Conversations = "/api/v1/chat/conversations";
     private const string AgentPassword = "agent passphrase 2026";
-    private const string CustomerPassword = "customer-password-1";
+    private const string CustomerPassword = "customer passphrase 2026";
 
     /// <summary>One of each published trick; every one carries the marker, and so does a line of plain text.</summary>
     private static string Attacks(string marker) => $$"""

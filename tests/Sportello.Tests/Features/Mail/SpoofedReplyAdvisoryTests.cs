@@ -23,7 +23,7 @@ public sealed class SpoofedReplyAdvisoryTests(TrustMailApp app) : IClassFixture<
         await app.StartAsync();
         var customerEmail = $"c{Unique.Next()}@plain.example";
         await (await app.AdminAsync()).CreateCustomerAsync(customerEmail);
-        var customer = await app.SignInAsync(customerEmail, "customer-password-1");
+        var customer = await app.SignInAsync(customerEmail, "customer passphrase 2026");
         var agentEmail = $"agent-{Unique.Next()}@{TrustMailApp.SignedDomain}";
         var agent = await app.AgentAsync(agentEmail, "technical");
         var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = $"Spoof {Unique.Next()}", description = "Sito giù." });

@@ -95,7 +95,7 @@ public sealed class CrossBoundaryAdvisoryTests(ChatMailApp app) : IClassFixture<
         var admin = await app.AdminAsync();
         var (email, _, _) = Unique.Customer("esc-own");
         var customerId = Guid.Parse((await admin.CreateCustomerAsync(email)).GetProperty("id").GetString()!);
-        var customer = await app.SignInAsync(email, "customer-password-1");
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
         var (otherEmail, otherOrder, otherIp) = Unique.Customer("esc-other");
         var (other, otherService) = await app.CustomerWithServiceAsync(otherEmail, otherOrder, otherIp);
         var token = CustomerTokens.Sign(customerId, app.Clock.GetUtcNow().AddMinutes(5), ChatApp.SiteSecret);
