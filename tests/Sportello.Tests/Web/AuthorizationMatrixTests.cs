@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Sportello.Tests.Infrastructure;
 
@@ -352,6 +354,29 @@ public sealed class AuthorizationMatrixTests(WalkApp app) : IClassFixture<WalkAp
         "POST /api/v1/admin/mail/outbox/{outboxId:guid}/retry",
     ];
 
+    /// <summary>
+    /// THE HUBS' TABLE: every public method of every hub ("Hub.Method"), with the same rules. On the chat hub the owner
+    /// is the visitor holding the conversation's token (everyone else sends a wrong one). A method that says nothing
+    /// when refused (typing signals) is judged by whether its event reaches the other side.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Access> HubTable = new Dictionary<string, Access>(StringComparer.Ordinal)
+    {
+        ["TicketsHub.WatchTicket"] = Access.OwnerOrDepartment,
+        ["TicketsHub.Replying"] = Access.Department,
+        ["ChatHub.Join"] = Access.Visitor,
+        ["ChatHub.State"] = Access.Visitor,
+        ["ChatHub.Send"] = Access.Visitor,
+        ["ChatHub.Typing"] = Access.Visitor,
+        ["ChatHub.Seen"] = Access.Visitor,
+        ["ChatHub.AgentSeen"] = Access.Department,
+        ["ChatHub.WatchQueue"] = Access.Staff,
+        ["ChatHub.Heartbeat"] = Access.Staff,
+        ["ChatHub.SetAvailability"] = Access.Staff,
+        ["ChatHub.Watch"] = Access.Department,
+        ["ChatHub.Answer"] = Access.Department,
+        ["ChatHub.AgentTyping"] = Access.Department,
+    };
+
     private sealed record Endpoint(string Key, string Method, string Template, bool Page);
 
     private sealed class World
@@ -643,5 +668,151 @@ public sealed class AuthorizationMatrixTests(WalkApp app) : IClassFixture<WalkAp
         Assert.True(missing.Count == 0, "Endpoints without a row in the table (decide who may use them):\n" + string.Join("\n", missing));
         Assert.True(stale.Count == 0, "Rows whose endpoint is gone:\n" + string.Join("\n", stale));
         Assert.True(wrong.Count == 0, "Answers that differ from the table:\n" + string.Join("\n", wrong));
+    }
+
+    /// <summary>The event a method that is silent when refused sends, and who hears it.</summary>
+    private static readonly Dictionary<string, string> SilentMethods = new(StringComparer.Ordinal)
+    {
+        ["TicketsHub.Replying"] = "agentReplying", ["ChatHub.Typing"] = "typing", ["ChatHub.AgentTyping"] = "typing",
+    };
+
+    private static bool Refused(HubException refusal) =>
+        refusal.Message.Contains("Not found", StringComparison.Ordinal) || refusal.Message.Contains("Only agents", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task EveryHubMethod_HasARow_AndEveryCaller_GetsTheAnswerOfItsRow()
+    {
+        var hubs = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .Select(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.SignalR.HubMetadata>()?.HubType).OfType<Type>().Distinct().ToList();
+        Assert.Equal(2, hubs.Count);
+        var methods = hubs.SelectMany(h => h.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName && m.Name is not ("OnConnectedAsync" or "OnDisconnectedAsync"))
+            .Select(m => (Key: $"{h.Name}.{m.Name}", Hub: h, Method: m))).ToList();
+        var missing = methods.Where(m => !HubTable.ContainsKey(m.Key)).Select(m => m.Key).ToList();
+        Assert.True(missing.Count == 0, "Hub methods without a row (decide who may call them):\n" + string.Join("\n", missing));
+        Assert.True(HubTable.Keys.All(k => methods.Any(m => m.Key == k)), "Rows whose hub method is gone");
+
+        var world = await WorldAsync();
+        var ticketId = Guid.Parse(world.Ids["ticketId"]);
+        var chatId = Guid.Parse(world.Ids["chatId"]);
+        string? Token(Caller caller) => caller == Caller.Anonymous ? null : world.Api[caller].DefaultRequestHeaders.Authorization!.Parameter;
+        var heard = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Listen(HubConnection connection, string name) => connection.On<object>(name, _ => { lock (heard) { heard[name] = heard.GetValueOrDefault(name) + 1; } });
+        int Heard(string name) { lock (heard) { return heard.GetValueOrDefault(name); } }
+
+        // The other side of the silent methods: an agent on the ticket's page, an admin on the chat, the visitor in it.
+        var listenerEmail = $"matrix-listener{Unique.Next()}@sportello.test";
+        await using var ticketListener = await Hubs.ConnectAsync(app, "hubs/tickets", (await app.AgentAsync(listenerEmail, "technical")).DefaultRequestHeaders.Authorization!.Parameter,
+            c => Listen(c, "agentReplying"));
+        Assert.True(await ticketListener.InvokeAsync<bool>("WatchTicket", ticketId, TestContext.Current.CancellationToken));
+        await using var staffListener = await Hubs.ConnectAsync(app, "hubs/chat", (await app.AdminAsync()).DefaultRequestHeaders.Authorization!.Parameter, c => Listen(c, "typing:staff"));
+        staffListener.Remove("typing:staff");
+        staffListener.On<object>("typing", _ => { lock (heard) { heard["ChatHub.Typing"] = heard.GetValueOrDefault("ChatHub.Typing") + 1; } });
+        await staffListener.InvokeAsync<object>("Watch", chatId, 0L, TestContext.Current.CancellationToken);
+        await using var visitorListener = await Hubs.ConnectAsync(app, "hubs/chat", null,
+            c => c.On<object>("typing", _ => { lock (heard) { heard["ChatHub.AgentTyping"] = heard.GetValueOrDefault("ChatHub.AgentTyping") + 1; } }));
+        await visitorListener.InvokeAsync<object>("Join", chatId, world.VisitorToken, 0L, TestContext.Current.CancellationToken);
+        // The agent takes the chat, so that answering it is the agent's to do.
+        (await world.Api[Caller.Agent].PostAsync($"/api/v1/desk/chats/{chatId}/accept", null)).EnsureSuccessStatusCode();
+
+        var connections = new Dictionary<(string Hub, Caller Caller), HubConnection?>();
+        var wrong = new List<string>();
+        try
+        {
+            foreach (var (key, hub, method) in methods)
+            {
+                var path = hub.Name == "TicketsHub" ? "hubs/tickets" : "hubs/chat";
+                var expected = Expected(HubTable[key]);
+                var silent = SilentMethods.ContainsKey(key);
+                var eventKey = key == "TicketsHub.Replying" ? "agentReplying" : key;
+                var allowed = 0;
+                foreach (var caller in Enum.GetValues<Caller>())
+                {
+                    if (!connections.TryGetValue((path, caller), out var connection))
+                    {
+                        try
+                        {
+                            connection = await Hubs.ConnectAsync(app, path, Token(caller), _ => { });
+                        }
+                        catch (HttpRequestException refused) when (refused.StatusCode == HttpStatusCode.Unauthorized)
+                        {
+                            connection = null;
+                        }
+                        connections[(path, caller)] = connection;
+                    }
+                    var arguments = method.GetParameters().Where(p => p.ParameterType.IsPrimitive || p.ParameterType == typeof(Guid) || p.ParameterType == typeof(string))
+                        .Select(p => (object?)(p.Name switch
+                        {
+                            "ticketId" => ticketId,
+                            "conversationId" => chatId,
+                            "visitorToken" => caller == Caller.Owner ? world.VisitorToken : "not-the-visitors-token",
+                            "body" => $"Hub matrix, {caller}.",
+                            "status" => "online",
+                            _ when p.ParameterType == typeof(long) => 0L,
+                            _ when p.ParameterType == typeof(bool) => false,
+                            _ => throw new InvalidOperationException($"{key}: no value for {p.Name}"),
+                        })).ToArray();
+                    Answer answer;
+                    if (connection is null)
+                    {
+                        answer = Answer.SignIn;
+                    }
+                    else
+                    {
+                        var before = Heard(eventKey);
+                        try
+                        {
+                            var result = await connection.InvokeCoreAsync(method.Name, typeof(object), arguments, TestContext.Current.CancellationToken);
+                            answer = result is JsonElement { ValueKind: JsonValueKind.False } ? Answer.Missing : Answer.Through;
+                        }
+                        catch (HubException refusal) when (Refused(refusal))
+                        {
+                            answer = caller == Caller.Anonymous ? Answer.SignIn : refusal.Message.Contains("Only agents", StringComparison.Ordinal) ? Answer.Forbidden : Answer.Missing;
+                        }
+                        catch (HubException)
+                        {
+                            answer = Answer.Through; // let in, and told what was wrong with the input
+                        }
+                        if (silent && answer == Answer.Through)
+                        {
+                            // Said nothing: did its event reach the other side?
+                            if (expected[(int)caller] == Answer.Through)
+                            {
+                                allowed++;
+                                await Eventually.TrueAsync(() => Task.FromResult(Heard(eventKey) > before), $"{key} by {caller} to be heard");
+                            }
+                            else
+                            {
+                                answer = Heard(eventKey) > before ? Answer.Through : expected[(int)caller];
+                            }
+                        }
+                    }
+                    var fits = answer == expected[(int)caller]
+                        || (expected[(int)caller] is not Answer.Through && answer is not Answer.Through);
+                    if (!fits)
+                    {
+                        wrong.Add($"{key} as {caller}: {answer}, the row ({HubTable[key]}) says {expected[(int)caller]}");
+                    }
+                }
+                if (silent)
+                {
+                    // Nothing a refused caller sent arrived late either: only the allowed callers' events were heard.
+                    await Task.Delay(200, TestContext.Current.CancellationToken);
+                    Assert.True(Heard(eventKey) == allowed, $"{key}: {Heard(eventKey)} events heard, {allowed} allowed");
+                    lock (heard)
+                    {
+                        heard[eventKey] = 0;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections.Values.OfType<HubConnection>())
+            {
+                await connection.DisposeAsync();
+            }
+        }
+        Assert.True(wrong.Count == 0, "Answers that differ from the hubs' table:\n" + string.Join("\n", wrong));
     }
 }
