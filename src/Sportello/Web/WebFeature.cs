@@ -37,6 +37,7 @@ public static class WebFeature
             // The Client Area is for customers: one rule for the folder, so a new page or handler cannot forget it.
             o.Conventions.AuthorizeFolder("/ClientArea", Policies.Customer);
             o.Conventions.AuthorizeFolder("/Accounts/Pages/Account");
+            o.Conventions.ConfigureFilter(new OnlyKnownHandlers());
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         builder.AddForwardedHeaders();

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Sportello.Features.Billing;
 using Sportello.Features.Billing.Pages;
@@ -42,21 +40,6 @@ public static class BillingForm
     /// <summary>Each typed row's amount in cents (null where it is refused, with the error on <c>lines[i].Amount</c>).</summary>
     public static List<long?> Amounts(List<LineInput> typed, ValidationErrors errors) =>
         [.. typed.Select((row, i) => NetAmount.Parse(row.Amount, BillingPage.Language, errors, $"lines[{i}].Amount"))];
-
-    /// <summary>
-    /// Runs the handler asked for, and only it: a handler name these pages do not have (Razor Pages would fall back to
-    /// the plain post, and issue a document) or none at all where there is no plain post is 404.
-    /// </summary>
-    public static async Task OnlyKnownHandlersAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
-    {
-        var asked = context.RouteData.Values["handler"]?.ToString() is { Length: > 0 } routed ? routed : context.HttpContext.Request.Query["handler"].ToString();
-        if (context.HandlerMethod is null || !string.Equals(asked, context.HandlerMethod.Name ?? "", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Result = new NotFoundResult();
-            return;
-        }
-        await next();
-    }
 
     /// <summary>The first error on a field, or null.</summary>
     public static string? ErrorOf(this ModelStateDictionary state, string key) =>

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Accounts;
 using Sportello.Features.Billing;
@@ -27,10 +26,6 @@ public sealed class InvoiceModel(ReadInvoices read, PlaceOrder orders, IssueInvo
     public InvoiceDetail Invoice { get; private set; } = null!;
     public OrderView? Order { get; private set; }
     public CustomerContact? Customer { get; private set; }
-
-    // A post without a known handler (no form here edits the document) is not found, never a page drawn without it.
-    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
-        BillingForm.OnlyKnownHandlersAsync(context, next);
 
     public async Task<IActionResult> OnGetAsync(Guid invoiceId) => await LoadAsync(invoiceId) ? Page() : NotFound();
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Accounts;
 using Sportello.Features.Billing;
@@ -31,9 +30,6 @@ public sealed class InvoicesModel(ReadInvoices read, IssueInvoice issue, ReadCus
     public List<InvoiceSummary> Invoices { get; private set; } = [];
     public Dictionary<Guid, CustomerContact> CustomerOf { get; private set; } = [];
     public string? NextCursor { get; private set; }
-
-    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
-        BillingForm.OnlyKnownHandlersAsync(context, next);
 
     public async Task OnGetAsync()
     {

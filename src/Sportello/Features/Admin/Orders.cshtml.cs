@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Accounts;
 using Sportello.Features.Billing;
@@ -32,9 +31,6 @@ public sealed class OrdersModel(PlaceOrder place, ReadCustomer customers, ListSe
     public List<OrderView> Orders { get; private set; } = [];
     public Dictionary<Guid, CustomerContact> Customers { get; private set; } = [];
     public string? NextCursor { get; private set; }
-
-    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
-        BillingForm.OnlyKnownHandlersAsync(context, next);
 
     public async Task OnGetAsync()
     {

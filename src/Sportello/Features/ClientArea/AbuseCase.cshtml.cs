@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Abuse;
 using Sportello.Features.Accounts;
-using Sportello.Features.Admin;
 
 namespace Sportello.Features.ClientArea;
 
@@ -17,10 +15,6 @@ public sealed class AbuseCaseModel(CurrentUser current, ReadAbuseCases read, Ans
 
     [BindProperty]
     public string? Body { get; set; }
-
-    // A post naming no handler of this page is not found, never a page drawn without its case.
-    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
-        BillingForm.OnlyKnownHandlersAsync(context, next);
 
     public async Task<IActionResult> OnGetAsync(Guid caseId) => await LoadAsync(caseId) ? Page() : NotFound();
 

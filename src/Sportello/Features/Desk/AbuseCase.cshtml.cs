@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Sportello.Features.Abuse;
 using Sportello.Features.Accounts;
-using Sportello.Features.Admin;
 using Sportello.Web;
 
 namespace Sportello.Features.Desk;
@@ -31,10 +29,6 @@ public sealed class AbuseCaseModel(
 
     [BindProperty]
     public string? ResolveReason { get; set; }
-
-    // A post naming no handler of this page is not found, never a page drawn without its case.
-    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
-        BillingForm.OnlyKnownHandlersAsync(context, next);
 
     public async Task<IActionResult> OnGetAsync(Guid caseId) => await LoadAsync(caseId) ? Page() : NotFound();
 
