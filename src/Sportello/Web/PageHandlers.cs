@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -28,8 +29,10 @@ internal static class PageHandlers
     /// <summary>
     /// Runs the handler asked for, and only it. Razor Pages would otherwise fall back: a handler name the page does not
     /// have runs its plain handler of the same method (a plain post), and a method it has no handler for (PUT, DELETE,
-    /// OPTIONS, a POST to a page without one) draws the page without loading it. Both are 404; a plain GET (or HEAD) of
-    /// a page without a GET handler still draws it.
+    /// OPTIONS, a POST to a page without one) draws the page without loading it (<c>/admin/invoices?handler=Edit</c>
+    /// issued an invoice; the account page failed with a 500, having no user to show). Both are 404. A plain GET (or
+    /// HEAD) of a page without a GET handler is drawn; a failed request that the server re-executes on the error page
+    /// with another method keeps its own status.
     /// </summary>
     internal sealed class KnownOnly : IAsyncPageFilter
     {
@@ -37,14 +40,22 @@ internal static class PageHandlers
 
         public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
         {
-            var request = context.HttpContext.Request;
+            var http = context.HttpContext;
+            var request = http.Request;
             var asked = context.RouteData.Values["handler"]?.ToString() is { Length: > 0 } routed ? routed : request.Query["handler"].ToString();
             var known = context.HandlerMethod is { } handler
                 ? string.Equals(asked, handler.Name ?? "", StringComparison.OrdinalIgnoreCase)
                 : asked.Length == 0 && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method));
-            if (!known)
+            var reExecuted = http.Features.Get<IStatusCodeReExecuteFeature>();
+            if (!known && reExecuted is null && http.Features.Get<IExceptionHandlerFeature>() is null)
             {
                 context.Result = new NotFoundResult();
+                return;
+            }
+            if (!known && reExecuted is not null)
+            {
+                // A failed request re-executed on the error page with a method it has no handler for: the status alone.
+                context.Result = new StatusCodeResult(reExecuted.OriginalStatusCode);
                 return;
             }
             await next();

@@ -11,14 +11,16 @@ namespace Sportello.Tests.Web;
 /// route added later is walked without anyone remembering. (Its own app: the walk's wrong passwords lock the admin out.)
 /// </summary>
 /// <summary>
-/// Sportello whose accounts never lock: the walk sends wrong passwords by the hundred (to the email-change and token
-/// routes), and the admin it walks with must still sign in for the next test, whatever order they run in.
+/// Sportello whose accounts never lock and with no rate limits: the walks send wrong passwords by the hundred (to the
+/// email-change and token routes, the account page's forms), and the admin they walk with must still sign in for the
+/// next test, whatever order they run in; a limit would turn the walk's requests into 429s before they reach a handler.
 /// </summary>
 public sealed class WalkApp : SportelloApp
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Sportello:Identity:MaxFailedAccessAttempts"] = "1000000",
+        ["Sportello:RateLimits:Enabled"] = "false",
     };
 }
 

@@ -60,9 +60,6 @@ public sealed class VatRatesModel(ReadVatRates read, ChangeVatRates change, Quot
         return Page();
     }
 
-    // A post naming no handler of this page (Razor Pages would fall back to this one) changes nothing.
-    public IActionResult OnPost() => NotFound();
-
     public async Task<IActionResult> OnPostAddAsync()
     {
         var errors = new ValidationErrors();
