@@ -86,7 +86,9 @@ public sealed class SmtpSink : IAsyncDisposable
                 return new SmtpResponse((SmtpReplyCode)451, "4.3.0 Try again later");
             }
             using var stream = new MemoryStream(buffer.ToArray());
-            sink.Received.Add(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            RunLog.SecretsOf(message);
+            sink.Received.Add(message);
             sink.Envelopes.Add(transaction.From.AsAddress());
             return SmtpResponse.Ok;
         }

@@ -2,9 +2,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Sportello.Tests.Infrastructure;
 
@@ -50,7 +52,10 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Sportello:Bootstrap:AdminPassword"] = AdminPassword,
             ["Sportello:Demo"] = "false",
             ["Sportello:RateLimits:SignIn:PermitLimit"] = "10000",
-            ["Logging:LogLevel:Default"] = "Warning",
+            // The nodes log at the product's own levels, into the run's log that RunLog scans for secrets; the console
+            // shows warnings only.
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:Console:LogLevel:Default"] = "Warning",
             ["Sportello:Sla:Monitor"] = "false",
             ["Sportello:RateLimits:TicketCreation:PermitLimit"] = "10000",
             ["Sportello:Mail:SmtpListen"] = "",
@@ -63,6 +68,8 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(RunLog.Provider));
+        RunLog.Secret(AdminPassword);
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -71,8 +78,7 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A client with no credentials that does not follow redirects.</summary>
-    public HttpClient Anonymous() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
+    public HttpClient Anonymous() => CreateDefaultClient(ClientOptions.BaseAddress, new SecretsSeen(), new CookieContainerHandler());
 
     public async Task<HttpClient> SignInAsync(string email, string password)
     {
