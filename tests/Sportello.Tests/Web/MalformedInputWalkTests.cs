@@ -99,11 +99,34 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
         return schema.TryGetProperty("properties", out var properties) ? properties.EnumerateObject().Select(p => p.Name).ToList() : [];
     }
 
-    private static async Task<string?> FailureAsync(HttpClient client, HttpMethod method, string url, HttpContent? content)
+    /// <param name="fields">
+    /// For a query walk: the parameter given a bad value, then the operation's others. A 400 with errors names it, or
+    /// one of the others (a required one the walk did not send).
+    /// </param>
+    private static async Task<string?> FailureAsync(HttpClient client, HttpMethod method, string url, HttpContent? content, IReadOnlyList<string>? fields = null)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         using var response = await client.SendAsync(request);
-        return (int)response.StatusCode >= 500 ? $"{method} {url} → {(int)response.StatusCode}" : null;
+        if ((int)response.StatusCode >= 500)
+        {
+            return $"{method} {url} → {(int)response.StatusCode}";
+        }
+        // A refusal of the input says what was wrong, as problem+json naming the field.
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.Content.Headers.ContentType?.MediaType != "application/problem+json"
+                || !(body.Contains("\"errors\":{\"", StringComparison.Ordinal) || body.Contains("\"detail\"", StringComparison.Ordinal)))
+            {
+                return $"{method} {url} → {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}: {body[..Math.Min(body.Length, 200)]}";
+            }
+            if (fields is [var field, ..] && body.Contains("\"errors\":{", StringComparison.Ordinal)
+                && !fields.Any(f => body.Contains($"\"{f}\":", StringComparison.OrdinalIgnoreCase)))
+            {
+                return $"{method} {url} → 400 naming no parameter ({field} was wrong): {body[..Math.Min(body.Length, 300)]}";
+            }
+        }
+        return null;
     }
 
     [Fact]
@@ -126,7 +149,8 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
                         : $"{valid}?{Uri.EscapeDataString(name)}={Uri.EscapeDataString(bad)}";
                     foreach (var caller in callers)
                     {
-                        if (await FailureAsync(caller, method, url, method == HttpMethod.Get ? null : new StringContent("{}", Encoding.UTF8, "application/json")) is { } failure)
+                        if (await FailureAsync(caller, method, url, method == HttpMethod.Get ? null : new StringContent("{}", Encoding.UTF8, "application/json"),
+                            method == HttpMethod.Get ? [name, .. Parameters(operation).Select(p => p.Name).Where(p => p != name)] : null) is { } failure)
                         {
                             failures.Add(failure);
                         }
