@@ -814,4 +814,103 @@ public sealed class AuthorizationMatrixTests(WalkApp app) : IClassFixture<WalkAp
         }
         Assert.True(wrong.Count == 0, "Answers that differ from the hubs' table:\n" + string.Join("\n", wrong));
     }
+
+    /// <summary>Page posts that take no antiforgery token, on purpose (each says why where it is declared).</summary>
+    private static readonly HashSet<string> WithoutAntiforgery =
+    [
+        // RFC 8058 one-click unsubscribe: the mail client posts, with no page and no token; it can only unsubscribe.
+        "PAGE /status/unsubscribe/{token} POST",
+        // The error page, re-executed for a failed post.
+        "PAGE /error/{code:int?} POST",
+    ];
+
+    [Fact]
+    public async Task EveryPagePost_WithoutItsAntiforgeryToken_IsRefused_AndChangesNothing()
+    {
+        var posts = (await PageEndpointsAsync()).Where(e => e.Method == "POST").ToList();
+        Assert.True(posts.Count >= 60, $"only {posts.Count} page posts found");
+        var world = await WorldAsync();
+        var unguarded = new List<string>();
+        foreach (var post in posts.OrderBy(Order))
+        {
+            var handler = post.Key.Split(' ') is [_, _, _, var name] ? name : "";
+            var url = Fill(world, post.Template) + (handler.Length > 0 ? $"?handler={handler}" : "");
+            foreach (var caller in new[] { Caller.Owner, Caller.Agent, Caller.Admin, Caller.Anonymous })
+            {
+                var client = (post.Template.Contains("abuse", StringComparison.Ordinal) ? world.AbuseWeb : world.Web)[caller];
+                using var response = await client.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["Body"] = "Without a token.", ["Input.Subject"] = "Without a token", ["Input.Description"] = "Forged.",
+                }));
+                var refused = response.StatusCode == HttpStatusCode.BadRequest || Classify(response) is Answer.SignIn or Answer.Forbidden or Answer.Missing;
+                if (!refused && !WithoutAntiforgery.Contains(post.Key))
+                {
+                    unguarded.Add($"{post.Key} as {caller}: {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+        }
+        Assert.True(unguarded.Count == 0, "Page posts taken without an antiforgery token:\n" + string.Join("\n", unguarded));
+        Assert.All(WithoutAntiforgery, key => Assert.Contains(posts, p => p.Key == key));
+        // Nothing the forged posts wrote reached the owner's ticket.
+        var detail = await world.Api[Caller.Admin].DeskTicketAsync(world.Ids["ticketId"]);
+        Assert.DoesNotContain("Without a token.", detail.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cors_AnswersTheWidgetsSite_OnTheWidgetsRoutesOnly_AndNoOtherSiteAnywhere()
+    {
+        var endpoints = ApiEndpoints();
+        var world = await WorldAsync();
+        var open = new List<string>();
+        foreach (var endpoint in endpoints.Where(e => e.Method is "GET" or "POST" or "PUT" or "DELETE" or "*"))
+        {
+            var url = Fill(world, endpoint.Template);
+            foreach (var origin in new[] { WalkApp.WidgetSite, "https://attacker.example" })
+            {
+                using var preflight = new HttpRequestMessage(HttpMethod.Options, url);
+                preflight.Headers.Add("Origin", origin);
+                preflight.Headers.Add("Access-Control-Request-Method", endpoint.Method == "*" ? "GET" : endpoint.Method);
+                preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+                using var response = await world.Api[Caller.Anonymous].SendAsync(preflight);
+                if (response.Headers.TryGetValues("Access-Control-Allow-Origin", out var allowed))
+                {
+                    open.Add($"{endpoint.Key} for {origin}: {string.Join(",", allowed)}");
+                }
+            }
+        }
+        // The widget's site is answered on the widget's routes (the chat API and hub), and nowhere else; no other site is.
+        var widget = open.Where(o => o.Contains($"for {WalkApp.WidgetSite}", StringComparison.Ordinal)).ToList();
+        Assert.Contains(widget, o => o.StartsWith("POST /api/v1/chat/conversations ", StringComparison.Ordinal));
+        Assert.All(widget, o => Assert.Matches(@"^\S+ /(api/v1/chat/|hubs/chat)", o));
+        Assert.DoesNotContain(open, o => o.Contains("attacker.example", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EveryPage_CarriesAStrictContentSecurityPolicy_WithoutInlineOrEvalScripts()
+    {
+        var pages = (await PageEndpointsAsync()).Where(e => e.Method == "GET" && e.Key.Split(' ').Length == 3).ToList();
+        var world = await WorldAsync();
+        var checkedPages = 0;
+        foreach (var page in pages)
+        {
+            foreach (var caller in new[] { Caller.Anonymous, Caller.Owner, Caller.Agent, Caller.Admin })
+            {
+                var client = (page.Template.Contains("abuse", StringComparison.Ordinal) ? world.AbuseWeb : world.Web)[caller];
+                using var response = await client.GetAsync(Fill(world, page.Template));
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    continue;
+                }
+                checkedPages++;
+                var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+                var scripts = Regex.Match(policy, @"(?:^|;)\s*script-src ([^;]*)").Groups[1].Value;
+                Assert.True(scripts.Length > 0, $"{page.Template} as {caller}: no script-src in {policy}");
+                Assert.DoesNotContain("unsafe-inline", scripts, StringComparison.Ordinal);
+                Assert.DoesNotContain("unsafe-eval", scripts, StringComparison.Ordinal);
+                Assert.Contains("object-src 'none'", policy, StringComparison.Ordinal);
+                Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+            }
+        }
+        Assert.True(checkedPages >= 40, $"only {checkedPages} pages drawn");
+    }
 }

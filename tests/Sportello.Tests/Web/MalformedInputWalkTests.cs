@@ -21,7 +21,11 @@ public sealed class WalkApp : SportelloApp
     {
         ["Sportello:Identity:MaxFailedAccessAttempts"] = "1000000",
         ["Sportello:RateLimits:Enabled"] = "false",
+        ["Sportello:Chat:AllowedOrigins:0"] = WidgetSite,
     };
+
+    /// <summary>The provider's site, where the chat widget runs.</summary>
+    public const string WidgetSite = "https://www.provider.example";
 }
 
 [Trait("Category", "Data")]
