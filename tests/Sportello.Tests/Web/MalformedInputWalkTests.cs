@@ -103,12 +103,15 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
         return schema.TryGetProperty("properties", out var properties) ? properties.EnumerateObject().Select(p => p.Name).ToList() : [];
     }
 
+    private int requests;
+
     /// <param name="fields">
     /// For a query walk: the parameter given a bad value, then the operation's others. A 400 with errors names it, or
     /// one of the others (a required one the walk did not send).
     /// </param>
-    private static async Task<string?> FailureAsync(HttpClient client, HttpMethod method, string url, HttpContent? content, IReadOnlyList<string>? fields = null)
+    private async Task<string?> FailureAsync(HttpClient client, HttpMethod method, string url, HttpContent? content, IReadOnlyList<string>? fields = null)
     {
+        requests++;
         using var request = new HttpRequestMessage(method, url) { Content = content };
         using var response = await client.SendAsync(request);
         if ((int)response.StatusCode >= 500)
@@ -163,6 +166,8 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
             }
         }
         Assert.True(failures.Count == 0, "500s:\n" + string.Join("\n", failures.Distinct().Take(40)));
+        TestContext.Current.SendDiagnosticMessage($"OpenAPI parameter walk: {operations.Count} operations, {requests} requests");
+        Assert.True(requests >= 8_000, $"only {requests} requests");
     }
 
     [Fact]
@@ -193,6 +198,8 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
             }
         }
         Assert.True(failures.Count == 0, "500s:\n" + string.Join("\n", failures.Distinct().Take(40)));
+        TestContext.Current.SendDiagnosticMessage($"OpenAPI body walk: {operations.Count} operations, {requests} requests");
+        Assert.True(requests >= 5_000, $"only {requests} requests");
         // The other walk of this class, whichever runs second, still signs in.
         await app.AdminAsync();
     }
