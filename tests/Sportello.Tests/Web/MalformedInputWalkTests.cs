@@ -200,7 +200,8 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
         Assert.True(failures.Count == 0, "500s:\n" + string.Join("\n", failures.Distinct().Take(40)));
         TestContext.Current.SendDiagnosticMessage($"OpenAPI body walk: {operations.Count} operations, {requests} requests");
         Assert.True(requests >= 5_000, $"only {requests} requests");
-        // The other walk of this class, whichever runs second, still signs in.
+        // The node is still ready, and the other walk of this class, whichever runs second, still signs in.
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/health/ready")).StatusCode);
         await app.AdminAsync();
     }
 }
