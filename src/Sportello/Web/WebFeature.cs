@@ -66,6 +66,7 @@ public static class WebFeature
             app.UseHsts();
         }
         app.UseSecurityHeaders();
+        app.UseKnownCharsetsOnly();
         app.UseWhen(IsApi, api =>
         {
             api.UseExceptionHandler();

@@ -183,6 +183,7 @@ public sealed class MalformedInputWalkTests(WalkApp app) : IClassFixture<WalkApp
             var url = Fill(operation.Path, Known);
             var contents = BadBodies.Select(b => (Func<HttpContent>)(() => new StringContent(b, Encoding.UTF8, "application/json")))
                 .Append(() => new StringContent("{}", Encoding.UTF8, "text/plain"))
+                .Append(() => new ByteArrayContent("{}"u8.ToArray()) { Headers = { ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json; charset=klingon") } })
                 .Append(() => new ByteArrayContent([0xff, 0xfe, 0x00]) { Headers = { ContentType = new("multipart/form-data") } })
                 .Concat(BodyFields(operation, doc).SelectMany(field => BadFieldValues.Select(value =>
                     (Func<HttpContent>)(() => new StringContent(JsonSerializer.Serialize(new Dictionary<string, object?> { [field] = value }), Encoding.UTF8, "application/json")))));
