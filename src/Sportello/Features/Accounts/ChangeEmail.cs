@@ -73,15 +73,7 @@ public sealed class ChangeEmail(SportelloDb db, UserManager<User> users, Outbox 
             errors.Add("newEmail", "Another account uses this address.");
         }
         // Wrong passwords count towards the lockout, as at sign-in: a stolen session cannot guess at leisure.
-        switch (await reentry.CheckAsync(user, request.Password))
-        {
-            case PasswordCheck.LockedOut:
-                errors.Add("password", "Too many wrong passwords: try again later.");
-                break;
-            case PasswordCheck.Wrong:
-                errors.Add("password", "The password is wrong.");
-                break;
-        }
+        await reentry.CheckAsync(user, request.Password, errors, "password");
         if (errors.Any)
         {
             return Outcome<EmailChangeResponse>.Invalid(errors);

@@ -26,12 +26,9 @@ public sealed class ChangePassword(SportelloDb db, UserManager<User> users, ApiT
             return errors;
         }
         // A wrong current password counts towards the lockout, as at sign-in.
-        switch (await reentry.CheckAsync(user, currentPassword))
+        if (!await reentry.CheckAsync(user, currentPassword, errors, "currentPassword"))
         {
-            case PasswordCheck.LockedOut:
-                return errors.Add("currentPassword", "Too many wrong passwords: try again later.");
-            case PasswordCheck.Wrong:
-                return errors.Add("currentPassword", "The password is wrong.");
+            return errors;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Also renews the security stamp, which ends the user's other cookie sessions.

@@ -1,13 +1,7 @@
 using Microsoft.AspNetCore.Identity;
+using Sportello.Web;
 
 namespace Sportello.Features.Accounts;
-
-public enum PasswordCheck
-{
-    Right,
-    Wrong,
-    LockedOut,
-}
 
 /// <summary>
 /// The one rule for re-entering the password to change something (the password, the address, two-factor): a wrong
@@ -16,18 +10,28 @@ public enum PasswordCheck
 /// </summary>
 public sealed class PasswordReentry(UserManager<User> users)
 {
-    public async Task<PasswordCheck> CheckAsync(User user, string? password)
+    /// <summary>True when <paramref name="password"/> is the user's; otherwise says why on <paramref name="field"/>.</summary>
+    public async Task<bool> CheckAsync(User user, string? password, ValidationErrors errors, string field)
     {
         if (await users.IsLockedOutAsync(user))
         {
-            return PasswordCheck.LockedOut;
+            errors.Add(field, "Too many wrong passwords: try again later.");
+            return false;
         }
         if (string.IsNullOrEmpty(password) || !await users.CheckPasswordAsync(user, password))
         {
             await users.AccessFailedAsync(user);
-            return await users.IsLockedOutAsync(user) ? PasswordCheck.LockedOut : PasswordCheck.Wrong;
+            if (await users.IsLockedOutAsync(user))
+            {
+                errors.Add(field, "Too many wrong passwords: try again later.");
+            }
+            else
+            {
+                errors.Add(field, "The password is wrong.");
+            }
+            return false;
         }
         await users.ResetAccessFailedCountAsync(user);
-        return PasswordCheck.Right;
+        return true;
     }
 }

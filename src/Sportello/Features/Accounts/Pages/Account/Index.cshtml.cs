@@ -201,21 +201,11 @@ public sealed class IndexModel(
     {
         var me = await CurrentUserAsync();
         var errors = new ValidationErrors();
-        switch (await reentry.CheckAsync(me, password))
+        if (await reentry.CheckAsync(me, password, errors, "password")
+            && !await twoFactor.VerifyAsync(me, code)
+            && !(code is { Length: > 0 } && (await users.RedeemTwoFactorRecoveryCodeAsync(me, code.Trim())).Succeeded))
         {
-            case PasswordCheck.LockedOut:
-                errors.Add("password", "Too many wrong passwords: try again later.");
-                break;
-            case PasswordCheck.Wrong:
-                errors.Add("password", "The password is wrong.");
-                break;
-            default:
-                if (!await twoFactor.VerifyAsync(me, code)
-                    && !(code is { Length: > 0 } && (await users.RedeemTwoFactorRecoveryCodeAsync(me, code.Trim())).Succeeded))
-                {
-                    errors.Add("code", "The code is not right: use the one your app shows now, or a recovery code.");
-                }
-                break;
+            errors.Add("code", "The code is not right: use the one your app shows now, or a recovery code.");
         }
         errors.CopyTo(this);
         if (!ModelState.IsValid)
