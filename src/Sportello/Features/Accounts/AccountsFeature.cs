@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sportello.Data;
@@ -100,6 +101,10 @@ public static class AccountsFeature
         builder.Services.AddScoped<PasswordReentry>();
         builder.Services.AddScoped<ChangeEmail>();
         builder.Services.AddSingleton<SignInThrottle>();
+        // Every hub's connections end with the session or token they were opened with.
+        builder.Services.AddSingleton<LiveSessions>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LiveSessions>());
+        builder.Services.Configure<HubOptions>(o => o.AddFilter<LiveSessions>());
         return builder;
     }
 

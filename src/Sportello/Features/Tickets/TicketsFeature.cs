@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.SignalR;
-using Sportello.Features.Accounts;
 using Sportello.Web;
 
 namespace Sportello.Features.Tickets;
@@ -23,9 +21,7 @@ public static class TicketsFeature
         builder.Services.AddSingleton<TicketSignals>();
         builder.Services.AddKeyedSingleton(Throttle.TicketCreation,
             (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), Throttle.TicketCreation, Throttle.TicketCreationPermits));
-        builder.Services.AddSingleton<LiveSessions>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<LiveSessions>());
-        var signalR = builder.Services.AddSignalR(o => o.AddFilter<LiveSessions>());
+        var signalR = builder.Services.AddSignalR();
         if (builder.Configuration["Sportello:Redis"] is { Length: > 0 } redis)
         {
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("sportello"));
