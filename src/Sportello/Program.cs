@@ -12,6 +12,7 @@ using Sportello.Features.Notices;
 using Sportello.Features.Operations;
 using Sportello.Features.Services;
 using Sportello.Features.Sla;
+using Sportello.Features.Search;
 using Sportello.Features.Tickets;
 using Sportello.Web;
 
@@ -28,6 +29,7 @@ builder.AddCannedAnswers();
 builder.AddNotices();
 builder.AddBilling();
 builder.AddAbuse();
+builder.AddSearch();
 builder.AddContact();
 builder.AddWeb();
 builder.AddOperations();
@@ -53,7 +55,8 @@ app.MapGroup("/api/v1")
     .MapNoticesApi()
     .MapVatApi()
     .MapInvoicesApi()
-    .MapAbuseApi();
+    .MapAbuseApi()
+    .MapSearchApi();
 app.MapTickets();
 app.MapMail();
 app.MapChat();

@@ -79,6 +79,7 @@ public static class DatabaseFeature
                 return false;
             }
             await db.Database.MigrateAsync();
+            await Features.Search.SearchBackfill.RunAsync(db, Console.Out);
             return true;
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)

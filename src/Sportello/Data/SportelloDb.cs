@@ -57,6 +57,7 @@ public abstract class SportelloDb(DbContextOptions options)
     public DbSet<Features.Abuse.AbuseReport> AbuseReports => Set<Features.Abuse.AbuseReport>();
     public DbSet<Features.Abuse.AbuseMessage> AbuseMessages => Set<Features.Abuse.AbuseMessage>();
     public DbSet<Features.Abuse.AbuseEvent> AbuseEvents => Set<Features.Abuse.AbuseEvent>();
+    public DbSet<Features.Search.SearchDocument> SearchDocuments => Set<Features.Search.SearchDocument>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -68,13 +69,43 @@ public abstract class SportelloDb(DbContextOptions options)
     {
         KeepTicketsConsistent();
         var wake = MailWake.Pending(ChangeTracker);
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var search = Features.Search.SearchIndex.Pending(ChangeTracker);
+        int saved;
+        if (search is null)
+        {
+            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        else
+        {
+            // A ticket's search document is written in the transaction that changes the ticket: findable once acknowledged.
+            var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+            try
+            {
+                saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                await Features.Search.SearchIndex.WriteAsync(this, search, cancellationToken);
+                if (own is not null)
+                {
+                    await own.CommitAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                if (own is not null)
+                {
+                    await own.DisposeAsync();
+                }
+            }
+        }
         wake.Notify();
         return saved;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        if (Features.Search.SearchIndex.Pending(ChangeTracker) is not null)
+        {
+            throw new InvalidOperationException("Tickets are saved with SaveChangesAsync, which writes their search documents in the same transaction.");
+        }
         KeepTicketsConsistent();
         var wake = MailWake.Pending(ChangeTracker);
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);

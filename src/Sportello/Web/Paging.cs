@@ -67,6 +67,25 @@ public readonly record struct Page(int Limit, Guid? After)
         return TypedResults.Ok((await read(page)).Link(http, page.Limit));
     }
 
+    /// <summary>Adds <c>Link: &lt;...&gt;; rel="next"</c>: this request's query with <paramref name="cursor"/> and <paramref name="limit"/>.</summary>
+    public static void AppendNextLink(HttpContext http, int limit, string cursor)
+    {
+        var request = http.Request;
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
+        var next = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, values) in query)
+        {
+            if (name is not ("cursor" or "limit"))
+            {
+                next[name] = values.ToString();
+            }
+        }
+        next["limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        next["cursor"] = cursor;
+        var url = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(request.PathBase + request.Path, next);
+        http.Response.Headers.Append("Link", $"<{url}>; rel=\"next\"");
+    }
+
     /// <summary>Trims the one extra row fetched; the page's last key is the next cursor when there is more.</summary>
     public Paged<T> Cut<T>(List<T> rowsPlusOne, Func<T, Guid> key) =>
         rowsPlusOne.Count <= Limit ? new Paged<T>(rowsPlusOne, null) : new Paged<T>(rowsPlusOne.GetRange(0, Limit), key(rowsPlusOne[Limit - 1]));
@@ -83,24 +102,10 @@ public sealed record Paged<T>(List<T> Items, Guid? Next)
     /// <summary>The items, with <c>Link: &lt;...&gt;; rel="next"</c> (this request's query, the next cursor) when there is more.</summary>
     public List<T> Link(HttpContext http, int limit)
     {
-        if (NextCursor is not { } cursor)
+        if (NextCursor is { } cursor)
         {
-            return Items;
+            Page.AppendNextLink(http, limit, cursor);
         }
-        var request = http.Request;
-        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.QueryString.Value);
-        var next = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var (name, values) in query)
-        {
-            if (name is not ("cursor" or "limit"))
-            {
-                next[name] = values.ToString();
-            }
-        }
-        next["limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        next["cursor"] = cursor;
-        var url = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(request.PathBase + request.Path, next);
-        http.Response.Headers.Append("Link", $"<{url}>; rel=\"next\"");
         return Items;
     }
 }

@@ -44,9 +44,12 @@ public static class TicketsApi
             : TypedResults.ValidationProblem(outcome.Errors.ToDictionary());
     }
 
+    // With q, the customer's own tickets matching it (CONTRACT.md, "Search"); without, all of them, newest first.
     private static Task<Results<Ok<List<TicketResponse>>, ValidationProblem>> ListAsync(
-        HttpContext http, CurrentUser current, ListCustomerTickets list, int? limit, string? cursor) =>
-        Page.ListAsync(http, limit, cursor, page => list.HandleAsync(current.Id, page, http.RequestAborted));
+        HttpContext http, CurrentUser current, ListCustomerTickets list, Search.SearchTickets search, TimeProvider clock, string? q, int? limit, string? cursor) =>
+        http.Request.Query.ContainsKey("q")
+            ? Search.SearchFeature.CustomerSearchAsync(http, current.Id, search, clock, q, status: null, limit, cursor)
+            : Page.ListAsync(http, limit, cursor, page => list.HandleAsync(current.Id, page, http.RequestAborted));
 
     private static async Task<Results<Ok<TicketResponse>, NotFound>> GetAsync(Guid ticketId, CurrentUser current, ReadTicket read, CancellationToken cancellationToken) =>
         TicketResults.Detail(await read.AsCustomerAsync(current.Id, ticketId, cancellationToken));

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sportello.Features.Accounts;
+using Sportello.Features.Tickets;
+using Sportello.Web;
+
+namespace Sportello.Features.Search;
+
+/// <summary>A ticket found on the Desk (CONTRACT.md, "Search"): <c>snippet</c> is plain text, <c>highlights</c> index into it.</summary>
+public sealed record SearchHitResponse(
+    Guid TicketId, string Number, string Subject, string Status, string Department, string Priority, string Channel,
+    DateTime CreatedAt, DateTime UpdatedAt, string Snippet, IReadOnlyList<Highlight> Highlights, string Match)
+{
+    public static SearchHitResponse From(SearchHit hit) => new(
+        hit.Ticket.Id, hit.Ticket.Number, hit.Ticket.Subject, hit.Ticket.Status, hit.Ticket.Department, hit.Ticket.Priority,
+        hit.Ticket.Channel, hit.Ticket.CreatedAt, hit.Ticket.UpdatedAt, hit.Snippet.Text, hit.Snippet.Highlights,
+        hit.Reference ? "reference" : "text");
+}
+
+public static class SearchFeature
+{
+    public static WebApplicationBuilder AddSearch(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<SearchTickets>();
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapSearchApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/desk/search", DeskSearchAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Search");
+        return api;
+    }
+
+    private static async Task<Results<Ok<List<SearchHitResponse>>, ValidationProblem>> DeskSearchAsync(
+        HttpContext http, CurrentUser current, SearchTickets search, string? q, string? department, string? status,
+        string? priority, string? channel, string? from, string? to, int? limit, string? cursor)
+    {
+        var result = await search.AsStaffAsync(current.Id, new SearchTickets.Filters(q, department, status, priority, channel, from, to, limit, cursor), http.RequestAborted);
+        return result.Errors.Any
+            ? TypedResults.ValidationProblem(result.Errors.ToDictionary())
+            : TypedResults.Ok(Next(http, result, result.Hits.Select(SearchHitResponse.From).ToList()));
+    }
+
+    /// <summary>A customer's own tickets matching <c>q</c> (<c>GET /tickets?q=</c>): the list's shape, best first.</summary>
+    public static async Task<Results<Ok<List<TicketResponse>>, ValidationProblem>> CustomerSearchAsync(
+        HttpContext http, Guid customerId, SearchTickets search, TimeProvider clock, string? q, string? status, int? limit, string? cursor)
+    {
+        var result = await search.AsCustomerAsync(customerId, new SearchTickets.Filters(q, Status: status, Limit: limit, Cursor: cursor), http.RequestAborted);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return result.Errors.Any
+            ? TypedResults.ValidationProblem(result.Errors.ToDictionary())
+            : TypedResults.Ok(Next(http, result, result.Hits.Select(h => TicketResponse.From(h.Ticket, now)).ToList()));
+    }
+
+    private static List<T> Next<T>(HttpContext http, SearchTickets.Result result, List<T> items)
+    {
+        if (result.NextCursor is { } cursor)
+        {
+            Page.AppendNextLink(http, result.Limit, cursor);
+        }
+        return items;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Sportello.Data;
+using Sportello.Features.Tickets;
+
+namespace Sportello.Features.Search;
+
+/// <summary>
+/// Keeps each ticket's search document in step with the ticket, in the transaction that changes it, so a reply is
+/// findable the moment it is acknowledged: <see cref="SportelloDb"/> asks <see cref="Pending"/> before a save and calls
+/// <see cref="WriteAsync"/> after it, before the commit. A document holds, analyzed by <see cref="SearchText"/>:
+/// public: the subject, the requester's name and addresses, the service (name, order number, IP addresses), and every
+/// public message with its author, newest first; internal: the agents' internal notes, newest first.
+/// </summary>
+public static class SearchIndex
+{
+    /// <summary>Words kept per side of a document: the newest messages of a very long thread first.</summary>
+    public const int MaxWords = 8_000;
+    private const int MaxMessageChars = 20_000;
+    private const int Chunk = 200;
+
+    /// <summary>The analyzed words of one ticket, as the database's full-text index takes them.</summary>
+    public sealed record Document(Guid TicketId, Guid? CustomerId, string English, string Italian, string InternalEnglish, string InternalItalian)
+    {
+        /// <summary>SQLite's owner column: lets a customer's search start from their own documents.</summary>
+        public string Scope => CustomerId is { } id ? ScopeToken(id) : "";
+    }
+
+    public static string ScopeToken(Guid customerId) => "c" + customerId.ToString("N");
+
+    /// <summary>The tickets whose document the pending save changes: read before it, since a save forgets its states.</summary>
+    public static HashSet<Guid>? Pending(ChangeTracker tracker)
+    {
+        HashSet<Guid>? ids = null;
+        foreach (var entry in tracker.Entries<Ticket>())
+        {
+            if (entry.State == EntityState.Added || (entry.State == EntityState.Modified && (
+                entry.Property(t => t.Subject).IsModified || entry.Property(t => t.CustomerId).IsModified
+                || entry.Property(t => t.RequesterEmail).IsModified || entry.Property(t => t.ServiceId).IsModified
+                || entry.Property(t => t.MergedIntoId).IsModified)))
+            {
+                (ids ??= []).Add(entry.Entity.Id);
+            }
+        }
+        foreach (var entry in tracker.Entries<TicketMessage>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            {
+                (ids ??= []).Add(entry.Entity.TicketId);
+                if (entry.State == EntityState.Modified && entry.Property(m => m.TicketId).IsModified)
+                {
+                    ids.Add(entry.Property(m => m.TicketId).OriginalValue);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /// <summary>Rewrites the documents of <paramref name="ticketIds"/> from what the database holds now (in the caller's transaction).</summary>
+    public static async Task WriteAsync(SportelloDb db, IReadOnlyCollection<Guid> ticketIds, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in ticketIds.Chunk(Chunk))
+        {
+            var documents = await ReadAsync(db, chunk, cancellationToken);
+            await SearchStore.ReplaceAsync(db, chunk, documents, cancellationToken);
+        }
+    }
+
+    /// <summary>Builds the documents of <paramref name="ticketIds"/> from the database (a ticket that is gone has none).</summary>
+    public static async Task<List<Document>> ReadAsync(SportelloDb db, IReadOnlyCollection<Guid> ticketIds, CancellationToken cancellationToken = default)
+    {
+        var tickets = await db.Tickets.AsNoTracking().Where(t => ticketIds.Contains(t.Id))
+            .Select(t => new { t.Id, t.Subject, t.CustomerId, t.RequesterEmail, t.ServiceId, t.ServiceName })
+            .ToListAsync(cancellationToken);
+        if (tickets.Count == 0)
+        {
+            return [];
+        }
+        var customerIds = tickets.Where(t => t.CustomerId != null).Select(t => t.CustomerId!.Value).Distinct().ToList();
+        var customers = customerIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => customerIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.Name, u.Email }).ToDictionaryAsync(u => u.Id, cancellationToken);
+        var serviceIds = tickets.Where(t => t.ServiceId != null).Select(t => t.ServiceId!.Value).Distinct().ToList();
+        var services = serviceIds.Count == 0 ? [] : await db.Services.AsNoTracking().Where(s => serviceIds.Contains(s.Id))
+            .Select(s => new { s.Id, s.OrderNumber, Addresses = s.Addresses.Select(a => a.Address).ToList() })
+            .ToDictionaryAsync(s => s.Id, cancellationToken);
+        var messages = (await db.TicketMessages.AsNoTracking().Where(m => ticketIds.Contains(m.TicketId))
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            .Select(m => new { m.TicketId, m.AuthorName, m.Internal, Body = m.Body.Length > MaxMessageChars ? m.Body.Substring(0, MaxMessageChars) : m.Body })
+            .ToListAsync(cancellationToken)).ToLookup(m => m.TicketId);
+
+        var documents = new List<Document>(tickets.Count);
+        foreach (var ticket in tickets)
+        {
+            var open = new Side();
+            var notes = new Side();
+            open.Add(ticket.Subject);
+            if (ticket.CustomerId is { } customerId && customers.TryGetValue(customerId, out var customer))
+            {
+                open.Add(customer.Name);
+                open.Add(customer.Email);
+            }
+            open.Add(ticket.RequesterEmail);
+            open.Add(ticket.ServiceName);
+            if (ticket.ServiceId is { } serviceId && services.TryGetValue(serviceId, out var service))
+            {
+                open.Add(service.OrderNumber);
+                foreach (var address in service.Addresses)
+                {
+                    open.Add(address);
+                }
+            }
+            foreach (var message in messages[ticket.Id])
+            {
+                var side = message.Internal ? notes : open;
+                side.Add(message.AuthorName);
+                side.Add(message.Body);
+            }
+            documents.Add(new Document(ticket.Id, ticket.CustomerId, open.English.ToString(), open.Italian.ToString(), notes.English.ToString(), notes.Italian.ToString()));
+        }
+        return documents;
+    }
+
+    private sealed class Side
+    {
+        public StringBuilder English { get; } = new();
+        public StringBuilder Italian { get; } = new();
+        private int words;
+
+        public void Add(string? text)
+        {
+            foreach (var word in SearchText.Words(text))
+            {
+                if (words++ >= MaxWords)
+                {
+                    return;
+                }
+                if (English.Length > 0)
+                {
+                    English.Append(' ');
+                    Italian.Append(' ');
+                }
+                English.Append(word.English);
+                Italian.Append(word.Italian);
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+
+namespace Sportello.Features.Search;
+
+/// <summary>
+/// The full-text index in each database, behind one interface: SQLite's FTS5 and PostgreSQL's tsvector with GIN. Both
+/// receive words already analyzed by <see cref="SearchText"/> (the FTS5 <c>unicode61</c> tokenizer and PostgreSQL's
+/// <c>simple</c> configuration only split them at the spaces and lower-case), so the two answer alike. Every word of
+/// a query is a quoted literal here, never syntax.
+/// </summary>
+public static class SearchStore
+{
+    /// <summary>Replaces the documents of <paramref name="ticketIds"/> with <paramref name="documents"/>; each gets a new, highest id.</summary>
+    public static async Task ReplaceAsync(SportelloDb db, IReadOnlyCollection<Guid> ticketIds, IReadOnlyList<SearchIndex.Document> documents, CancellationToken cancellationToken = default)
+    {
+        // On SQLite a trigger removes each deleted document's FTS5 row.
+        await db.SearchDocuments.Where(d => d.Kind == SearchKinds.Ticket && ticketIds.Contains(d.TargetId)).ExecuteDeleteAsync(cancellationToken);
+        var sqlite = db.Database.IsSqlite();
+        foreach (var document in documents)
+        {
+            if (sqlite)
+            {
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ({SearchKinds.Ticket}, {document.TicketId});
+                    INSERT INTO "SearchText" (rowid, en, it, en_internal, it_internal, scope)
+                    VALUES (last_insert_rowid(), {document.English}, {document.Italian}, {document.InternalEnglish}, {document.InternalItalian}, {document.Scope});
+                    """, cancellationToken);
+            }
+            else
+            {
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId", "Public", "Internal") VALUES ({SearchKinds.Ticket}, {document.TicketId},
+                        setweight(to_tsvector('simple', {document.English}), 'A') || setweight(to_tsvector('simple', {document.Italian}), 'B'),
+                        setweight(to_tsvector('simple', {document.InternalEnglish}), 'A') || setweight(to_tsvector('simple', {document.InternalItalian}), 'B'))
+                    """, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The ticket documents matching every term of <paramref name="query"/>: in public text only for a customer
+    /// (<paramref name="customerId"/>, whose own documents only), in public text or internal notes for staff.
+    /// Compose filters on it and order by <see cref="SearchDocument.Id"/>, descending: the index reads in that order.
+    /// </summary>
+    public static IQueryable<SearchDocument> Matching(SportelloDb db, SearchQuery query, Guid? customerId)
+    {
+        if (db.Database.IsSqlite())
+        {
+            var open = string.Join(" AND ", query.Terms.Select(t => Fts5(t, "en", "it")));
+            var match = customerId is { } id
+                ? $"scope : \"{SearchIndex.ScopeToken(id)}\" AND ({open})"
+                : $"({open}) OR ({string.Join(" AND ", query.Terms.Select(t => Fts5(t, "en_internal", "it_internal")))})";
+            return db.SearchDocuments.FromSqlRaw("""
+                SELECT s.rowid AS "Id", d."Kind", d."TargetId"
+                FROM "SearchText" AS s JOIN "SearchDocuments" AS d ON d."Id" = s.rowid
+                WHERE "SearchText" MATCH {0}
+                """, match);
+        }
+        var tsquery = string.Join(" & ", query.Terms.Select(TsQuery));
+        return customerId is null
+            ? db.SearchDocuments.FromSqlRaw("""
+                SELECT d."Id", d."Kind", d."TargetId" FROM "SearchDocuments" AS d
+                WHERE d."Public" @@ to_tsquery('simple', {0}) OR d."Internal" @@ to_tsquery('simple', {0})
+                """, tsquery)
+            : db.SearchDocuments.FromSqlRaw("""
+                SELECT d."Id", d."Kind", d."TargetId" FROM "SearchDocuments" AS d
+                WHERE d."Public" @@ to_tsquery('simple', {0})
+                """, tsquery);
+    }
+
+    // FTS5: a "string" is always literal (the analyzer leaves no quote in a word); several words in one are a phrase.
+    private static string Fts5(SearchTerm term, string english, string italian) =>
+        term.English == term.Italian
+            ? $"{{{english} {italian}}} : \"{term.English}\""
+            : $"({english} : \"{term.English}\" OR {italian} : \"{term.Italian}\")";
+
+    // PostgreSQL: each word a quoted lexeme; a phrase joins them with <->.
+    private static string TsQuery(SearchTerm term)
+    {
+        static string Phrase(IEnumerable<string> words) => "(" + string.Join(" <-> ", words.Select(w => "'" + w.Replace("'", "''", StringComparison.Ordinal).Replace("\\", "\\\\", StringComparison.Ordinal) + "'")) + ")";
+        var english = Phrase(term.Words.Select(w => w.English));
+        var italian = Phrase(term.Words.Select(w => w.Italian));
+        var both = new StringBuilder("(").Append(english);
+        if (italian != english)
+        {
+            both.Append(" | ").Append(italian);
+        }
+        return both.Append(')').ToString();
+    }
+}
