@@ -313,6 +313,7 @@ public sealed class AuthorizationMatrixTests(WalkApp app) : IClassFixture<WalkAp
         ["PAGE /desk/chats/{chatId:guid} POST Close"] = Access.Department,
         ["PAGE /desk/chats/{chatId:guid} POST Escalate"] = Access.Department,
         ["PAGE /desk/chats GET"] = Access.Staff,
+        ["PAGE /desk/search GET"] = Access.Staff,
         ["PAGE /desk/chats POST Availability"] = Access.Staff,
         ["PAGE /desk GET"] = Access.Staff,
         ["PAGE /desk/tickets/{ticketId:guid} GET"] = Access.Department,

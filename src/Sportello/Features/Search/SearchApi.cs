@@ -60,3 +60,6 @@ public static class SearchFeature
         return items;
     }
 }
+
+/// <summary>What the results partial draws: the hits, where each ticket opens, and the next page's address.</summary>
+public sealed record SearchResultsView(SearchTickets.Result Result, Func<Ticket, string> Link, string? More);

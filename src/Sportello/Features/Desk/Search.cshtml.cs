@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Sportello.Features.Accounts;
+using Sportello.Features.Search;
+
+namespace Sportello.Features.Desk;
+
+/// <summary>The Desk's search: the box on every Desk page lands here. A single exact reference opens its ticket.</summary>
+public sealed class SearchModel(CurrentUser current, SearchTickets search) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Department { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Status { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Priority { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Channel { get; set; }
+    [BindProperty(SupportsGet = true)] public string? From { get; set; }
+    [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
+
+    /// <summary>What the search found, when the query and filters were valid.</summary>
+    public SearchResultsView? Results { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        // The page before anything is asked: the form alone.
+        if (!Request.Query.ContainsKey("q") && Cursor is null)
+        {
+            return Page();
+        }
+        var result = await search.AsStaffAsync(current.Id, new SearchTickets.Filters(Q, Department, Status, Priority, Channel, From, To, Cursor: Cursor), HttpContext.RequestAborted);
+        if (result.Errors.Any)
+        {
+            result.Errors.CopyTo(this);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        if (Cursor is null && result.Hits.Count(h => h.Reference) == 1)
+        {
+            return Redirect($"/desk/tickets/{result.Hits[0].Ticket.Id}");
+        }
+        Results = new SearchResultsView(result, t => $"/desk/tickets/{t.Id}", result.NextCursor is { } next ? More(next) : null);
+        return Page();
+    }
+
+    /// <summary>This search's address with another cursor.</summary>
+    public string More(string cursor) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/desk/search",
+        new Dictionary<string, string?> { ["q"] = Q, ["department"] = Department, ["status"] = Status, ["priority"] = Priority,
+            ["channel"] = Channel, ["from"] = From, ["to"] = To, ["cursor"] = cursor }.Where(p => !string.IsNullOrEmpty(p.Value)));
+}
