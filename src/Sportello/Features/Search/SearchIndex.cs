@@ -41,6 +41,11 @@ public static class SearchIndex
                 || entry.Property(t => t.MergedIntoId).IsModified)))
             {
                 (ids ??= []).Add(entry.Entity.Id);
+                // A merge moves the messages (a set-based update the tracker does not see) to the ticket merged into.
+                if (entry.Entity.MergedIntoId is { } target)
+                {
+                    ids.Add(target);
+                }
             }
         }
         foreach (var entry in tracker.Entries<TicketMessage>())

@@ -277,6 +277,20 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
     }
 
     [Fact]
+    public async Task AMergedTicketsMessages_AreFoundOnTheTicketTheyJoined()
+    {
+        var (customer, _) = await CustomerAsync();
+        var tag = Tag();
+        var target = await OpenAsync(customer, "Site slow", "The site is slow.");
+        var duplicate = await OpenAsync(customer, "Site slow again", $"Still slow, see trace {tag}.");
+        var admin = await app.AdminAsync();
+        await (await admin.PostAsJsonAsync($"/api/v1/desk/tickets/{duplicate}/merge", new { into = target })).JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal([target], Ids(await SearchAsync(admin, tag)));
+        Assert.Equal([target], Ids(await SearchAsync(customer, tag, "/api/v1/tickets"), "id"));
+    }
+
+    [Fact]
     public async Task TheMigration_IndexesTicketsThatExistedBeforeIt()
     {
         var (customer, _) = await CustomerAsync();
