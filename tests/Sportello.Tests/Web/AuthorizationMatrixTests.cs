@@ -130,6 +130,7 @@ public sealed class AuthorizationMatrixTests(WalkApp app) : IClassFixture<WalkAp
         ["POST /api/v1/tickets/{ticketId:guid}/status"] = Access.Owner,
         ["GET /api/v1/desk/queue"] = Access.Staff,
         ["GET /api/v1/desk/search"] = Access.Staff,
+        ["GET /api/v1/desk/search/chats"] = Access.Staff,
         ["GET /api/v1/desk/tickets/{ticketId:guid}"] = Access.Department,
         ["POST /api/v1/desk/tickets/{ticketId:guid}/messages"] = Access.Department,
         ["POST /api/v1/desk/tickets/{ticketId:guid}/attachments"] = Access.Department,

@@ -16,17 +16,29 @@ public sealed record SearchHitResponse(
         hit.Reference ? "reference" : "text");
 }
 
+/// <summary>An ended chat found on the Desk: where its transcript matched.</summary>
+public sealed record ChatSearchHitResponse(
+    Guid ChatId, string Department, string? VisitorName, bool Verified, DateTime CreatedAt, DateTime? ClosedAt, Guid? TicketId,
+    string Snippet, IReadOnlyList<Highlight> Highlights)
+{
+    public static ChatSearchHitResponse From(ChatHit hit) => new(
+        hit.Chat.Id, hit.Chat.Department, hit.Chat.VisitorName, hit.Chat.Verified, hit.Chat.CreatedAt, hit.Chat.ClosedAt, hit.Chat.TicketId,
+        hit.Snippet.Text, hit.Snippet.Highlights);
+}
+
 public static class SearchFeature
 {
     public static WebApplicationBuilder AddSearch(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SearchTickets>();
+        builder.Services.AddScoped<SearchChats>();
         return builder;
     }
 
     public static RouteGroupBuilder MapSearchApi(this RouteGroupBuilder api)
     {
         api.MapGet("/desk/search", DeskSearchAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Search");
+        api.MapGet("/desk/search/chats", ChatSearchAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Search");
         return api;
     }
 
@@ -38,6 +50,21 @@ public static class SearchFeature
         return result.Errors.Any
             ? TypedResults.ValidationProblem(result.Errors.ToDictionary())
             : TypedResults.Ok(Next(http, result, result.Hits.Select(SearchHitResponse.From).ToList()));
+    }
+
+    private static async Task<Results<Ok<List<ChatSearchHitResponse>>, ValidationProblem>> ChatSearchAsync(
+        HttpContext http, CurrentUser current, SearchChats search, string? q, string? department, int? limit, string? cursor)
+    {
+        var result = await search.AsStaffAsync(current.Id, q, department, limit, cursor, http.RequestAborted);
+        if (result.Errors.Any)
+        {
+            return TypedResults.ValidationProblem(result.Errors.ToDictionary());
+        }
+        if (result.NextCursor is { } next)
+        {
+            Page.AppendNextLink(http, result.Limit, next);
+        }
+        return TypedResults.Ok(result.Hits.Select(ChatSearchHitResponse.From).ToList());
     }
 
     /// <summary>A customer's own tickets matching <c>q</c> (<c>GET /tickets?q=</c>): the list's shape, best first.</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Sportello.Data;
+using Sportello.Features.Chat;
 using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Search;
@@ -21,7 +22,7 @@ public static class SearchIndex
     private const int Chunk = 200;
 
     /// <summary>The analyzed words of one ticket, as the database's full-text index takes them.</summary>
-    public sealed record Document(Guid TicketId, Guid? CustomerId, string English, string Italian, string InternalEnglish, string InternalItalian)
+    public sealed record Document(string Kind, Guid TargetId, Guid? CustomerId, string English, string Italian, string InternalEnglish, string InternalItalian)
     {
         /// <summary>SQLite's owner column: lets a customer's search start from their own documents.</summary>
         public string Scope => CustomerId is { } id ? ScopeToken(id) : "";
@@ -29,10 +30,24 @@ public static class SearchIndex
 
     public static string ScopeToken(Guid customerId) => "c" + customerId.ToString("N");
 
-    /// <summary>The tickets whose document the pending save changes: read before it, since a save forgets its states.</summary>
-    public static HashSet<Guid>? Pending(ChangeTracker tracker)
+    /// <summary>What a pending save changes in the index: tickets to rewrite, and chats that ended (their transcript).</summary>
+    public sealed class Changes
     {
-        HashSet<Guid>? ids = null;
+        public HashSet<Guid> Tickets { get; } = [];
+        public HashSet<Guid> Chats { get; } = [];
+
+        public Changes With(IEnumerable<Guid>? tickets = null, IEnumerable<Guid>? chats = null)
+        {
+            Tickets.UnionWith(tickets ?? []);
+            Chats.UnionWith(chats ?? []);
+            return this;
+        }
+    }
+
+    /// <summary>The documents the pending save changes, or null: read before it, since a save forgets its states.</summary>
+    public static Changes? Pending(ChangeTracker tracker)
+    {
+        Changes? changes = null;
         foreach (var entry in tracker.Entries<Ticket>())
         {
             if (entry.State == EntityState.Added || (entry.State == EntityState.Modified && (
@@ -40,11 +55,11 @@ public static class SearchIndex
                 || entry.Property(t => t.RequesterEmail).IsModified || entry.Property(t => t.ServiceId).IsModified
                 || entry.Property(t => t.MergedIntoId).IsModified)))
             {
-                (ids ??= []).Add(entry.Entity.Id);
+                (changes ??= new()).Tickets.Add(entry.Entity.Id);
                 // A merge moves the messages (a set-based update the tracker does not see) to the ticket merged into.
                 if (entry.Entity.MergedIntoId is { } target)
                 {
-                    ids.Add(target);
+                    changes.Tickets.Add(target);
                 }
             }
         }
@@ -52,24 +67,62 @@ public static class SearchIndex
         {
             if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             {
-                (ids ??= []).Add(entry.Entity.TicketId);
+                (changes ??= new()).Tickets.Add(entry.Entity.TicketId);
                 if (entry.State == EntityState.Modified && entry.Property(m => m.TicketId).IsModified)
                 {
-                    ids.Add(entry.Property(m => m.TicketId).OriginalValue);
+                    changes.Tickets.Add(entry.Property(m => m.TicketId).OriginalValue);
                 }
             }
         }
-        return ids;
+        // A chat is indexed once, as its transcript, when it ends: its messages are the chat's hot path.
+        foreach (var entry in tracker.Entries<Conversation>())
+        {
+            if (entry.State == EntityState.Modified && entry.Property(c => c.Status).IsModified && entry.Entity.Status == ChatStatus.Closed)
+            {
+                (changes ??= new()).Chats.Add(entry.Entity.Id);
+            }
+        }
+        return changes;
     }
 
-    /// <summary>Rewrites the documents of <paramref name="ticketIds"/> from what the database holds now (in the caller's transaction).</summary>
-    public static async Task WriteAsync(SportelloDb db, IReadOnlyCollection<Guid> ticketIds, CancellationToken cancellationToken = default)
+    /// <summary>Rewrites the documents of what <paramref name="changes"/> names from what the database holds now (in the caller's transaction).</summary>
+    public static async Task WriteAsync(SportelloDb db, Changes changes, CancellationToken cancellationToken = default)
     {
-        foreach (var chunk in ticketIds.Chunk(Chunk))
+        foreach (var chunk in changes.Tickets.Chunk(Chunk))
         {
-            var documents = await ReadAsync(db, chunk, cancellationToken);
-            await SearchStore.ReplaceAsync(db, chunk, documents, cancellationToken);
+            await SearchStore.ReplaceAsync(db, SearchKinds.Ticket, chunk, await ReadAsync(db, chunk, cancellationToken), cancellationToken);
         }
+        foreach (var chunk in changes.Chats.Chunk(Chunk))
+        {
+            await SearchStore.ReplaceAsync(db, SearchKinds.Chat, chunk, await ReadChatsAsync(db, chunk, cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>Builds the transcripts' documents of <paramref name="chatIds"/>: the visitor, and the messages (agents' notes on the internal side).</summary>
+    public static async Task<List<Document>> ReadChatsAsync(SportelloDb db, IReadOnlyCollection<Guid> chatIds, CancellationToken cancellationToken = default)
+    {
+        var chats = await db.Conversations.AsNoTracking().Where(c => chatIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.CustomerId, c.VisitorName, c.VisitorEmail }).ToListAsync(cancellationToken);
+        var messages = (await db.ChatMessages.AsNoTracking().Where(m => chatIds.Contains(m.ConversationId))
+            .OrderByDescending(m => m.Seq)
+            .Select(m => new { m.ConversationId, m.AuthorName, m.Internal, Body = m.Body.Length > MaxMessageChars ? m.Body.Substring(0, MaxMessageChars) : m.Body })
+            .ToListAsync(cancellationToken)).ToLookup(m => m.ConversationId);
+        var documents = new List<Document>(chats.Count);
+        foreach (var chat in chats)
+        {
+            var open = new Side();
+            var notes = new Side();
+            open.Add(chat.VisitorName);
+            open.Add(chat.VisitorEmail);
+            foreach (var message in messages[chat.Id])
+            {
+                var side = message.Internal ? notes : open;
+                side.Add(message.AuthorName);
+                side.Add(message.Body);
+            }
+            documents.Add(new Document(SearchKinds.Chat, chat.Id, chat.CustomerId, open.English.ToString(), open.Italian.ToString(), notes.English.ToString(), notes.Italian.ToString()));
+        }
+        return documents;
     }
 
     /// <summary>Builds the documents of <paramref name="ticketIds"/> from the database (a ticket that is gone has none).</summary>
@@ -121,7 +174,7 @@ public static class SearchIndex
                 side.Add(message.AuthorName);
                 side.Add(message.Body);
             }
-            documents.Add(new Document(ticket.Id, ticket.CustomerId, open.English.ToString(), open.Italian.ToString(), notes.English.ToString(), notes.Italian.ToString()));
+            documents.Add(new Document(SearchKinds.Ticket, ticket.Id, ticket.CustomerId, open.English.ToString(), open.Italian.ToString(), notes.English.ToString(), notes.Italian.ToString()));
         }
         return documents;
     }

@@ -117,6 +117,18 @@ public sealed partial record SearchReference(string? TicketNumber, string? Order
 
 internal static class SearchCursor
 {
+    /// <summary>A page of results: <c>limit</c> (default 50, at most 200) and the cursor.</summary>
+    public static int ReadPage(int? limit, string? cursor, ValidationErrors errors, out long? before)
+    {
+        var size = limit ?? Page.DefaultLimit;
+        if (size is < 1 or > Page.MaxLimit)
+        {
+            errors.Add("limit", "limit must be between 1 and {0}.", Page.MaxLimit);
+        }
+        TryRead(cursor, errors, out before);
+        return size;
+    }
+
     /// <summary>The search's cursor is the last document id of the page, in decimal.</summary>
     public static bool TryRead(string? cursor, ValidationErrors errors, out long? before)
     {

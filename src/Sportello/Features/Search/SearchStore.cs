@@ -12,18 +12,18 @@ namespace Sportello.Features.Search;
 /// </summary>
 public static class SearchStore
 {
-    /// <summary>Replaces the documents of <paramref name="ticketIds"/> with <paramref name="documents"/>; each gets a new, highest id.</summary>
-    public static async Task ReplaceAsync(SportelloDb db, IReadOnlyCollection<Guid> ticketIds, IReadOnlyList<SearchIndex.Document> documents, CancellationToken cancellationToken = default)
+    /// <summary>Replaces the documents of <paramref name="targetIds"/> (of one kind) with <paramref name="documents"/>; each gets a new, highest id.</summary>
+    public static async Task ReplaceAsync(SportelloDb db, string kind, IReadOnlyCollection<Guid> targetIds, IReadOnlyList<SearchIndex.Document> documents, CancellationToken cancellationToken = default)
     {
         // On SQLite a trigger removes each deleted document's FTS5 row.
-        await db.SearchDocuments.Where(d => d.Kind == SearchKinds.Ticket && ticketIds.Contains(d.TargetId)).ExecuteDeleteAsync(cancellationToken);
+        await db.SearchDocuments.Where(d => d.Kind == kind && targetIds.Contains(d.TargetId)).ExecuteDeleteAsync(cancellationToken);
         var sqlite = db.Database.IsSqlite();
         foreach (var document in documents)
         {
             if (sqlite)
             {
                 await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ({SearchKinds.Ticket}, {document.TicketId});
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ({document.Kind}, {document.TargetId});
                     INSERT INTO "SearchText" (rowid, en, it, en_internal, it_internal, scope)
                     VALUES (last_insert_rowid(), {document.English}, {document.Italian}, {document.InternalEnglish}, {document.InternalItalian}, {document.Scope});
                     """, cancellationToken);
@@ -31,7 +31,7 @@ public static class SearchStore
             else
             {
                 await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO "SearchDocuments" ("Kind", "TargetId", "Public", "Internal") VALUES ({SearchKinds.Ticket}, {document.TicketId},
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId", "Public", "Internal") VALUES ({document.Kind}, {document.TargetId},
                         setweight(to_tsvector('simple', {document.English}), 'A') || setweight(to_tsvector('simple', {document.Italian}), 'B'),
                         setweight(to_tsvector('simple', {document.InternalEnglish}), 'A') || setweight(to_tsvector('simple', {document.InternalItalian}), 'B'))
                     """, cancellationToken);
@@ -40,7 +40,7 @@ public static class SearchStore
     }
 
     /// <summary>
-    /// The ticket documents matching every term of <paramref name="query"/>: in public text only for a customer
+    /// The documents (of every kind: join the kind's table) matching every term of <paramref name="query"/>: in public text only for a customer
     /// (<paramref name="customerId"/>, whose own documents only), in public text or internal notes for staff.
     /// Compose filters on it and order by <see cref="SearchDocument.Id"/>, descending: the index reads in that order.
     /// </summary>

@@ -57,12 +57,7 @@ public sealed class SearchTickets(SportelloDb db, DeskAccess access)
         }
         var from = Instant(filters.From, "from", errors, endOfDay: false);
         var to = Instant(filters.To, "to", errors, endOfDay: true);
-        var limit = filters.Limit ?? Page.DefaultLimit;
-        if (limit is < 1 or > Page.MaxLimit)
-        {
-            errors.Add("limit", "limit must be between 1 and {0}.", Page.MaxLimit);
-        }
-        SearchCursor.TryRead(filters.Cursor, errors, out var before);
+        var limit = SearchCursor.ReadPage(filters.Limit, filters.Cursor, errors, out var before);
         if (errors.Any || query is null)
         {
             return new Result([], errors, null, limit, query);

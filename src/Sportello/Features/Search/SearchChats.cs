@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+using Sportello.Features.Accounts;
+using Sportello.Features.Chat;
+using Sportello.Web;
+
+namespace Sportello.Features.Search;
+
+/// <summary>One ended chat found, and the passage of its transcript that matched.</summary>
+public sealed record ChatHit(Conversation Chat, Snippet Snippet);
+
+/// <summary>
+/// Search of ended chats' transcripts, for the Desk (its departments only, agents' notes included), with the same
+/// query language and index as tickets: most recently ended first, a page at a time.
+/// </summary>
+public sealed class SearchChats(SportelloDb db, DeskAccess access)
+{
+    public sealed record Result(List<ChatHit> Hits, ValidationErrors Errors, string? NextCursor, int Limit, SearchQuery? Query);
+
+    public async Task<Result> AsStaffAsync(Guid userId, string? q, string? department, int? limit, string? cursor, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        var query = SearchQuery.Read(q, errors);
+        department = string.IsNullOrWhiteSpace(department) ? null : department.Trim();
+        if (department is not null && !Departments.All.Contains(department))
+        {
+            errors.Add("department", "department must be one of: {0}.", string.Join(", ", Departments.All));
+        }
+        var size = SearchCursor.ReadPage(limit, cursor, errors, out var before);
+        if (errors.Any || query is null)
+        {
+            return new Result([], errors, null, size, query);
+        }
+        var scope = await access.ScopeAsync(userId, cancellationToken);
+        var chats = db.Conversations.AsNoTracking().Where(c => scope.IsAdmin || scope.Departments.Contains(c.Department));
+        if (department is not null)
+        {
+            chats = chats.Where(c => c.Department == department);
+        }
+        List<(long Id, Conversation Chat)> found = [];
+        if (query.Terms.Count > 0)
+        {
+            var matches = from d in SearchStore.Matching(db, query, customerId: null)
+                          join c in chats on d.TargetId equals c.Id
+                          where d.Kind == SearchKinds.Chat && (before == null || d.Id < before)
+                          orderby d.Id descending
+                          select new { d.Id, Chat = c };
+            found = (await matches.Take(size + 1).ToListAsync(cancellationToken)).Select(m => (m.Id, m.Chat)).ToList();
+        }
+        string? next = null;
+        if (found.Count > size)
+        {
+            found.RemoveAt(size);
+            next = found[^1].Id.ToString(CultureInfo.InvariantCulture);
+        }
+        var ids = found.Select(f => f.Chat.Id).ToList();
+        var bodies = (await db.ChatMessages.AsNoTracking().Where(m => ids.Contains(m.ConversationId))
+            .OrderByDescending(m => m.Seq)
+            .Select(m => new { m.ConversationId, Body = m.Body.Length > 20_000 ? m.Body.Substring(0, 20_000) : m.Body })
+            .ToListAsync(cancellationToken)).ToLookup(m => m.ConversationId, m => m.Body);
+        var hits = found.Select(f => new ChatHit(f.Chat, Snippet.Of(query, bodies[f.Chat.Id].Append(f.Chat.VisitorName)))).ToList();
+        return new Result(hits, errors, next, size, query);
+    }
+}
