@@ -6,7 +6,7 @@ using Sportello.Features.Search;
 namespace Sportello.Features.Desk;
 
 /// <summary>The Desk's search: the box on every Desk page lands here. A single exact reference opens its ticket.</summary>
-public sealed class SearchModel(CurrentUser current, SearchTickets search) : PageModel
+public sealed class SearchModel(CurrentUser current, SearchTickets search, SearchChats chats) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true)] public string? Department { get; set; }
@@ -16,6 +16,13 @@ public sealed class SearchModel(CurrentUser current, SearchTickets search) : Pag
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
     [BindProperty(SupportsGet = true)] public string? To { get; set; }
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
+    /// <summary><c>chats</c> to search ended chats' transcripts; else tickets.</summary>
+    [BindProperty(SupportsGet = true)] public string? In { get; set; }
+
+    public bool InChats => In == "chats";
+
+    /// <summary>The transcripts found, when searching chats.</summary>
+    public SearchChats.Result? Chats { get; private set; }
 
     /// <summary>What the search found, when the query and filters were valid.</summary>
     public SearchResultsView? Results { get; private set; }
@@ -25,6 +32,16 @@ public sealed class SearchModel(CurrentUser current, SearchTickets search) : Pag
         // The page before anything is asked: the form alone.
         if (!Request.Query.ContainsKey("q") && Cursor is null)
         {
+            return Page();
+        }
+        if (InChats)
+        {
+            Chats = await chats.AsStaffAsync(current.Id, Q, Department, null, Cursor, HttpContext.RequestAborted);
+            if (Chats.Errors.Any)
+            {
+                Chats.Errors.CopyTo(this);
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
             return Page();
         }
         var result = await search.AsStaffAsync(current.Id, new SearchTickets.Filters(Q, Department, Status, Priority, Channel, From, To, Cursor: Cursor), HttpContext.RequestAborted);
@@ -45,5 +62,5 @@ public sealed class SearchModel(CurrentUser current, SearchTickets search) : Pag
     /// <summary>This search's address with another cursor.</summary>
     public string More(string cursor) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/desk/search",
         new Dictionary<string, string?> { ["q"] = Q, ["department"] = Department, ["status"] = Status, ["priority"] = Priority,
-            ["channel"] = Channel, ["from"] = From, ["to"] = To, ["cursor"] = cursor }.Where(p => !string.IsNullOrEmpty(p.Value)));
+            ["channel"] = Channel, ["from"] = From, ["to"] = To, ["in"] = In, ["cursor"] = cursor }.Where(p => !string.IsNullOrEmpty(p.Value)));
 }

@@ -89,4 +89,23 @@ public static class SearchFeature
 }
 
 /// <summary>What the results partial draws: the hits, where each ticket opens, and the next page's address.</summary>
-public sealed record SearchResultsView(SearchTickets.Result Result, Func<Ticket, string> Link, string? More);
+public sealed record SearchResultsView(SearchTickets.Result Result, Func<Ticket, string> Link, string? More)
+{
+    /// <summary>A passage's text, encoded run by run; the only markup is the <c>mark</c> around each match.</summary>
+    public static Microsoft.AspNetCore.Html.IHtmlContent Passage(Snippet snippet)
+    {
+        var html = new Microsoft.AspNetCore.Html.HtmlContentBuilder();
+        foreach (var (text, highlighted) in snippet.Runs())
+        {
+            if (highlighted)
+            {
+                html.AppendHtml("<mark>").Append(text).AppendHtml("</mark>");
+            }
+            else
+            {
+                html.Append(text);
+            }
+        }
+        return html;
+    }
+}

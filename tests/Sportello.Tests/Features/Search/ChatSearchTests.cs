@@ -41,6 +41,11 @@ public sealed class ChatSearchTests(ChatApp app) : IClassFixture<ChatApp>
         Assert.Single(await SearchAsync(await app.AdminAsync(), tag));
         Assert.Empty(await SearchAsync(other, tag));
         await (await agent.GetAsync("/api/v1/desk/search/chats?q=")).AssertNamesFieldAsync("q");
+        // The Desk's search page, searching chats.
+        var web = await app.SignInWebAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword);
+        var html = await web.GetPageAsync($"/desk/search?in=chats&q=fatture+{tag}");
+        Assert.Contains($"href=\"/desk/chats/{id}\"", html, StringComparison.Ordinal);
+        Assert.Contains("<mark>fatture</mark>", html, StringComparison.Ordinal);
         // Tickets' search is not chats' search.
         Assert.Empty((await (await agent.GetAsync($"/api/v1/desk/search?q={tag}")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
     }
