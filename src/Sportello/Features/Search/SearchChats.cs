@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
 using Sportello.Features.Accounts;
@@ -38,28 +37,13 @@ public sealed class SearchChats(SportelloDb db, DeskAccess access)
         {
             chats = chats.Where(c => c.Department == department);
         }
-        List<(long Id, Conversation Chat)> found = [];
-        if (query.Terms.Count > 0)
-        {
-            var matches = from d in SearchStore.Matching(db, query, customerId: null)
-                          join c in chats on d.TargetId equals c.Id
-                          where d.Kind == SearchKinds.Chat && (before == null || d.Id < before)
-                          orderby d.Id descending
-                          select new { d.Id, Chat = c };
-            found = (await matches.Take(size + 1).ToListAsync(cancellationToken)).Select(m => (m.Id, m.Chat)).ToList();
-        }
-        string? next = null;
-        if (found.Count > size)
-        {
-            found.RemoveAt(size);
-            next = found[^1].Id.ToString(CultureInfo.InvariantCulture);
-        }
-        var ids = found.Select(f => f.Chat.Id).ToList();
+        var (found, next) = await SearchStore.PageAsync(db, query, null, SearchKinds.Chat, chats, c => c.Id, before, size, cancellationToken);
+        var ids = found.Select(c => c.Id).ToList();
         var bodies = (await db.ChatMessages.AsNoTracking().Where(m => ids.Contains(m.ConversationId))
             .OrderByDescending(m => m.Seq)
             .Select(m => new { m.ConversationId, Body = m.Body.Length > 20_000 ? m.Body.Substring(0, 20_000) : m.Body })
             .ToListAsync(cancellationToken)).ToLookup(m => m.ConversationId, m => m.Body);
-        var hits = found.Select(f => new ChatHit(f.Chat, Snippet.Of(query, bodies[f.Chat.Id].Append(f.Chat.VisitorName)))).ToList();
+        var hits = found.Select(c => new ChatHit(c, Snippet.Of(query, bodies[c.Id].Append(c.VisitorName)))).ToList();
         return new Result(hits, errors, next, size, query);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Linq.Expressions;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Sportello.Data;
@@ -68,6 +70,26 @@ public static class SearchStore
                 SELECT d."Id", d."Kind", d."TargetId" FROM "SearchDocuments" AS d
                 WHERE d."Public" @@ to_tsquery('simple', {0})
                 """, tsquery);
+    }
+
+    /// <summary>
+    /// One page of <paramref name="targets"/> (of <paramref name="kind"/>, joined on <paramref name="key"/>) matching
+    /// <paramref name="query"/>, most recently indexed first, after the cursor <paramref name="before"/>; and the next
+    /// cursor when there is more. <paramref name="targets"/> carries who may see what, and the filters.
+    /// </summary>
+    public static async Task<(List<T> Items, string? Next)> PageAsync<T>(
+        SportelloDb db, SearchQuery query, Guid? customerId, string kind, IQueryable<T> targets, Expression<Func<T, Guid>> key,
+        long? before, int size, CancellationToken cancellationToken) where T : class
+    {
+        if (query.Terms.Count == 0)
+        {
+            return ([], null);
+        }
+        var rows = await Matching(db, query, customerId).Where(d => d.Kind == kind && (before == null || d.Id < before))
+            .Join(targets, d => d.TargetId, key, (d, t) => new { d.Id, Item = t })
+            .OrderByDescending(x => x.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var next = rows.Count > size ? rows[size - 1].Id.ToString(CultureInfo.InvariantCulture) : null;
+        return (rows.Take(size).Select(r => r.Item).ToList(), next);
     }
 
     // FTS5: a "string" is always literal (the analyzer leaves no quote in a word); several words in one are a phrase.

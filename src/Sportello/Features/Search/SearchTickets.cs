@@ -94,24 +94,9 @@ public sealed class SearchTickets(SportelloDb db, DeskAccess access)
 
         var references = query.Reference is { } reference ? await ReferencesAsync(tickets, reference, cancellationToken) : [];
         var referenceIds = references.Select(t => t.Id).ToList();
-        List<(long Id, Ticket Ticket)> found = [];
-        if (query.Terms.Count > 0)
-        {
-            var matches = from d in SearchStore.Matching(db, query, customerId)
-                          join t in tickets on d.TargetId equals t.Id
-                          where d.Kind == SearchKinds.Ticket && (before == null || d.Id < before) && !referenceIds.Contains(t.Id)
-                          orderby d.Id descending
-                          select new { d.Id, Ticket = t };
-            found = (await matches.Take(limit + 1).ToListAsync(cancellationToken)).Select(m => (m.Id, m.Ticket)).ToList();
-        }
-        string? next = null;
-        if (found.Count > limit)
-        {
-            found.RemoveAt(limit);
-            next = found[^1].Id.ToString(CultureInfo.InvariantCulture);
-        }
-
-        var shown = (before is null ? references : []).Select(t => (t, true)).Concat(found.Select(f => (f.Ticket, false))).ToList();
+        var (found, next) = await SearchStore.PageAsync(db, query, customerId, SearchKinds.Ticket,
+            tickets.Where(t => !referenceIds.Contains(t.Id)), t => t.Id, before, limit, cancellationToken);
+        var shown = (before is null ? references : []).Select(t => (t, true)).Concat(found.Select(t => (t, false))).ToList();
         var snippets = await SnippetsAsync(query, shown.Select(s => s.Item1).ToList(), internalNotes: customerId is null, cancellationToken);
         var hits = shown.Select(s => new SearchHit(s.Item1, snippets[s.Item1.Id], s.Item2)).ToList();
         return new Result(hits, errors, next, limit, query);
