@@ -131,6 +131,8 @@ public sealed class AuthorizationMatrixTests(WalkApp app) : IClassFixture<WalkAp
         ["GET /api/v1/desk/queue"] = Access.Staff,
         ["GET /api/v1/desk/search"] = Access.Staff,
         ["GET /api/v1/desk/search/chats"] = Access.Staff,
+        ["GET /api/v1/desk/search/notices"] = Access.Staff,
+        ["GET /api/v1/desk/search/abuse-cases"] = Access.Department,
         ["GET /api/v1/desk/tickets/{ticketId:guid}"] = Access.Department,
         ["POST /api/v1/desk/tickets/{ticketId:guid}/messages"] = Access.Department,
         ["POST /api/v1/desk/tickets/{ticketId:guid}/attachments"] = Access.Department,

@@ -22,7 +22,7 @@ public sealed class SearchModel(CurrentUser current, SearchTickets search, Searc
     public bool InChats => In == "chats";
 
     /// <summary>The transcripts found, when searching chats.</summary>
-    public SearchChats.Result? Chats { get; private set; }
+    public SearchPage<ChatHit>? Chats { get; private set; }
 
     /// <summary>What the search found, when the query and filters were valid.</summary>
     public SearchResultsView? Results { get; private set; }

@@ -26,12 +26,33 @@ public sealed record ChatSearchHitResponse(
         hit.Snippet.Text, hit.Snippet.Highlights);
 }
 
+/// <summary>A service notice found on the Desk.</summary>
+public sealed record NoticeSearchHitResponse(
+    Guid NoticeId, string Kind, string Status, string TitleEn, string TitleIt, DateTime StartsAt, DateTime? EndsAt,
+    string Snippet, IReadOnlyList<Highlight> Highlights)
+{
+    public static NoticeSearchHitResponse From(NoticeHit hit) => new(
+        hit.Notice.Id, hit.Notice.Kind, hit.Notice.Status, hit.Notice.TitleEn, hit.Notice.TitleIt, hit.Notice.StartsAt, hit.Notice.EndsAt,
+        hit.Snippet.Text, hit.Snippet.Highlights);
+}
+
+/// <summary>An abuse case found by the abuse desk.</summary>
+public sealed record AbuseSearchHitResponse(
+    Guid CaseId, string Reference, string State, string Type, string? Ip, DateTime CreatedAt, DateTime LastReportAt,
+    string Snippet, IReadOnlyList<Highlight> Highlights)
+{
+    public static AbuseSearchHitResponse From(AbuseHit hit) => new(
+        hit.Case.Id, hit.Case.Reference, hit.Case.State, hit.Case.Type, hit.Case.Ip, hit.Case.CreatedAt, hit.Case.LastReportAt,
+        hit.Snippet.Text, hit.Snippet.Highlights);
+}
+
 public static class SearchFeature
 {
     public static WebApplicationBuilder AddSearch(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SearchTickets>();
         builder.Services.AddScoped<SearchChats>();
+        builder.Services.AddScoped<SearchRecords>();
         return builder;
     }
 
@@ -39,6 +60,8 @@ public static class SearchFeature
     {
         api.MapGet("/desk/search", DeskSearchAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Search");
         api.MapGet("/desk/search/chats", ChatSearchAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Search");
+        api.MapGet("/desk/search/notices", NoticeSearchAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Search");
+        api.MapGet("/desk/search/abuse-cases", AbuseSearchAsync).RequireAuthorization(Policies.ApiAgent).WithTags("Search");
         return api;
     }
 
@@ -53,18 +76,35 @@ public static class SearchFeature
     }
 
     private static async Task<Results<Ok<List<ChatSearchHitResponse>>, ValidationProblem>> ChatSearchAsync(
-        HttpContext http, CurrentUser current, SearchChats search, string? q, string? department, int? limit, string? cursor)
+        HttpContext http, CurrentUser current, SearchChats search, string? q, string? department, int? limit, string? cursor) =>
+        Answer(http, await search.AsStaffAsync(current.Id, q, department, limit, cursor, http.RequestAborted), ChatSearchHitResponse.From);
+
+    private static async Task<Results<Ok<List<NoticeSearchHitResponse>>, ValidationProblem>> NoticeSearchAsync(
+        HttpContext http, SearchRecords search, string? q, int? limit, string? cursor) =>
+        Answer(http, await search.NoticesAsync(q, limit, cursor, http.RequestAborted), NoticeSearchHitResponse.From);
+
+    // As on every abuse route: for anyone but the abuse desk and admins, nothing is there (404), before any 400.
+    private static async Task<Results<Ok<List<AbuseSearchHitResponse>>, ValidationProblem, NotFound>> AbuseSearchAsync(
+        HttpContext http, CurrentUser current, SearchRecords search, string? q, int? limit, string? cursor)
     {
-        var result = await search.AsStaffAsync(current.Id, q, department, limit, cursor, http.RequestAborted);
-        if (result.Errors.Any)
+        if (await search.AbuseCasesAsync(current.Id, q, limit, cursor, http.RequestAborted) is not { } page)
         {
-            return TypedResults.ValidationProblem(result.Errors.ToDictionary());
+            return TypedResults.NotFound();
         }
-        if (result.NextCursor is { } next)
+        return page.Errors.Any ? TypedResults.ValidationProblem(page.Errors.ToDictionary()) : TypedResults.Ok(Listed(http, page, AbuseSearchHitResponse.From));
+    }
+
+    private static Results<Ok<List<TResponse>>, ValidationProblem> Answer<THit, TResponse>(HttpContext http, SearchPage<THit> page, Func<THit, TResponse> map) =>
+        page.Errors.Any ? TypedResults.ValidationProblem(page.Errors.ToDictionary()) : TypedResults.Ok(Listed(http, page, map));
+
+    // The page's items, with the Link to the next page when there is more.
+    private static List<TResponse> Listed<THit, TResponse>(HttpContext http, SearchPage<THit> page, Func<THit, TResponse> map)
+    {
+        if (page.NextCursor is { } next)
         {
-            Page.AppendNextLink(http, result.Limit, next);
+            Page.AppendNextLink(http, page.Limit, next);
         }
-        return TypedResults.Ok(result.Hits.Select(ChatSearchHitResponse.From).ToList());
+        return page.Hits.Select(map).ToList();
     }
 
     /// <summary>A customer's own tickets matching <c>q</c> (<c>GET /tickets?q=</c>): the list's shape, best first.</summary>

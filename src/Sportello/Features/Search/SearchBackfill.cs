@@ -5,8 +5,8 @@ using Sportello.Features.Chat;
 namespace Sportello.Features.Search;
 
 /// <summary>
-/// The data half of the migration that added search: indexes the tickets, and the chats that had ended, that existed
-/// before it. The migration leaves a mark per kind (<see cref="SearchKinds.Backfill"/>, <see cref="SearchKinds.ChatBackfill"/>);
+/// The data half of the migration that added search: indexes the tickets, the chats that had ended, the notices and the
+/// abuse cases that existed before it. The migration leaves a mark per kind (<see cref="SearchKinds.Backfill"/>, <see cref="SearchKinds.ChatBackfill"/>);
 /// at start, before the node serves, they are indexed in batches, each batch in its own transaction with the mark's
 /// progress, so an interrupted start resumes where it stopped, and the mark is removed at the end. New and changed
 /// tickets are indexed as they are saved, so there is never a reindex job.
@@ -22,7 +22,13 @@ public static class SearchBackfill
             ids => new SearchIndex.Changes().With(tickets: ids), progress, cancellationToken)
         + await RunAsync(db, SearchKinds.ChatBackfill, "ended chats",
             last => db.Conversations.AsNoTracking().Where(c => c.Id > last && c.Status == ChatStatus.Closed).OrderBy(c => c.Id).Select(c => c.Id),
-            ids => new SearchIndex.Changes().With(chats: ids), progress, cancellationToken);
+            ids => new SearchIndex.Changes().With(chats: ids), progress, cancellationToken)
+        + await RunAsync(db, SearchKinds.NoticeBackfill, "notices",
+            last => db.Notices.AsNoTracking().Where(n => n.Id > last).OrderBy(n => n.Id).Select(n => n.Id),
+            ids => new SearchIndex.Changes().With(notices: ids), progress, cancellationToken)
+        + await RunAsync(db, SearchKinds.AbuseBackfill, "abuse cases",
+            last => db.AbuseCases.AsNoTracking().Where(c => c.Id > last).OrderBy(c => c.Id).Select(c => c.Id),
+            ids => new SearchIndex.Changes().With(abuseCases: ids), progress, cancellationToken);
 
     private static async Task<long> RunAsync(
         SportelloDb db, string mark, string what, Func<Guid, IQueryable<Guid>> after, Func<List<Guid>, SearchIndex.Changes> changes,

@@ -15,9 +15,7 @@ public sealed record ChatHit(Conversation Chat, Snippet Snippet);
 /// </summary>
 public sealed class SearchChats(SportelloDb db, DeskAccess access)
 {
-    public sealed record Result(List<ChatHit> Hits, ValidationErrors Errors, string? NextCursor, int Limit, SearchQuery? Query);
-
-    public async Task<Result> AsStaffAsync(Guid userId, string? q, string? department, int? limit, string? cursor, CancellationToken cancellationToken = default)
+    public async Task<SearchPage<ChatHit>> AsStaffAsync(Guid userId, string? q, string? department, int? limit, string? cursor, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
         var query = SearchQuery.Read(q, errors);
@@ -29,7 +27,7 @@ public sealed class SearchChats(SportelloDb db, DeskAccess access)
         var size = SearchCursor.ReadPage(limit, cursor, errors, out var before);
         if (errors.Any || query is null)
         {
-            return new Result([], errors, null, size, query);
+            return new([], errors, null, size);
         }
         var scope = await access.ScopeAsync(userId, cancellationToken);
         var chats = db.Conversations.AsNoTracking().Where(c => scope.IsAdmin || scope.Departments.Contains(c.Department));
@@ -44,6 +42,6 @@ public sealed class SearchChats(SportelloDb db, DeskAccess access)
             .Select(m => new { m.ConversationId, Body = m.Body.Length > 20_000 ? m.Body.Substring(0, 20_000) : m.Body })
             .ToListAsync(cancellationToken)).ToLookup(m => m.ConversationId, m => m.Body);
         var hits = found.Select(c => new ChatHit(c, Snippet.Of(query, bodies[c.Id].Append(c.VisitorName)))).ToList();
-        return new Result(hits, errors, next, size, query);
+        return new(hits, errors, next, size);
     }
 }

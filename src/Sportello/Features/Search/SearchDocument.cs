@@ -8,6 +8,10 @@ public static class SearchKinds
     public const string Ticket = "ticket";
     /// <summary>An ended chat's transcript.</summary>
     public const string Chat = "chat";
+    /// <summary>A service notice (maintenance, incident, change), with its updates.</summary>
+    public const string Notice = "notice";
+    /// <summary>An abuse case, with its reports and messages.</summary>
+    public const string Abuse = "abuse";
     /// <summary>
     /// Not a document: the mark a migration leaves when existing rows must be indexed; <see cref="SearchBackfill"/>
     /// indexes them at start and removes it (its <see cref="SearchDocument.TargetId"/> is the last ticket done).
@@ -15,10 +19,13 @@ public static class SearchKinds
     public const string Backfill = "backfill";
     /// <summary>The same mark for the chats that had ended before search.</summary>
     public const string ChatBackfill = "backfill-c";
+    public const string NoticeBackfill = "backfill-n";
+    public const string AbuseBackfill = "backfill-a";
 }
 
 /// <summary>
-/// One searchable thing (a ticket: its subject, people and messages; an ended chat's transcript) in the full-text index. The words themselves
+/// One searchable thing (a ticket: its subject, people and messages; an ended chat's transcript; a notice; an abuse
+/// case) in the full-text index. The words themselves
 /// live beside it in the database's own index (SQLite: the FTS5 table <c>SearchText</c>, keyed by <see cref="Id"/>;
 /// PostgreSQL: the <c>tsvector</c> columns <c>Public</c> and <c>Internal</c> of this table), written only by
 /// <see cref="SearchIndex"/> in the transaction that changed the ticket. <see cref="Id"/> is renewed on every change,

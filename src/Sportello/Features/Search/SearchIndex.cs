@@ -2,7 +2,9 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Sportello.Data;
+using Sportello.Features.Abuse;
 using Sportello.Features.Chat;
+using Sportello.Features.Notices;
 using Sportello.Features.Tickets;
 
 namespace Sportello.Features.Search;
@@ -35,11 +37,15 @@ public static class SearchIndex
     {
         public HashSet<Guid> Tickets { get; } = [];
         public HashSet<Guid> Chats { get; } = [];
+        public HashSet<Guid> Notices { get; } = [];
+        public HashSet<Guid> AbuseCases { get; } = [];
 
-        public Changes With(IEnumerable<Guid>? tickets = null, IEnumerable<Guid>? chats = null)
+        public Changes With(IEnumerable<Guid>? tickets = null, IEnumerable<Guid>? chats = null, IEnumerable<Guid>? notices = null, IEnumerable<Guid>? abuseCases = null)
         {
             Tickets.UnionWith(tickets ?? []);
             Chats.UnionWith(chats ?? []);
+            Notices.UnionWith(notices ?? []);
+            AbuseCases.UnionWith(abuseCases ?? []);
             return this;
         }
     }
@@ -82,6 +88,45 @@ public static class SearchIndex
                 (changes ??= new()).Chats.Add(entry.Entity.Id);
             }
         }
+        foreach (var entry in tracker.Entries<Notice>())
+        {
+            if (entry.State == EntityState.Added || (entry.State == EntityState.Modified && (
+                entry.Property(n => n.TitleEn).IsModified || entry.Property(n => n.TitleIt).IsModified
+                || entry.Property(n => n.BodyEn).IsModified || entry.Property(n => n.BodyIt).IsModified)))
+            {
+                (changes ??= new()).Notices.Add(entry.Entity.Id);
+            }
+        }
+        foreach (var entry in tracker.Entries<NoticeUpdate>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                (changes ??= new()).Notices.Add(entry.Entity.NoticeId);
+            }
+        }
+        foreach (var entry in tracker.Entries<AbuseCase>())
+        {
+            if (entry.State == EntityState.Added || (entry.State == EntityState.Modified && (
+                entry.Property(c => c.Ips).IsModified || entry.Property(c => c.CustomerId).IsModified
+                || entry.Property(c => c.Resolution).IsModified || entry.Property(c => c.SuspensionReason).IsModified)))
+            {
+                (changes ??= new()).AbuseCases.Add(entry.Entity.Id);
+            }
+        }
+        foreach (var entry in tracker.Entries<AbuseReport>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                (changes ??= new()).AbuseCases.Add(entry.Entity.CaseId);
+            }
+        }
+        foreach (var entry in tracker.Entries<AbuseMessage>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                (changes ??= new()).AbuseCases.Add(entry.Entity.CaseId);
+            }
+        }
         return changes;
     }
 
@@ -96,6 +141,75 @@ public static class SearchIndex
         {
             await SearchStore.ReplaceAsync(db, SearchKinds.Chat, chunk, await ReadChatsAsync(db, chunk, cancellationToken), cancellationToken);
         }
+        foreach (var chunk in changes.Notices.Chunk(Chunk))
+        {
+            await SearchStore.ReplaceAsync(db, SearchKinds.Notice, chunk, await ReadNoticesAsync(db, chunk, cancellationToken), cancellationToken);
+        }
+        foreach (var chunk in changes.AbuseCases.Chunk(Chunk))
+        {
+            await SearchStore.ReplaceAsync(db, SearchKinds.Abuse, chunk, await ReadAbuseCasesAsync(db, chunk, cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <summary>Builds the notices' documents: titles and texts in both languages, places and products, and every update.</summary>
+    public static async Task<List<Document>> ReadNoticesAsync(SportelloDb db, IReadOnlyCollection<Guid> noticeIds, CancellationToken cancellationToken = default)
+    {
+        var notices = await db.Notices.AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToListAsync(cancellationToken);
+        var updates = (await db.NoticeUpdates.AsNoTracking().Where(u => noticeIds.Contains(u.NoticeId)).OrderByDescending(u => u.CreatedAt)
+            .Select(u => new { u.NoticeId, u.BodyEn, u.BodyIt }).ToListAsync(cancellationToken)).ToLookup(u => u.NoticeId);
+        var documents = new List<Document>(notices.Count);
+        foreach (var notice in notices)
+        {
+            var open = new Side();
+            foreach (var text in new[] { notice.TitleEn, notice.TitleIt, notice.BodyEn, notice.BodyIt }.Concat(notice.Locations).Concat(notice.Products))
+            {
+                open.Add(text);
+            }
+            foreach (var update in updates[notice.Id])
+            {
+                open.Add(update.BodyEn);
+                open.Add(update.BodyIt);
+            }
+            documents.Add(new Document(SearchKinds.Notice, notice.Id, null, open.English.ToString(), open.Italian.ToString(), "", ""));
+        }
+        return documents;
+    }
+
+    /// <summary>Builds the abuse cases' documents: reference, addresses, every report (reporter, subject, evidence, URLs) and message, the outcome.</summary>
+    public static async Task<List<Document>> ReadAbuseCasesAsync(SportelloDb db, IReadOnlyCollection<Guid> caseIds, CancellationToken cancellationToken = default)
+    {
+        var cases = await db.AbuseCases.AsNoTracking().Where(c => caseIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Reference, c.Ips, c.Resolution, c.SuspensionReason }).ToListAsync(cancellationToken);
+        var reports = (await db.AbuseReports.AsNoTracking().Where(r => caseIds.Contains(r.CaseId)).OrderByDescending(r => r.ReceivedAt)
+            .Select(r => new { r.CaseId, r.ReporterName, r.ReporterEmail, r.Subject, r.Urls, Evidence = r.Evidence.Length > MaxMessageChars ? r.Evidence.Substring(0, MaxMessageChars) : r.Evidence })
+            .ToListAsync(cancellationToken)).ToLookup(r => r.CaseId);
+        var messages = (await db.AbuseMessages.AsNoTracking().Where(m => caseIds.Contains(m.CaseId)).OrderByDescending(m => m.At)
+            .Select(m => new { m.CaseId, m.AuthorName, Body = m.Body.Length > MaxMessageChars ? m.Body.Substring(0, MaxMessageChars) : m.Body })
+            .ToListAsync(cancellationToken)).ToLookup(m => m.CaseId);
+        var documents = new List<Document>(cases.Count);
+        foreach (var abuse in cases)
+        {
+            var open = new Side();
+            open.Add(abuse.Reference);
+            open.Add(abuse.Ips);
+            open.Add(abuse.Resolution);
+            open.Add(abuse.SuspensionReason);
+            foreach (var message in messages[abuse.Id])
+            {
+                open.Add(message.AuthorName);
+                open.Add(message.Body);
+            }
+            foreach (var report in reports[abuse.Id])
+            {
+                open.Add(report.ReporterName);
+                open.Add(report.ReporterEmail);
+                open.Add(report.Subject);
+                open.Add(report.Urls);
+                open.Add(report.Evidence);
+            }
+            documents.Add(new Document(SearchKinds.Abuse, abuse.Id, null, open.English.ToString(), open.Italian.ToString(), "", ""));
+        }
+        return documents;
     }
 
     /// <summary>Builds the transcripts' documents of <paramref name="chatIds"/>: the visitor, and the messages (agents' notes on the internal side).</summary>

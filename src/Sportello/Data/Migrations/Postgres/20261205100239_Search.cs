@@ -33,12 +33,13 @@ namespace Sportello.Data.Migrations.Postgres
                 unique: true);
 
             // The words: tsvector columns written by SearchStore from words SearchText analyzed, each with a GIN index.
-            // The marks ask the first start to index the tickets and ended chats that exist (SearchBackfill).
+            // The marks ask the first start to index the tickets, ended chats, notices and abuse cases that exist (SearchBackfill).
             migrationBuilder.Sql("""
                 ALTER TABLE "SearchDocuments" ADD "Public" tsvector NOT NULL DEFAULT ''::tsvector, ADD "Internal" tsvector NOT NULL DEFAULT ''::tsvector;
                 CREATE INDEX "IX_SearchDocuments_Public" ON "SearchDocuments" USING GIN ("Public");
                 CREATE INDEX "IX_SearchDocuments_Internal" ON "SearchDocuments" USING GIN ("Internal");
-                INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ('backfill', '00000000-0000-0000-0000-000000000000'), ('backfill-c', '00000000-0000-0000-0000-000000000000');
+                INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ('backfill', '00000000-0000-0000-0000-000000000000'), ('backfill-c', '00000000-0000-0000-0000-000000000000'),
+                    ('backfill-n', '00000000-0000-0000-0000-000000000000'), ('backfill-a', '00000000-0000-0000-0000-000000000000');
                 """);
         }
 

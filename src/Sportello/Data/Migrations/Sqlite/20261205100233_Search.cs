@@ -32,12 +32,13 @@ namespace Sportello.Data.Migrations.Sqlite
                 unique: true);
 
             // The words: a contentless FTS5 table keyed by the document's id, written by SearchStore from words SearchText
-            // analyzed; a deleted document takes its words with it. The marks ask the first start to index the tickets
-            // and ended chats that exist (SearchBackfill).
+            // analyzed; a deleted document takes its words with it. The marks ask the first start to index the tickets,
+            // ended chats, notices and abuse cases that exist (SearchBackfill).
             migrationBuilder.Sql("""
                 CREATE VIRTUAL TABLE "SearchText" USING fts5(en, it, en_internal, it_internal, scope, content='', contentless_delete=1, tokenize='unicode61');
                 CREATE TRIGGER "SearchDocuments_Deleted" AFTER DELETE ON "SearchDocuments" BEGIN DELETE FROM "SearchText" WHERE rowid = old."Id"; END;
-                INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ('backfill', '00000000-0000-0000-0000-000000000000'), ('backfill-c', '00000000-0000-0000-0000-000000000000');
+                INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ('backfill', '00000000-0000-0000-0000-000000000000'), ('backfill-c', '00000000-0000-0000-0000-000000000000'),
+                    ('backfill-n', '00000000-0000-0000-0000-000000000000'), ('backfill-a', '00000000-0000-0000-0000-000000000000');
                 """);
         }
 
