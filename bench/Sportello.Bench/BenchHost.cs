@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sportello.Data;
+using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Sla;
 using Sportello.Features.Tickets;
 
@@ -140,7 +141,10 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         return await SignInAsync("bench-agent@example.com");
     }
 
-    /// <summary>The rows a ticket creation writes (ticket, first message, audit entry), straight through EF.</summary>
+    /// <summary>
+    /// The rows a ticket creation writes (ticket, first message, audit entry, and the acknowledgement's outbox row, with
+    /// a mail of the same size, which the outbox worker then delivers like any other), straight through EF.
+    /// </summary>
     public async Task<HttpResponseMessage> BareInsertAsync()
     {
         await using var scope = Services.CreateAsyncScope();
@@ -151,14 +155,30 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         // Sequential under a prefix of its own: a random number could repeat one drawn before (it has no retry).
         var n = Interlocked.Increment(ref bareInserts);
         ticket.Number = $"Y{(char)('A' + n / 1_000_000 % 26)}A-{n % 1_000_000:D6}";
+        var mail = await (acknowledgement ??= AcknowledgementAsync(ticket));
         db.Tickets.Add(ticket);
         TicketAudit.Record(db, ticket.Id, customerId, TicketEventKinds.Created, "bench", now);
+        db.OutboxMessages.Add(new OutboxMessage
+        {
+            Id = Guid.CreateVersion7(), MessageId = $"bare.{ticket.Id:N}.{Guid.NewGuid():N}@sportello.local", Kind = mail.Kind, TicketId = ticket.Id,
+            ToAddress = mail.ToAddress, Subject = mail.Subject, Mime = mail.Mime, CreatedAt = now, NextAttemptAt = now,
+        });
         await db.SaveChangesAsync();
         return new HttpResponseMessage(HttpStatusCode.Created);
     }
 
+    /// <summary>A real acknowledgement, composed once: the bare insert stores a copy of its row per ticket (no rendering).</summary>
+    private async Task<OutboxMessage> AcknowledgementAsync(Ticket ticket)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+        var mails = scope.ServiceProvider.GetRequiredService<TicketMails>();
+        return (await mails.OpenedAsync(ticket, await mails.RecipientsAsync(db, ticket)))[0];
+    }
+
     private Guid? customer;
     private int bareInserts;
+    private Task<OutboxMessage>? acknowledgement;
 
     private async Task<Guid> CustomerIdAsync(SportelloDb db) =>
         customer ??= await db.Users.Where(u => u.Email == "bench0@example.com").Select(u => u.Id).SingleAsync();
@@ -240,6 +260,24 @@ public sealed class BenchHost : WebApplicationFactory<Program>
             CreatedAt = created,
         });
         return ticket;
+    }
+
+    /// <summary>
+    /// Waits until the outbox has delivered every acknowledgement <paramref name="scenario"/> wrote, and says how long
+    /// after its end that was: a creation rate the outbox cannot follow only defers the work.
+    /// </summary>
+    public async Task<Load.Result> MailedAsync(Load.Result scenario)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+        int pending;
+        while ((pending = await db.OutboxMessages.CountAsync(m => m.State == OutboxStates.Pending)) > 0 && watch.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(20);
+        }
+        Console.WriteLine($"# {scenario.Name}: outbox drained {watch.Elapsed.TotalSeconds:0.00} s after the scenario ({pending} pending)");
+        return scenario;
     }
 
     public async Task<int> CountTicketsAsync()

@@ -71,11 +71,11 @@ internal static class BenchMain
         {
             await Load.RunAsync("baseline: static response, same HTTP pipeline", concurrency, duration,
                 worker => http.GetAsync("/health/live")),
-            await Load.RunAsync("baseline: bare EF insert of the same rows (no HTTP)", concurrency, duration,
-                _ => host.BareInsertAsync()),
-            await Load.RunAsync("POST /tickets", concurrency, duration,
-                worker => customers[worker].PostAsJsonAsync("/api/v1/tickets", Body())),
-            await Load.RunAsync("POST /tickets + 100 KB attachment", concurrency, duration, async worker =>
+            await host.MailedAsync(await Load.RunAsync("baseline: bare EF insert of the same rows (no HTTP)", concurrency, duration,
+                _ => host.BareInsertAsync())),
+            await host.MailedAsync(await Load.RunAsync("POST /tickets", concurrency, duration,
+                worker => customers[worker].PostAsJsonAsync("/api/v1/tickets", Body()))),
+            await host.MailedAsync(await Load.RunAsync("POST /tickets + 100 KB attachment", concurrency, duration, async worker =>
             {
                 var client = customers[worker];
                 var created = await client.PostAsJsonAsync("/api/v1/tickets", Body());
@@ -85,7 +85,7 @@ internal static class BenchMain
                 part.Headers.ContentType = MediaTypeHeaderValue.Parse("application/octet-stream");
                 form.Add(part, "files", "dump.bin");
                 return await client.PostAsync($"/api/v1/tickets/{id}/attachments", form);
-            }),
+            })),
         };
 
         var stored = await host.CountTicketsAsync();

@@ -13,17 +13,18 @@ namespace Sportello.Features.Mail.Outbound;
 /// when there is none. Temporary failures are retried with exponential backoff; a 5xx refusal, or running out of
 /// attempts, marks the mail failed for an admin to see. A relay that cannot be reached or refuses our login is "down":
 /// nothing is sent to it (or marked failed because of it) until its own backoff has passed. Several nodes share the
-/// work by claiming rows.
+/// work by claiming rows. Its claims and marks share the group commit (<see cref="GroupCommit"/>) with the requests
+/// that write mail, so under load they cost no commit (and, on SQLite, no wait for the write lock) of their own.
 /// </summary>
 public sealed class OutboxWorker(
     IServiceScopeFactory scopes, TimeProvider clock, IOptions<MailOptions> mailOptions, IOptions<SportelloOptions> appOptions,
-    MailTokens tokens, MailPipelineState state, ILogger<OutboxWorker> logger, IMeterFactory meters) : BackgroundService
+    MailTokens tokens, MailPipelineState state, GroupCommit writer, ILogger<OutboxWorker> logger, IMeterFactory meters) : BackgroundService
 {
     public const int BatchSize = 50;
     /// <summary>
-    /// Delivered mails are marked sent this many at a time, in one statement (one commit instead of one per mail). A node
-    /// killed between a relay's acceptance and the mark sends those again (same Message-ID) once their claim has expired:
-    /// at most this many per connection.
+    /// Delivered mails are marked sent this many at a time, in one statement that joins the group commit while the next
+    /// ones are delivered (the relay never waits on the database). A node killed between a relay's acceptance and the
+    /// mark sends those again (same Message-ID) once their claim has expired: at most one batch per connection.
     /// </summary>
     private const int MarkEvery = 10;
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
@@ -99,9 +100,9 @@ public sealed class OutboxWorker(
         // Claimed by id, and only if not yet sent nor claimed by another node. Not by State: on SQLite without statistics
         // the planner would read the claim through the State index, i.e. every pending mail (linear in the backlog); a
         // mail given up meanwhile is claimed for nothing and skipped below, its claim cleared by a retry.
-        await db.OutboxMessages
+        await WriteAsync(target => target.OutboxMessages
             .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
-            .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, now + Claim).SetProperty(x => x.ClaimToken, claim), cancellationToken);
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, now + Claim).SetProperty(x => x.ClaimToken, claim)));
         // Every statement below names its rows by id and claim token, never by State (see above); the claim token is this
         // pass's alone, so the rows holding it are the ones claimed here and not yet handed back.
         var batch = (await db.OutboxMessages.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim).ToListAsync(cancellationToken))
@@ -113,6 +114,7 @@ public sealed class OutboxWorker(
         var started = TimeProvider.System.GetTimestamp();
         var renewed = started;
         var delivered = new List<Guid>(MarkEvery);
+        var marking = new List<Task>();
         var stopAt = batch.Count;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -122,8 +124,10 @@ public sealed class OutboxWorker(
             if (TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
             {
                 renewed = TimeProvider.System.GetTimestamp();
-                if (await db.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim)
-                        .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, clock.GetUtcNow().UtcDateTime + Claim), cancellationToken) == 0)
+                await Task.WhenAll(marking);
+                var until = clock.GetUtcNow().UtcDateTime + Claim;
+                if (await WriteAsync(target => target.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim)
+                        .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, until))) == 0)
                 {
                     stopAt = i;
                     break;
@@ -144,12 +148,13 @@ public sealed class OutboxWorker(
                 delivered.Add(mail.Id);
                 if (delivered.Count >= MarkEvery)
                 {
-                    await MarkSentAsync(db, delivered, claim, cancellationToken);
+                    marking.Add(MarkSentAsync([.. delivered], claim));
+                    delivered.Clear();
                 }
             }
             else
             {
-                await SaveOutcomeAsync(db, mail, claim, cancellationToken);
+                await SaveOutcomeAsync(mail, claim);
             }
             if (!relayUp)
             {
@@ -157,43 +162,51 @@ public sealed class OutboxWorker(
                 break;
             }
         }
-        await MarkSentAsync(db, delivered, claim, cancellationToken);
+        marking.Add(MarkSentAsync(delivered, claim));
+        await Task.WhenAll(marking);
         if (stopAt < batch.Count)
         {
             // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
             var rest = batch.Skip(stopAt).Select(m => m.Id).ToList();
-            await db.OutboxMessages.Where(m => rest.Contains(m.Id) && m.ClaimToken == claim)
-                .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
+            await WriteAsync(target => target.OutboxMessages.Where(m => rest.Contains(m.Id) && m.ClaimToken == claim)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null)));
         }
         return batch.Count;
     }
 
+    /// <summary>One statement in the group commit; the rows it changed.</summary>
+    private async Task<int> WriteAsync(Func<SportelloDb, Task<int>> statement)
+    {
+        var changed = 0;
+        await writer.WriteAsync(async (target, _) => changed = await statement(target));
+        return changed;
+    }
+
     /// <summary>Marks delivered mails sent, in one statement, where the claim is still ours.</summary>
-    private async Task MarkSentAsync(SportelloDb db, List<Guid> delivered, Guid claim, CancellationToken cancellationToken)
+    private async Task MarkSentAsync(List<Guid> delivered, Guid claim)
     {
         if (delivered.Count == 0)
         {
             return;
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var marked = await db.OutboxMessages.Where(m => delivered.Contains(m.Id) && m.ClaimToken == claim)
+        var marked = await WriteAsync(target => target.OutboxMessages.Where(m => delivered.Contains(m.Id) && m.ClaimToken == claim)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, OutboxStates.Sent).SetProperty(x => x.SentAt, now).SetProperty(x => x.Attempts, x => x.Attempts + 1)
-                .SetProperty(x => x.LastError, (string?)null).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null), cancellationToken);
+                .SetProperty(x => x.LastError, (string?)null).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null)));
         if (marked < delivered.Count)
         {
             // The claim ran out during a very slow send and another node holds those mails now.
             logger.LogWarning("Lost the claim on {Count} delivered mail(s); another worker has them", delivered.Count - marked);
         }
-        delivered.Clear();
     }
 
     /// <summary>A mail not delivered (to retry, given up, or waiting for the relay): its state, where the claim is still ours.</summary>
-    private async Task SaveOutcomeAsync(SportelloDb db, OutboxMessage mail, Guid claim, CancellationToken cancellationToken)
+    private async Task SaveOutcomeAsync(OutboxMessage mail, Guid claim)
     {
-        if (await db.OutboxMessages.Where(m => m.Id == mail.Id && m.ClaimToken == claim)
-                .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, mail.State).SetProperty(x => x.Attempts, mail.Attempts).SetProperty(x => x.LastError, mail.LastError)
-                    .SetProperty(x => x.NextAttemptAt, mail.NextAttemptAt).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null),
-                    cancellationToken) == 0)
+        var (id, outcome, attempts, error, next) = (mail.Id, mail.State, mail.Attempts, mail.LastError, mail.NextAttemptAt);
+        if (await WriteAsync(target => target.OutboxMessages.Where(m => m.Id == id && m.ClaimToken == claim)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, outcome).SetProperty(x => x.Attempts, attempts).SetProperty(x => x.LastError, error)
+                    .SetProperty(x => x.NextAttemptAt, next).SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null))) == 0)
         {
             logger.LogWarning("Lost the claim on mail {MessageId} during delivery; another worker has it", mail.MessageId);
         }
