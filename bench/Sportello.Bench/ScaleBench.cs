@@ -56,13 +56,9 @@ internal static class ScaleBench
             {
                 var elapsed = await seed.GrowAsync(size);
                 await SeedSearchIndexAsync(model);
-                long bytes;
-                await using (var connection = model.Database.GetDbConnection())
-                {
-                    await model.Database.OpenConnectionAsync();
-                    bytes = await ScaleStore.SizeAsync(connection);
-                    await model.Database.CloseConnectionAsync();
-                }
+                await model.Database.OpenConnectionAsync();
+                var bytes = await ScaleStore.SizeAsync(model.Database.GetDbConnection());
+                await model.Database.CloseConnectionAsync();
                 Console.WriteLine($"# {size:N0} tickets: seeded in {elapsed.TotalSeconds:0.0} s (this step), {bytes / 1e9:0.00} GB on disk");
                 var before = Load();
                 await using (var host = await BenchHost.StartAsync(provider, settings))
