@@ -19,7 +19,8 @@ namespace Sportello.Bench;
 public sealed class BenchHost : WebApplicationFactory<Program>
 {
     private const string AdminEmail = "bench-admin@example.com";
-    private const string Password = "bench passphrase 2026";
+    /// <summary>Every bench account's password (the scale seed stores its hash for the users it writes).</summary>
+    public const string Password = "bench passphrase 2026";
     private readonly string dataDir = Directory.CreateTempSubdirectory("sportello-bench-").FullName;
     private string provider = "Sqlite";
     private string connectionString = "";
@@ -89,7 +90,8 @@ public sealed class BenchHost : WebApplicationFactory<Program>
 
     public HttpClient Client() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = baseAddress };
 
-    private async Task<HttpClient> SignInAsync(string email)
+    /// <summary>A client holding an API token for <paramref name="email"/> (password <see cref="Password"/>).</summary>
+    public async Task<HttpClient> SignInAsync(string email)
     {
         var client = Client();
         var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = Password });

@@ -7,6 +7,7 @@
 // Live chat under load (ChatBench.cs): -- chat [visitors] [active conversations] [paced s] [saturation s] [targets] [agents];
 // its baseline server (ChatEchoServer.cs), started by it: -- chat-echo-server --urls URL [--redis host:port]
 // A service notice's fan-out (NoticeBench.cs): -- [notices-sqlite|notices-postgres] [customers] [Desk agents] [tickets] [batch size]
+// Issue 16's scale curve (ScaleBench.cs): -- scale [sqlite|postgres] [sizes, e.g. 100000,1000000] [iterations per read]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -20,6 +21,11 @@ internal static class BenchMain
 
     public static async Task Main(string[] args)
     {
+        if (args.ElementAtOrDefault(0) == "scale")
+        {
+            await ScaleBench.RunAsync(args[1..]);
+            return;
+        }
         if (args.ElementAtOrDefault(0) == "chat")
         {
             await ChatBench.RunAsync(ChatBench.Parse(args));

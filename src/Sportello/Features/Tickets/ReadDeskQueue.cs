@@ -48,8 +48,8 @@ public sealed class ReadDeskQueue(SportelloDb db, DeskAccess access, TimeProvide
         {
             errors.Add("limit", "limit must be between 1 and {0}.", Page.MaxLimit);
         }
-        var offset = 0;
-        if (!string.IsNullOrEmpty(query.Cursor) && (!int.TryParse(query.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        QueuePosition? after = null;
+        if (!string.IsNullOrEmpty(query.Cursor) && (after = QueuePosition.Parse(query.Cursor)) is null)
         {
             errors.Add("cursor", "cursor is not one this API handed out.");
         }
@@ -78,15 +78,87 @@ public sealed class ReadDeskQueue(SportelloDb db, DeskAccess access, TimeProvide
             _ when assigneeId is not null => tickets.Where(t => t.AssigneeId == assigneeId),
             _ => tickets,
         };
-        var rows = await tickets
-            .OrderBy(t => t.QueueRank)
-            .ThenBy(t => t.DueAt)
-            .ThenBy(t => t.CreatedAt)
-            .ThenBy(t => t.Id)
-            .Skip(offset).Take(limit + 1).ToListAsync(cancellationToken);
-        var next = rows.Count > limit ? (offset + limit).ToString(CultureInfo.InvariantCulture) : null;
+        var rows = await PageAsync(tickets, after, limit + 1, cancellationToken);
+        var next = rows.Count > limit ? QueuePosition.Of(rows[limit - 1]).ToString() : null;
         return new Result(rows.Take(limit).Select(t => TicketResponse.From(t, now)).ToList(), errors, next, limit);
     }
 
+    // Keyset paging: a page starts right after the last ticket seen, so a deep page costs what the first does
+    // (an OFFSET walked every ticket before it). The order's key is the queue index's, ending in Id so it is total.
+    private async Task<List<Ticket>> PageAsync(IQueryable<Ticket> tickets, QueuePosition? after, int take, CancellationToken cancellationToken)
+    {
+        if (after is null)
+        {
+            return await InQueueOrder(tickets).Take(take).ToListAsync(cancellationToken);
+        }
+        var rows = new List<Ticket>(take);
+        foreach (var segment in After(tickets, after))
+        {
+            rows.AddRange(await InQueueOrder(segment).Take(take - rows.Count).ToListAsync(cancellationToken));
+            if (rows.Count == take)
+            {
+                break;
+            }
+        }
+        return rows;
+    }
+
+    private static IQueryable<Ticket> InQueueOrder(IQueryable<Ticket> tickets) =>
+        tickets.OrderBy(t => t.QueueRank).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt).ThenBy(t => t.Id);
+
+    /// <summary>
+    /// What follows <paramref name="at"/> in queue order, as index ranges read one after another: the rest of its rank
+    /// from its due time on, then the later ranks. An unset due time sorts first on SQLite and last on PostgreSQL.
+    /// </summary>
+    private IEnumerable<IQueryable<Ticket>> After(IQueryable<Ticket> tickets, QueuePosition at)
+    {
+        var nullsFirst = db.Database.IsSqlite();
+        var (rank, created, id) = (at.Rank, at.CreatedAt, at.Id);
+        if (at.DueAt is { } due)
+        {
+            yield return tickets.Where(t => t.QueueRank == rank && t.DueAt >= due
+                && (t.DueAt > due || t.CreatedAt > created || (t.CreatedAt == created && t.Id > id)));
+            if (!nullsFirst)
+            {
+                yield return tickets.Where(t => t.QueueRank == rank && t.DueAt == null);
+            }
+        }
+        else
+        {
+            yield return tickets.Where(t => t.QueueRank == rank && t.DueAt == null && (t.CreatedAt > created || (t.CreatedAt == created && t.Id > id)));
+            if (nullsFirst)
+            {
+                yield return tickets.Where(t => t.QueueRank == rank && t.DueAt != null);
+            }
+        }
+        yield return tickets.Where(t => t.QueueRank > rank);
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToLowerInvariant();
+}
+
+/// <summary>A ticket's place in queue order, as the queue's cursor: rank, due time, creation time and id.</summary>
+internal sealed record QueuePosition(int Rank, DateTime? DueAt, DateTime CreatedAt, Guid Id)
+{
+    public static QueuePosition Of(Ticket ticket) => new(ticket.QueueRank ?? 0, ticket.DueAt, ticket.CreatedAt, ticket.Id);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Rank}.{(DueAt is { } due ? due.Ticks.ToString(CultureInfo.InvariantCulture) : "-")}.{CreatedAt.Ticks}.{Id:N}");
+
+    public static QueuePosition? Parse(string cursor)
+    {
+        var parts = cursor.Split('.');
+        return parts.Length == 4
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rank)
+            && (parts[1] == "-" || Ticks(parts[1]) is not null)
+            && Ticks(parts[2]) is { } created
+            && Guid.TryParseExact(parts[3], "N", out var id)
+                ? new QueuePosition(rank, parts[1] == "-" ? null : Ticks(parts[1]), created, id)
+                : null;
+    }
+
+    private static DateTime? Ticks(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTime.MaxValue.Ticks
+            ? new DateTime(ticks, DateTimeKind.Utc)
+            : null;
 }

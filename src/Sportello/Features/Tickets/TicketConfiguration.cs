@@ -28,7 +28,16 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         ticket.Property(t => t.Trust).HasMaxLength(12).IsRequired();
         ticket.Property(t => t.Tag).HasMaxLength(20);
         ticket.HasIndex(t => new { t.CustomerId, t.CreatedAt });
-        ticket.HasIndex(t => new { t.QueueRank, t.DueAt, t.CreatedAt });
+        // A customer's list, newest first (ids are time-ordered): read in index order, never sorted, however many they have.
+        ticket.HasIndex(t => new { t.CustomerId, t.Id });
+        // The Desk queue in working order, to the last key: a page (any page, by its keyset cursor) is an index range.
+        ticket.HasIndex(t => new { t.QueueRank, t.DueAt, t.CreatedAt, t.Id });
+        // The SLA monitor's two marks: only running clocks not marked yet are in these (a few), not every ticket.
+        ticket.HasIndex(t => t.DueAt).HasDatabaseName("IX_Tickets_DueAt_Unbreached").HasFilter("\"DueAt\" IS NOT NULL AND \"BreachedAt\" IS NULL");
+        ticket.HasIndex(t => t.AtRiskDueAt).HasDatabaseName("IX_Tickets_AtRiskDueAt_Unmarked").HasFilter("\"AtRiskDueAt\" IS NOT NULL AND \"AtRiskAt\" IS NULL");
+        // The SLA report's period, covering the columns it reads: a range of this index, not a scan of the table.
+        ticket.HasIndex(t => new { t.CreatedAt, t.MergedIntoId, t.Department, t.Priority, t.Channel, t.FirstResponseDueAt, t.FirstRespondedAt })
+            .HasDatabaseName("IX_Tickets_SlaReport");
         ticket.Property(t => t.Version).IsConcurrencyToken();
         ticket.HasOne<User>().WithMany().HasForeignKey(t => t.CustomerId).OnDelete(DeleteBehavior.Restrict);
         ticket.HasOne<User>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.SetNull);

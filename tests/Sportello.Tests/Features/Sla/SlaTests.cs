@@ -92,8 +92,36 @@ public sealed class DeskQueueTests(SportelloApp app) : IClassFixture<SportelloAp
         await (await agent.GetAsync("/api/v1/desk/queue?department=sales")).AssertNamesFieldAsync("department");
     }
 
-    private static async Task<List<string?>> QueueAsync(HttpClient agent) =>
-        (await (await agent.GetAsync("/api/v1/desk/queue?department=technical")).JsonAsync(HttpStatusCode.OK))
+    [Fact]
+    public async Task Queue_PagedByCursor_GivesEveryTicketOnceInQueueOrder_EvenWithTiedDueTimes()
+    {
+        var (customer, _) = await app.CustomerWithServiceAsync("queue-pages@example.com", "920003", "192.0.2.203");
+        var agent = await app.AgentAsync("queue-pages-agent@sportello.example", "financial");
+        // Tickets opened at one instant share due and creation times: only the id orders them, and a page may end among them.
+        for (var i = 0; i < 5; i++)
+        {
+            await customer.OpenTicketAsync(SlaTickets.Body("financial", "normal", $"Tied {i}"));
+        }
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await customer.OpenTicketAsync(SlaTickets.Body("financial", "high", "Urgent", "920003"));
+        await customer.OpenTicketAsync(SlaTickets.Body("financial", "normal", "Later"));
+        var whole = await QueueAsync(agent, "financial");
+
+        var paged = new List<string?>();
+        var url = "/api/v1/desk/queue?department=financial&limit=2";
+        while (url is not null)
+        {
+            var page = await agent.GetAsync(url);
+            paged.AddRange((await page.JsonAsync(HttpStatusCode.OK)).EnumerateArray().Select(t => t.GetProperty("id").GetString()));
+            url = page.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+        }
+        Assert.Equal(7, whole.Count);
+        Assert.Equal(whole, paged);
+        await (await agent.GetAsync("/api/v1/desk/queue?cursor=50")).AssertNamesFieldAsync("cursor");
+    }
+
+    private static async Task<List<string?>> QueueAsync(HttpClient agent, string department = "technical") =>
+        (await (await agent.GetAsync($"/api/v1/desk/queue?department={department}")).JsonAsync(HttpStatusCode.OK))
             .EnumerateArray().Select(t => t.GetProperty("id").GetString()).ToList();
 }
 

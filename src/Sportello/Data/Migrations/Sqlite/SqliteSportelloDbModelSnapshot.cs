@@ -2539,6 +2539,14 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("AssigneeId");
 
+                    b.HasIndex("AtRiskDueAt")
+                        .HasDatabaseName("IX_Tickets_AtRiskDueAt_Unmarked")
+                        .HasFilter("\"AtRiskDueAt\" IS NOT NULL AND \"AtRiskAt\" IS NULL");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("IX_Tickets_DueAt_Unbreached")
+                        .HasFilter("\"DueAt\" IS NOT NULL AND \"BreachedAt\" IS NULL");
+
                     b.HasIndex("InvoiceId");
 
                     b.HasIndex("MergedIntoId");
@@ -2557,7 +2565,12 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId", "CreatedAt");
 
-                    b.HasIndex("QueueRank", "DueAt", "CreatedAt");
+                    b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("QueueRank", "DueAt", "CreatedAt", "Id");
+
+                    b.HasIndex("CreatedAt", "MergedIntoId", "Department", "Priority", "Channel", "FirstResponseDueAt", "FirstRespondedAt")
+                        .HasDatabaseName("IX_Tickets_SlaReport");
 
                     b.ToTable("Tickets", (string)null);
                 });
