@@ -18,17 +18,17 @@ public sealed class SearchChats(SportelloDb db, DeskAccess access)
     public async Task<SearchPage<ChatHit>> AsStaffAsync(Guid userId, string? q, string? department, int? limit, string? cursor, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
-        var query = SearchQuery.Read(q, errors);
         department = string.IsNullOrWhiteSpace(department) ? null : department.Trim();
         if (department is not null && !Departments.All.Contains(department))
         {
             errors.Add("department", "department must be one of: {0}.", string.Join(", ", Departments.All));
         }
-        var size = SearchCursor.ReadPage(limit, cursor, errors, out var before);
-        if (errors.Any || query is null)
+        var request = SearchRequest.Read(q, limit, cursor, errors);
+        if (request is not { Valid: true, Query: { } query })
         {
-            return new([], errors, null, size);
+            return new([], errors, null, request.Limit);
         }
+        var (before, size) = (request.Before, request.Limit);
         var scope = await access.ScopeAsync(userId, cancellationToken);
         var chats = db.Conversations.AsNoTracking().Where(c => scope.IsAdmin || scope.Departments.Contains(c.Department));
         if (department is not null)

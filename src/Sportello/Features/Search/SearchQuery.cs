@@ -115,6 +115,20 @@ public sealed partial record SearchReference(string? TicketNumber, string? Order
     private static partial Regex OrderNumberPattern();
 }
 
+/// <summary>A search's query and page, read from the request; <see cref="Query"/> is null when <see cref="Errors"/> says why.</summary>
+public sealed record SearchRequest(SearchQuery? Query, int Limit, long? Before, ValidationErrors Errors)
+{
+    public bool Valid => Query is not null && !Errors.Any;
+
+    public static SearchRequest Read(string? q, int? limit, string? cursor, ValidationErrors? errors = null)
+    {
+        errors ??= new ValidationErrors();
+        var query = SearchQuery.Read(q, errors);
+        var size = SearchCursor.ReadPage(limit, cursor, errors, out var before);
+        return new SearchRequest(query, size, before, errors);
+    }
+}
+
 internal static class SearchCursor
 {
     /// <summary>A page of results: <c>limit</c> (default 50, at most 200) and the cursor.</summary>

@@ -24,19 +24,17 @@ public sealed class SearchRecords(SportelloDb db, AbuseAccess abuse)
 {
     public async Task<SearchPage<NoticeHit>> NoticesAsync(string? q, int? limit, string? cursor, CancellationToken cancellationToken = default)
     {
-        var errors = new ValidationErrors();
-        var query = SearchQuery.Read(q, errors);
-        var size = SearchCursor.ReadPage(limit, cursor, errors, out var before);
-        if (errors.Any || query is null)
+        var request = SearchRequest.Read(q, limit, cursor);
+        if (request is not { Valid: true, Query: { } query })
         {
-            return new([], errors, null, size);
+            return new([], request.Errors, null, request.Limit);
         }
-        var (found, next) = await SearchStore.PageAsync(db, query, null, SearchKinds.Notice, db.Notices.AsNoTracking(), n => n.Id, before, size, cancellationToken);
+        var (found, next) = await SearchStore.PageAsync(db, query, null, SearchKinds.Notice, db.Notices.AsNoTracking(), n => n.Id, request.Before, request.Limit, cancellationToken);
         var ids = found.Select(n => n.Id).ToList();
         var updates = (await db.NoticeUpdates.AsNoTracking().Where(u => ids.Contains(u.NoticeId)).OrderByDescending(u => u.CreatedAt)
             .Select(u => new { u.NoticeId, u.BodyEn, u.BodyIt }).ToListAsync(cancellationToken)).ToLookup(u => u.NoticeId);
         return new(found.Select(n => new NoticeHit(n, Snippet.Of(query,
-            updates[n.Id].SelectMany(u => new[] { u.BodyEn, u.BodyIt }).Concat([n.BodyEn, n.BodyIt, n.TitleEn, n.TitleIt])))).ToList(), errors, next, size);
+            updates[n.Id].SelectMany(u => new[] { u.BodyEn, u.BodyIt }).Concat([n.BodyEn, n.BodyIt, n.TitleEn, n.TitleIt])))).ToList(), request.Errors, next, request.Limit);
     }
 
     /// <summary>The abuse cases matching <paramref name="q"/>; null when <paramref name="userId"/> does not work the abuse desk.</summary>
@@ -46,20 +44,18 @@ public sealed class SearchRecords(SportelloDb db, AbuseAccess abuse)
         {
             return null;
         }
-        var errors = new ValidationErrors();
-        var query = SearchQuery.Read(q, errors);
-        var size = SearchCursor.ReadPage(limit, cursor, errors, out var before);
-        if (errors.Any || query is null)
+        var request = SearchRequest.Read(q, limit, cursor);
+        if (request is not { Valid: true, Query: { } query })
         {
-            return new([], errors, null, size);
+            return new([], request.Errors, null, request.Limit);
         }
-        var (found, next) = await SearchStore.PageAsync(db, query, null, SearchKinds.Abuse, db.AbuseCases.AsNoTracking(), c => c.Id, before, size, cancellationToken);
+        var (found, next) = await SearchStore.PageAsync(db, query, null, SearchKinds.Abuse, db.AbuseCases.AsNoTracking(), c => c.Id, request.Before, request.Limit, cancellationToken);
         var ids = found.Select(c => c.Id).ToList();
         var messages = (await db.AbuseMessages.AsNoTracking().Where(m => ids.Contains(m.CaseId)).OrderByDescending(m => m.At)
             .Select(m => new { m.CaseId, Body = m.Body.Length > 20_000 ? m.Body.Substring(0, 20_000) : m.Body }).ToListAsync(cancellationToken)).ToLookup(m => m.CaseId, m => m.Body);
         var reports = (await db.AbuseReports.AsNoTracking().Where(r => ids.Contains(r.CaseId)).OrderByDescending(r => r.ReceivedAt)
             .Select(r => new { r.CaseId, Evidence = r.Evidence.Length > 20_000 ? r.Evidence.Substring(0, 20_000) : r.Evidence }).ToListAsync(cancellationToken))
             .ToLookup(r => r.CaseId, r => r.Evidence);
-        return new(found.Select(c => new AbuseHit(c, Snippet.Of(query, messages[c.Id].Concat(reports[c.Id]).Append(c.Resolution).Append(c.Ips)))).ToList(), errors, next, size);
+        return new(found.Select(c => new AbuseHit(c, Snippet.Of(query, messages[c.Id].Concat(reports[c.Id]).Append(c.Resolution).Append(c.Ips)))).ToList(), request.Errors, next, request.Limit);
     }
 }

@@ -34,7 +34,6 @@ public sealed class SearchTickets(SportelloDb db, DeskAccess access)
     private async Task<Result> SearchAsync(Guid userId, Guid? customerId, Filters filters, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var query = SearchQuery.Read(filters.Q, errors);
         var department = Blank(filters.Department);
         if (department is not null && !Departments.All.Contains(department))
         {
@@ -57,10 +56,11 @@ public sealed class SearchTickets(SportelloDb db, DeskAccess access)
         }
         var from = Instant(filters.From, "from", errors, endOfDay: false);
         var to = Instant(filters.To, "to", errors, endOfDay: true);
-        var limit = SearchCursor.ReadPage(filters.Limit, filters.Cursor, errors, out var before);
-        if (errors.Any || query is null)
+        var request = SearchRequest.Read(filters.Q, filters.Limit, filters.Cursor, errors);
+        var (limit, before) = (request.Limit, request.Before);
+        if (request is not { Valid: true, Query: { } query })
         {
-            return new Result([], errors, null, limit, query);
+            return new Result([], errors, null, limit, request.Query);
         }
 
         // Who may see what: a customer their own tickets; staff the departments they work. Then the filters.
