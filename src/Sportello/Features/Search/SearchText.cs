@@ -19,6 +19,13 @@ public static class SearchText
     /// <summary>Longer runs (a pasted key, a base64 line) are cut here, on both sides alike.</summary>
     public const int MaxWordLength = 48;
 
+    /// <summary>Stems already computed: a language's words repeat, and stemming is most of the analyzer's time.</summary>
+    private const int MaxRemembered = 200_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string English, string Italian)> Remembered = new(StringComparer.Ordinal);
+
+    private static readonly System.Buffers.SearchValues<char> AsciiWordChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
     [ThreadStatic] private static EnglishStemmer? english;
     [ThreadStatic] private static ItalianStemmer? italian;
 
@@ -56,6 +63,17 @@ public static class SearchText
     /// <summary>Lower case, accents and ligatures folded, at most <see cref="MaxWordLength"/> characters.</summary>
     public static string Fold(ReadOnlySpan<char> word)
     {
+        // Most words are plain ASCII letters and digits: lower-cased in one allocation.
+        if (!word.ContainsAnyExcept(AsciiWordChars))
+        {
+            return string.Create(Math.Min(word.Length, MaxWordLength), word, static (target, source) =>
+            {
+                for (var i = 0; i < target.Length; i++)
+                {
+                    target[i] = char.ToLowerInvariant(source[i]);
+                }
+            });
+        }
         var decomposed = word.ToString().ToLowerInvariant().Normalize(NormalizationForm.FormKD);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
@@ -94,6 +112,21 @@ public static class SearchText
                 return (folded, folded);
             }
         }
+        if (Remembered.TryGetValue(folded, out var known))
+        {
+            return known;
+        }
+        var stems = Stem(folded);
+        // Bounded: text nobody wrote twice (random strings) must not grow it without end.
+        if (Remembered.Count < MaxRemembered)
+        {
+            Remembered.TryAdd(folded, stems);
+        }
+        return stems;
+    }
+
+    private static (string English, string Italian) Stem(string folded)
+    {
         english ??= new EnglishStemmer();
         italian ??= new ItalianStemmer();
         english.SetCurrent(folded);
