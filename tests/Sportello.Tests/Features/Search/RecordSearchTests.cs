@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sportello.Data;
+using Sportello.Features.Search;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Search;
@@ -66,5 +70,44 @@ public sealed class RecordSearchTests(SportelloApp app) : IClassFixture<Sportell
         Assert.Equal(HttpStatusCode.NotFound, (await technical.GetAsync($"/api/v1/desk/search/abuse-cases?q={tag}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await technical.GetAsync("/api/v1/desk/search/abuse-cases?q=")).StatusCode);
         await (await abuseAgent.GetAsync("/api/v1/desk/search/abuse-cases?q=")).AssertNamesFieldAsync("q");
+    }
+
+    [Fact]
+    public async Task TheMigration_IndexesNoticesAndAbuseCasesThatExistedBeforeIt()
+    {
+        var admin = await app.AdminAsync();
+        var tag = Tag();
+        await (await admin.PostAsJsonAsync("/api/v1/admin/notices", new
+        {
+            kind = "incident", title = $"Router down {tag}", body = "We are on it.", affects = new { locations = new[] { $"Nowhere {tag}" } },
+        })).JsonAsync(HttpStatusCode.Created);
+        var (email, order, _) = Unique.Customer("abuse-backfill");
+        var n = Unique.Next();
+        var ip = $"198.19.{200 + (n / 250 % 50)}.{n % 250 + 1}";
+        await app.CustomerWithServiceAsync(email, order, ip);
+        await (await admin.PostAsJsonAsync("/api/v1/admin/abuse-reports", new
+        {
+            type = "spam", sourceIp = ip, evidence = $"Subject: offer {tag}", reporter = new { name = "Rita", email = "rita@reporter.example" },
+        })).JsonAsync(HttpStatusCode.Created);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // As before the migration: no documents, and the marks it leaves.
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            await db.SearchDocuments.ExecuteDeleteAsync(TestContext.Current.CancellationToken);
+            db.SearchDocuments.AddRange(new[] { SearchKinds.Backfill, SearchKinds.ChatBackfill, SearchKinds.NoticeBackfill, SearchKinds.AbuseBackfill }
+                .Select(kind => new SearchDocument { Kind = kind, TargetId = Guid.Empty }));
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        Assert.Empty(await SearchAsync(admin, "/api/v1/desk/search/notices", tag));
+        Assert.Empty(await SearchAsync(admin, "/api/v1/desk/search/abuse-cases", tag));
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            Assert.True(await SearchBackfill.RunAsync(db, cancellationToken: TestContext.Current.CancellationToken) >= 2);
+            Assert.Equal(0, await SearchBackfill.RunAsync(db, cancellationToken: TestContext.Current.CancellationToken));
+        }
+        Assert.Single(await SearchAsync(admin, "/api/v1/desk/search/notices", tag));
+        Assert.Single(await SearchAsync(admin, "/api/v1/desk/search/abuse-cases", tag));
     }
 }
