@@ -6,6 +6,7 @@ namespace Sportello.Features.Mail;
 public sealed class MailPipelineState
 {
     private readonly ConcurrentDictionary<string, DateTime> lastReceived = new();
+    private readonly Lock summaryLock = new();
 
     /// <summary>True while the SMTP listener is bound to its endpoint.</summary>
     public bool SmtpBound { get; set; }
@@ -35,7 +36,20 @@ public sealed class MailPipelineState
 
     public void RelayWorked() => Relay = null;
 
-    public void Observed(MailPipelineSummary summary, DateTime at) => LastSummary = (summary, at);
+    /// <summary>
+    /// Keeps a reading unless a later one is already kept: a slow background read that finishes after a newer one
+    /// (the health endpoint's) must not put the older picture back.
+    /// </summary>
+    public void Observed(MailPipelineSummary summary, DateTime at)
+    {
+        lock (summaryLock)
+        {
+            if (LastSummary is not { At: var kept } || at >= kept)
+            {
+                LastSummary = (summary, at);
+            }
+        }
+    }
 }
 
 /// <summary>The relay is unreachable or refuses our login since <paramref name="Since"/>.</summary>
