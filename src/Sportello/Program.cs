@@ -10,11 +10,17 @@ using Sportello.Features.Demo;
 using Sportello.Features.Mail;
 using Sportello.Features.Notices;
 using Sportello.Features.Operations;
+using Sportello.Features.Operations.Commands;
 using Sportello.Features.Services;
 using Sportello.Features.Sla;
 using Sportello.Features.Search;
 using Sportello.Features.Tickets;
 using Sportello.Web;
+
+if (await OperationsCommands.TryRunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSportelloOptions();
