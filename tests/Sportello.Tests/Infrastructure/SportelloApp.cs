@@ -23,7 +23,7 @@ public class SportelloApp : WebApplicationFactory<Program>, IAsyncLifetime
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 13, 30, 0, TimeSpan.Zero);
 
     public ManualClock Clock { get; } = new(Start);
-    public TestDatabase Database { get; private set; } = null!;
+    public TestDatabase Database { get; protected set; } = null!;
 
     /// <summary>Extra settings a test class needs (rate limits, say).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();

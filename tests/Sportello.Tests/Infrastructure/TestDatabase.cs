@@ -15,7 +15,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Environment.GetEnvironmentVariable("SPORTELLO_TEST_POSTGRES")
         ?? throw new InvalidOperationException("SPORTELLO_TEST_DATABASE=Postgres needs SPORTELLO_TEST_POSTGRES (a connection string).");
 
-    public string Provider { get; } = IsPostgres ? "Postgres" : "Sqlite";
+    public string Provider => postgresName is null ? "Sqlite" : "Postgres";
     public string DataDir { get; }
     public string ConnectionString { get; }
     private readonly string? postgresName;
@@ -27,10 +27,13 @@ public sealed class TestDatabase : IAsyncDisposable
         this.postgresName = postgresName;
     }
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static Task<TestDatabase> CreateAsync() => CreateAsync(IsPostgres);
+
+    /// <summary>A database on the provider named, whatever the run's: the two ends of a move from SQLite to PostgreSQL.</summary>
+    public static async Task<TestDatabase> CreateAsync(bool postgres)
     {
         var dataDir = Directory.CreateTempSubdirectory("sportello-test-").FullName;
-        if (!IsPostgres)
+        if (!postgres)
         {
             return new TestDatabase(dataDir, $"Data Source={Path.Combine(dataDir, "sportello.db")}", null);
         }
