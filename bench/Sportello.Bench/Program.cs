@@ -8,6 +8,7 @@
 // its baseline server (ChatEchoServer.cs), started by it: -- chat-echo-server --urls URL [--redis host:port]
 // A service notice's fan-out (NoticeBench.cs): -- [notices-sqlite|notices-postgres] [customers] [Desk agents] [tickets] [batch size]
 // Issue 16's scale curve (ScaleBench.cs): -- scale [sqlite|postgres] [sizes, e.g. 100000,1000000] [iterations per read]
+// Issue 17's move from SQLite to PostgreSQL at scale (MigrateBench.cs): -- migrate [tickets]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -24,6 +25,11 @@ internal static class BenchMain
         if (args.ElementAtOrDefault(0) == "scale")
         {
             await ScaleBench.RunAsync(args[1..]);
+            return;
+        }
+        if (args.ElementAtOrDefault(0) == "migrate")
+        {
+            await MigrateBench.RunAsync(args[1..]);
             return;
         }
         if (args.ElementAtOrDefault(0) == "chat")

@@ -27,6 +27,7 @@ public static class WebFeature
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestProblems>();
+        builder.Services.AddExceptionHandler<StorageFullProblems>();
         builder.Services.AddLocalization();
         builder.Services.Configure<RequestLocalizationOptions>(Localization.Configure);
         builder.Services.AddRazorPages(o =>
@@ -77,7 +78,8 @@ public static class WebFeature
             web.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error",
-                StatusCodeSelector = ex => ex is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError,
+                StatusCodeSelector = ex => ex is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException ? StatusCodes.Status409Conflict
+                    : StorageFullProblems.Is(ex) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
             });
             web.UseStatusCodePagesWithReExecute("/error/{0}");
         });

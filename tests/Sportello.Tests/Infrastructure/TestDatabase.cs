@@ -48,6 +48,9 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(dataDir, builder.ConnectionString, name);
     }
 
+    /// <summary>A SQLite database in a folder the test chose (a small file system, say); the test removes the folder.</summary>
+    public static TestDatabase SqliteIn(string dataDir) => new(dataDir, $"Data Source={Path.Combine(dataDir, "sportello.db")}", null);
+
     /// <summary>Runs raw SQL against the test database (for arranging states the API cannot make).</summary>
     public async Task ExecuteAsync(string sql)
     {
