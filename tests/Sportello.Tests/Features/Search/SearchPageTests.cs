@@ -47,6 +47,49 @@ public sealed class SearchPageTests(SportelloApp app) : IClassFixture<SportelloA
     }
 
     [Fact]
+    public async Task TheDeskPage_SearchesNotices_AndTheAbuseDeskItsCases_WhichOthersCannotSeeOrReach()
+    {
+        var admin = await app.AdminAsync();
+        var tag = Tag();
+        await (await admin.PostAsJsonAsync("/api/v1/admin/notices", new
+        {
+            kind = "incident", title = new { en = $"Storage <b>degraded</b> {tag}", it = $"Storage degradato {tag}" },
+            body = new { en = "We are replacing a <script>alert(1)</script> controller.", it = "Stiamo sostituendo i controller." },
+            affects = new { locations = new[] { $"Nowhere {tag}" } },
+        })).JsonAsync(HttpStatusCode.Created);
+        var (email, order, _) = Unique.Customer("abuse-page");
+        var n = Unique.Next();
+        var ip = $"198.19.{200 + (n / 250 % 50)}.{n % 250 + 1}";
+        await app.CustomerWithServiceAsync(email, order, ip);
+        var report = await (await admin.PostAsJsonAsync("/api/v1/admin/abuse-reports", new
+        {
+            type = "spam", sourceIp = ip, evidence = $"Subject: Cheap pills {tag}\n\n<img src=x onerror=alert(1)>",
+            reporter = new { name = "Rita Reporter", email = "rita@reporter.example" },
+        })).JsonAsync(HttpStatusCode.Created);
+        var technicalEmail = $"notice-page{Unique.Next()}@sportello.test";
+        await app.AgentAsync(technicalEmail, "technical");
+        var technical = await app.SignInWebAsync(technicalEmail, "agent passphrase 2026");
+        var abuseEmail = $"abuse-page{Unique.Next()}@sportello.test";
+        await app.AgentAsync(abuseEmail, "abuse");
+        var abuseDesk = await app.SignInWebAsync(abuseEmail, "agent passphrase 2026");
+
+        var notices = await technical.GetPageAsync($"/desk/search?in=notices&q=controllers+{tag}");
+        Assert.Contains("<mark>controller</mark>", notices, StringComparison.Ordinal);
+        Assert.Contains("Storage &lt;b&gt;degraded&lt;/b&gt;", notices, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", notices, StringComparison.Ordinal);
+        Assert.DoesNotContain("value=\"abuse\"", notices, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await technical.GetAsync($"/desk/search?in=abuse&q={tag}")).StatusCode);
+
+        var cases = await abuseDesk.GetPageAsync($"/desk/search?in=abuse&q=pill+{tag}");
+        Assert.Contains($"href=\"/desk/abuse/{report.GetProperty("caseId").GetString()}\"", cases, StringComparison.Ordinal);
+        Assert.Contains(report.GetProperty("reference").GetString()!, cases, StringComparison.Ordinal);
+        Assert.Contains("<mark>pills</mark>", cases, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img src=x", cases, StringComparison.Ordinal);
+        Assert.Contains("No abuse case matches.", await abuseDesk.GetPageAsync($"/desk/search?in=abuse&q=elephant+{tag}"), StringComparison.Ordinal);
+        Assert.Contains("id=\"q-error\"", await abuseDesk.GetPageAsync("/desk/search?in=abuse&q=", HttpStatusCode.BadRequest), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheDesk_OpensAnExactTicketNumberDirectly()
     {
         var (customer, _, _) = await CustomerAsync();
