@@ -9,6 +9,7 @@
 // A service notice's fan-out (NoticeBench.cs): -- [notices-sqlite|notices-postgres] [customers] [Desk agents] [tickets] [batch size]
 // Issue 16's scale curve (ScaleBench.cs): -- scale [sqlite|postgres] [sizes, e.g. 100000,1000000] [iterations per read]
 // Issue 17's move from SQLite to PostgreSQL at scale (MigrateBench.cs): -- migrate [tickets]
+// Issue 17's soak of a running cluster (SoakBench.cs, started by bench/run-soak): -- soak BASE_URL SMTP_PORTS NODE_PIDS [minutes] [rounds/s]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -25,6 +26,11 @@ internal static class BenchMain
         if (args.ElementAtOrDefault(0) == "scale")
         {
             await ScaleBench.RunAsync(args[1..]);
+            return;
+        }
+        if (args.ElementAtOrDefault(0) == "soak")
+        {
+            await SoakBench.RunAsync(args[1..]);
             return;
         }
         if (args.ElementAtOrDefault(0) == "migrate")
