@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Sportello.Features.Chat;
+using Sportello.Tests.Infrastructure;
+
+namespace Sportello.Tests.Cluster;
+
+/// <summary>The cluster's failures, each under load of tickets, mail and chat at once (issue 17).</summary>
+[Trait("Category", "Cluster")]
+public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixture<SportelloCluster>
+{
+    [Fact]
+    public async Task KillNine_OfOneNodeUnderLoad_LosesNoAcknowledgedTicketOrMail_SendsNoMailTwice_AndTheChatGoesOnElsewhere()
+    {
+        await cluster.HealAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var victim = cluster.Nodes[0];
+        var load = new ClusterLoad();
+        var tag = $"kill{Unique.Next()}";
+        var customers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => cluster.CustomerAsync(tag)));
+        var agent = await cluster.AgentAsync(tag, "technical");
+
+        // A visitor whose widget the balancer had sent to the node about to die.
+        var started = await (await cluster.Client().PostAsJsonAsync("/api/v1/chat/conversations", new { message = "Hello.", name = "Ada" }, ct))
+            .JsonAsync(HttpStatusCode.Created);
+        var chat = Guid.Parse(started.GetProperty("id").GetString()!);
+        var visitorToken = started.GetProperty("visitorToken").GetString()!;
+        var seen = new List<long>();
+        void Heard(ChatMessageView m)
+        {
+            lock (seen)
+            {
+                seen.Add(m.Seq);
+            }
+        }
+        var widget = await ClusterLoad.ConnectAsync(victim.Address, "hubs/chat", c => c.On<ChatMessageView>("chatMessage", Heard));
+        (await widget.InvokeAsync<List<ChatMessageView>>("Join", chat, visitorToken, 0L, ct)).ForEach(Heard);
+        var agentSaid = 0;
+        async Task AgentWritesAsync(int i)
+        {
+            var said = await load.RetryAsync(() => agent.PostAsJsonAsync($"/api/v1/desk/chats/{chat}/messages", new { body = $"Line {i}." }), $"chat line {i}");
+            if (said is not null)
+            {
+                Interlocked.Increment(ref agentSaid);
+            }
+        }
+
+        var killed = new TaskCompletionSource();
+        var work = new List<Task>
+        {
+            load.OpenTicketsAsync(customers[0], $"{tag} a", 40, async i =>
+            {
+                if (i == 12)
+                {
+                    await victim.KillAsync();
+                    killed.SetResult();
+                }
+            }),
+            load.OpenTicketsAsync(customers[1], $"{tag} b", 40),
+            load.OpenTicketsAsync(customers[2], $"{tag} c", 40, AgentWritesAsync),
+            load.SendMailsAsync(cluster.Nodes, $"{tag} mail", 30),
+        };
+        await killed.Task.WaitAsync(TimeSpan.FromSeconds(120), ct);
+        // The widget lost its node: it reconnects through the balancer and asks for what follows the last number it saw.
+        await widget.DisposeAsync();
+        await using var again = await ClusterLoad.ConnectAsync(cluster.Address, "hubs/chat", c => c.On<ChatMessageView>("chatMessage", Heard));
+        (await again.InvokeAsync<List<ChatMessageView>>("Join", chat, visitorToken, Snapshot(seen).Max(), ct)).ForEach(Heard);
+        await Task.WhenAll(work).WaitAsync(TimeSpan.FromSeconds(240), ct);
+
+        Assert.Empty(load.Unexpected);
+        Assert.True(load.Retries > 0, "the kill should have cost the clients some retries");
+        // Every acknowledged ticket is stored.
+        var acknowledged = load.TicketsAcknowledged.ToArray();
+        Assert.Equal(120, acknowledged.Length);
+        Assert.Equal(acknowledged.Length, await cluster.CountAsync("""SELECT count(*) FROM "Tickets" WHERE "Id" = ANY($1)""", acknowledged));
+        // Every mail that got its 250 becomes one ticket, once, on the surviving nodes.
+        var mails = load.MailsAcknowledged.ToArray();
+        Assert.Equal(30, mails.Length);
+        await Eventually.TrueAsync(async () => await cluster.CountAsync("""SELECT count(*) FROM "Tickets" WHERE "Subject" = ANY($1)""", mails) == mails.Length,
+            "every acknowledged mail to become a ticket", 60);
+        Assert.Equal(mails.Length, await cluster.CountAsync("""SELECT count(DISTINCT "Subject") FROM "Tickets" WHERE "Subject" = ANY($1)""", mails));
+        // The automatic answers go out once each. Those the dead node had claimed wait for its claim to expire (2 min)
+        // and are still in the outbox, never lost; none reaches the relay twice.
+        await Eventually.TrueAsync(async () => await cluster.CountAsync(
+            """SELECT count(*) FROM "OutboxMessages" WHERE "State" = 'pending' AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" < now() at time zone 'utc')""") == 0,
+            "the outbox to drain but for the dead node's claims", 60);
+        var relayed = cluster.Relay.Received.Select(m => m.MessageId).ToList();
+        Assert.Equal(relayed.Count, relayed.Distinct().Count());
+        var sent = await cluster.CountAsync("""SELECT count(*) FROM "OutboxMessages" WHERE "State" = 'sent'""");
+        Assert.True(relayed.Count >= sent, $"{sent} mails marked sent, {relayed.Count} at the relay");
+        // The chat went on: every public message (the agent's lines, written all along) reached the visitor once, in
+        // order, across the move.
+        var desk = await (await agent.GetAsync($"/api/v1/desk/chats/{chat}/messages", ct)).JsonAsync(HttpStatusCode.OK);
+        var expected = desk.EnumerateArray().Where(m => !m.GetProperty("internal").GetBoolean()).Select(m => m.GetProperty("seq").GetInt64()).Order().ToList();
+        Assert.True(expected.Count >= 1 + agentSaid, $"{agentSaid} lines written, {expected.Count} messages stored");
+        await Eventually.TrueAsync(() => Task.FromResult(Snapshot(seen).Distinct().Count() == expected.Count), $"the {expected.Count} chat messages at the visitor", 30);
+        Assert.Equal(expected, Snapshot(seen).Distinct().Order());
+        Assert.Equal(Snapshot(seen).Count, Snapshot(seen).Distinct().Count());
+    }
+
+    private static List<long> Snapshot(List<long> seen)
+    {
+        lock (seen)
+        {
+            return [.. seen];
+        }
+    }
+}
