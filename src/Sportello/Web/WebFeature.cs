@@ -77,7 +77,8 @@ public static class WebFeature
             web.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error",
-                StatusCodeSelector = ex => ex is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException ? StatusCodes.Status409Conflict : StatusCodes.Status500InternalServerError,
+                StatusCodeSelector = ex => ex is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException ? StatusCodes.Status409Conflict
+                    : Data.DatabaseUnavailable.IsCause(ex) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
             });
             web.UseStatusCodePagesWithReExecute("/error/{0}");
         });

@@ -99,6 +99,74 @@ public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixtur
         Assert.Equal(Snapshot(seen).Count, Snapshot(seen).Distinct().Count());
     }
 
+    [Fact]
+    public async Task PostgresRestarted_NodesAnswer503AtOnceWhileItIsDown_TurnUnready_AndRecoverByThemselvesWithin30Seconds()
+    {
+        await cluster.HealAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var tag = $"pg{Unique.Next()}";
+        var customer = await cluster.CustomerAsync(tag);
+        var token = customer.DefaultRequestHeaders.Authorization!;
+        var direct = cluster.Nodes.Select(n =>
+        {
+            var client = SportelloCluster.Client(n.Address, SportelloCluster.NextAddress());
+            client.DefaultRequestHeaders.Authorization = token;
+            // A request that hangs is a failure: the node must answer while the database is away.
+            client.Timeout = TimeSpan.FromSeconds(10);
+            return client;
+        }).ToList();
+        var load = new ClusterLoad();
+        using var stopLoad = new CancellationTokenSource();
+        var background = Task.Run(async () =>
+        {
+            for (var i = 0; !stopLoad.IsCancellationRequested; i++)
+            {
+                await load.OpenTicketsAsync(customer, $"{tag} load {i}", 1);
+            }
+        }, ct);
+        await Eventually.TrueAsync(() => Task.FromResult(load.TicketsAcknowledged.Count >= 5), "some tickets before the restart", 60);
+
+        await cluster.Postgres.StopAsync();
+        var pids = cluster.Nodes.Select(n => n.ProcessId).ToList();
+        foreach (var node in direct)
+        {
+            // Several at once on every node: none may wait for a database that is not there.
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => i % 2 == 0
+                ? node.PostAsJsonAsync("/api/v1/tickets", new { department = "technical", priority = "normal", subject = $"{tag} down", description = "x" }, ct)
+                : node.GetAsync("/api/v1/tickets", ct)));
+            foreach (var answer in answers)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+                Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+                Assert.NotNull(answer.Headers.RetryAfter);
+            }
+        }
+        foreach (var node in direct)
+        {
+            await Eventually.TrueAsync(async () => (await node.GetAsync("/health/ready", ct)).StatusCode == HttpStatusCode.ServiceUnavailable,
+                "readiness to go red", 10);
+        }
+
+        await cluster.Postgres.StartAgainAsync();
+        var back = DateTime.UtcNow;
+        foreach (var node in direct)
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var ready = await node.GetAsync("/health/ready", ct);
+                var open = await node.PostAsJsonAsync("/api/v1/tickets", new { department = "technical", priority = "normal", subject = $"{tag} back", description = "x" }, ct);
+                return ready.IsSuccessStatusCode && open.StatusCode == HttpStatusCode.Created;
+            }, "every node to take tickets again by itself", (int)Math.Max(1, 30 - (DateTime.UtcNow - back).TotalSeconds));
+        }
+        await stopLoad.CancelAsync();
+        await background;
+
+        Assert.Equal(pids, cluster.Nodes.Select(n => n.ProcessId));
+        Assert.Empty(load.Unexpected);
+        var acknowledged = load.TicketsAcknowledged.ToArray();
+        Assert.Equal(acknowledged.Length, await cluster.CountAsync("""SELECT count(*) FROM "Tickets" WHERE "Id" = ANY($1)""", acknowledged));
+    }
+
     private static List<long> Snapshot(List<long> seen)
     {
         lock (seen)

@@ -18,6 +18,8 @@ public sealed class ClusterNode(int number, Func<int, IEnumerable<string>> setti
     public string Output => string.Join('\n', output);
 
     public bool Running => process is { HasExited: false };
+    /// <summary>The process's id: a node that restarted itself would have another.</summary>
+    public int? ProcessId => Running ? process!.Id : null;
 
     public void Start()
     {
