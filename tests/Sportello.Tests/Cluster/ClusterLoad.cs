@@ -99,13 +99,17 @@ public sealed class ClusterLoad
     }
 
     /// <summary>A SignalR client over WebSockets without negotiation, so no balancer needs sticky sessions.</summary>
-    public static async Task<HubConnection> ConnectAsync(Uri address, string path, Action<HubConnection> listen)
+    public static async Task<HubConnection> ConnectAsync(Uri address, string path, Action<HubConnection> listen, string? token = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(address, path), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
+                if (token is not null)
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
             })
             .Build();
         listen(connection);
