@@ -42,6 +42,7 @@ public static class WebFeature
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         builder.AddForwardedHeaders();
+        builder.Services.AddSingleton<SharedCounters>();
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "sportello.af";

@@ -222,6 +222,46 @@ public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixtur
         Assert.All(cluster.Nodes, n => Assert.True(n.Running));
     }
 
+    [Fact]
+    public async Task SignInLimits_ThroughTheBalancer_CountTheClientsAddressAndAccount_AcrossAllNodes()
+    {
+        await cluster.HealAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var tag = $"limit{Unique.Next()}";
+        async Task<HttpStatusCode> TryAsync(HttpClient client, string email, string? forwardedFor = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/token") { Content = JsonContent.Create(new { email, password = "wrong password" }) };
+            if (forwardedFor is not null)
+            {
+                request.Headers.Add("X-Forwarded-For", forwardedFor);
+            }
+            return (await client.SendAsync(request, ct)).StatusCode;
+        }
+
+        // One address, twelve accounts: the balancer spreads the attempts over three nodes, and still the eleventh is refused.
+        var address = SportelloCluster.NextAddress();
+        var client = cluster.Client(address);
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            answers.Add(await TryAsync(client, $"{tag}-ip-{i}@example.com"));
+        }
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 10), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        // The client cannot pick another address: HAProxy appends the one it saw, and that one is believed.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await TryAsync(client, $"{tag}-forged@example.com", "203.0.113.9"));
+        // Another client's address is its own, not the balancer's: it may still try.
+        Assert.Equal(HttpStatusCode.Unauthorized, await TryAsync(cluster.Client(), $"{tag}-other@example.com"));
+
+        // One account, twelve addresses: the account's limit holds across the nodes too.
+        var account = $"{tag}-account@example.com";
+        answers.Clear();
+        for (var i = 0; i < 12; i++)
+        {
+            answers.Add(await TryAsync(cluster.Client(), account));
+        }
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 10), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+    }
+
     private static List<long> Snapshot(List<long> seen)
     {
         lock (seen)

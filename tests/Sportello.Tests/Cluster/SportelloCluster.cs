@@ -148,7 +148,22 @@ public sealed class SportelloCluster : IAsyncLifetime
         return client;
     }
 
-    public Task<HttpClient> AdminAsync() => SignInAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword);
+    /// <summary>The admin, signed in once: sign-in is limited to 10 a minute per account, across the cluster.</summary>
+    public async Task<HttpClient> AdminAsync()
+    {
+        await admin.WaitAsync();
+        try
+        {
+            return adminClient ??= await SignInAsync(SportelloApp.AdminEmail, SportelloApp.AdminPassword);
+        }
+        finally
+        {
+            admin.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim admin = new(1, 1);
+    private HttpClient? adminClient;
 
     public async Task<HttpClient> CustomerAsync(string prefix)
     {
