@@ -30,6 +30,7 @@ frontend sportello
     # The client's address for per-IP limits; Sportello believes it only from Sportello:ForwardedHeaders:KnownProxies.
     option forwardfor
     http-request set-header X-Forwarded-Proto http
+    use_backend hubs if { path_beg /hubs/ }
     default_backend nodes
 
 backend nodes
@@ -38,7 +39,21 @@ backend nodes
     http-check expect status 200
     # Checked every second; out after 2 failures, back after 2 successes; its open connections closed when it goes.
     default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
+$(haproxy_servers "$@")
+
+backend hubs
+    # SignalR's negotiation and the connection it names (long polling too) must meet one node: the client's address
+    # picks it, and only the clients of a node that goes away move.
+    balance source
+    hash-type consistent
+    option httpchk GET /health/ready
+    http-check expect status 200
+    default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
+$(haproxy_servers "$@")
 CONFIG
+}
+
+haproxy_servers() {
   local i=1 node
   for node in "$@"; do
     echo "    server node$i $node check"

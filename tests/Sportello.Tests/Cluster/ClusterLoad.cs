@@ -98,14 +98,13 @@ public sealed class ClusterLoad
         return null;
     }
 
-    /// <summary>A SignalR client over WebSockets without negotiation, so no balancer needs sticky sessions.</summary>
+    /// <summary>A SignalR client over WebSockets, negotiating first as the browsers' do: through the balancer, both must meet one node.</summary>
     public static async Task<HubConnection> ConnectAsync(Uri address, string path, Action<HubConnection> listen, string? token = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(address, path), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
                 if (token is not null)
                 {
                     o.AccessTokenProvider = () => Task.FromResult<string?>(token);
