@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Cluster;
@@ -96,23 +94,5 @@ public sealed class ClusterLoad
         }
         Unexpected.Add($"{what}: never answered");
         return null;
-    }
-
-    /// <summary>A SignalR client over WebSockets, negotiating first as the browsers' do: through the balancer, both must meet one node.</summary>
-    public static async Task<HubConnection> ConnectAsync(Uri address, string path, Action<HubConnection> listen, string? token = null)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(address, path), o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                if (token is not null)
-                {
-                    o.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                }
-            })
-            .Build();
-        listen(connection);
-        await connection.StartAsync(TestContext.Current.CancellationToken);
-        return connection;
     }
 }

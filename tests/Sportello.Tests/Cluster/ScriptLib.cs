@@ -36,80 +36,61 @@ internal static class ScriptLib
     }
 }
 
-/// <summary>A PostgreSQL of the test's own (scripts/lib/postgres.sh), which it may stop and start without disturbing others.</summary>
-internal sealed class PrivatePostgres : IAsyncDisposable
+/// <summary>A service of the test's own, started in a temporary folder by a scripts/lib function, stopped at the end.</summary>
+internal abstract class ScriptedService(string lib, string stop) : IAsyncDisposable
 {
-    private readonly string work = Directory.CreateTempSubdirectory("sportello-cluster-pg-").FullName;
-    private Dictionary<string, string> state = [];
+    protected string Work { get; } = Directory.CreateTempSubdirectory($"sportello-cluster-{lib}-").FullName;
+    /// <summary>The variables its start function set (ports, folders), handed back to every later call.</summary>
+    protected Dictionary<string, string> State { get; set; } = [];
 
-    public string ConnectionString => state["PG_CONNECTION"];
+    protected Task<Dictionary<string, string>> RunAsync(string commands, params string[] outputs) => ScriptLib.RunAsync([lib], commands, State, outputs);
 
-    public async Task StartAsync() =>
-        state = await ScriptLib.RunAsync(["postgres"], $"pg_start '{work}'", null, "PG_BIN", "PG_DATA", "PG_PORT", "PG_CONNECTION");
-
-    /// <summary>Stops at once (pg_ctl -m immediate): every connection drops, as in a crash or a failover.</summary>
-    public Task StopAsync() => ScriptLib.RunAsync(["postgres"], "pg_stop", state);
-
-    /// <summary>Starts it again on the same port and data.</summary>
-    public Task StartAgainAsync() => ScriptLib.RunAsync(["postgres"], "pg_run", state);
+    public Task StopAsync() => RunAsync(stop);
 
     public async ValueTask DisposeAsync()
     {
-        if (state.Count > 0)
+        if (State.Count > 0)
         {
             await StopAsync();
         }
-        Directory.Delete(work, recursive: true);
+        Directory.Delete(Work, recursive: true);
     }
+}
+
+/// <summary>A PostgreSQL of the test's own (scripts/lib/postgres.sh), which it may stop and start without disturbing others.</summary>
+/// <remarks>Its stop is pg_ctl -m immediate: every connection drops, as in a crash or a failover.</remarks>
+internal sealed class PrivatePostgres() : ScriptedService("postgres", "pg_stop")
+{
+    public string ConnectionString => State["PG_CONNECTION"];
+
+    public async Task StartAsync() => State = await RunAsync($"pg_start '{Work}'", "PG_BIN", "PG_DATA", "PG_PORT", "PG_CONNECTION");
+
+    /// <summary>Starts it again on the same port and data.</summary>
+    public Task StartAgainAsync() => RunAsync("pg_run");
 }
 
 /// <summary>A Redis of the test's own (scripts/lib/redis.sh), which it may stop and start again on the same port.</summary>
-internal sealed class PrivateRedis : IAsyncDisposable
+/// <remarks>Its stop waits until the process is gone.</remarks>
+internal sealed class PrivateRedis() : ScriptedService("redis",
+    "redis_stop; while [ -n \"$(cat \"$REDIS_DIR/redis.pid\" 2>/dev/null)\" ] && kill -0 \"$(cat \"$REDIS_DIR/redis.pid\")\" 2>/dev/null; do sleep 0.1; done")
 {
-    private readonly string work = Directory.CreateTempSubdirectory("sportello-cluster-redis-").FullName;
-    private Dictionary<string, string> state = [];
-
-    public string Endpoint => $"127.0.0.1:{state["REDIS_PORT"]}";
+    public string Endpoint => $"127.0.0.1:{State["REDIS_PORT"]}";
 
     public async Task StartAsync() =>
-        state = await ScriptLib.RunAsync(["redis"], $"redis_start '{work}' {(state.TryGetValue("REDIS_PORT", out var port) ? port : "")}", null, "REDIS_PORT", "REDIS_DIR");
-
-    public async Task StopAsync()
-    {
-        await ScriptLib.RunAsync(["redis"], "redis_stop; while [ -n \"$(cat \"$REDIS_DIR/redis.pid\" 2>/dev/null)\" ] && kill -0 \"$(cat \"$REDIS_DIR/redis.pid\")\" 2>/dev/null; do sleep 0.1; done", state);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (state.Count > 0)
-        {
-            await StopAsync();
-        }
-        Directory.Delete(work, recursive: true);
-    }
+        State = await RunAsync($"redis_start '{Work}' {(State.TryGetValue("REDIS_PORT", out var port) ? port : "")}", "REDIS_PORT", "REDIS_DIR");
 }
 
 /// <summary>HAProxy (scripts/lib/haproxy.sh, the configuration docs/deploy.md shows) in front of the nodes.</summary>
-internal sealed class Balancer : IAsyncDisposable
+internal sealed class Balancer() : ScriptedService("haproxy", "haproxy_stop")
 {
-    private readonly string work = Directory.CreateTempSubdirectory("sportello-cluster-haproxy-").FullName;
-    private Dictionary<string, string> state = [];
-
     public static string Binary => Environment.GetEnvironmentVariable("SPORTELLO_TEST_HAPROXY")
         ?? throw new InvalidOperationException("SPORTELLO_TEST_HAPROXY (the haproxy binary) is not set: run the tests with scripts/test, which installs and checks it.");
 
-    public Uri Address => new($"http://127.0.0.1:{state["HAPROXY_PORT"]}");
+    public Uri Address => new($"http://127.0.0.1:{State["HAPROXY_PORT"]}");
 
-    public async Task StartAsync(IEnumerable<int> nodePorts) =>
-        state = await ScriptLib.RunAsync(["haproxy"], $"haproxy_start '{work}' {string.Join(' ', nodePorts.Select(p => $"127.0.0.1:{p}"))}",
-            new Dictionary<string, string> { ["HAPROXY_BIN"] = Binary }, "HAPROXY_PORT", "HAPROXY_DIR");
-
-    public async ValueTask DisposeAsync()
+    public async Task StartAsync(IEnumerable<int> nodePorts)
     {
-        if (state.Count > 0)
-        {
-            await ScriptLib.RunAsync(["haproxy"], "haproxy_stop", state);
-        }
-        Directory.Delete(work, recursive: true);
+        State = new() { ["HAPROXY_BIN"] = Binary };
+        State = await RunAsync($"haproxy_start '{Work}' {string.Join(' ', nodePorts.Select(p => $"127.0.0.1:{p}"))}", "HAPROXY_BIN", "HAPROXY_PORT", "HAPROXY_DIR");
     }
 }
