@@ -214,10 +214,21 @@ public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixtur
         }
         Assert.True(await HeardLiveAsync($"{tag} before", 15), "a ticket opened on node 1 should reach the desk on node 3 live");
 
+        var started = await (await cluster.Client().PostAsJsonAsync("/api/v1/chat/conversations", new { message = "Hello.", name = "Ada" }, ct))
+            .JsonAsync(HttpStatusCode.Created);
+        var chat = Guid.Parse(started.GetProperty("id").GetString()!);
+
         await cluster.Redis.StopAsync();
         // Work goes on through the balancer on every node: every request is answered, and every answer is kept.
         var load = new ClusterLoad();
-        await Task.WhenAll(load.OpenTicketsAsync(customer, $"{tag} during a", 15), load.OpenTicketsAsync(customer, $"{tag} during b", 15));
+        async Task ChatAsync()
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await load.RetryAsync(() => agent.PostAsJsonAsync($"/api/v1/desk/chats/{chat}/messages", new { body = $"Line {i}." }), $"chat line {i}");
+            }
+        }
+        await Task.WhenAll(load.OpenTicketsAsync(customer, $"{tag} during a", 15), load.OpenTicketsAsync(customer, $"{tag} during b", 15), ChatAsync());
         var duringOnNodeOne = await OpenAsync(onNodeOne, $"{tag} during c");
         Assert.Empty(load.Unexpected);
         var acknowledged = load.TicketsAcknowledged.Append(duringOnNodeOne).ToArray();
@@ -237,6 +248,10 @@ public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixtur
             live = await HeardLiveAsync($"{tag} after {i}", 3);
         }
         Assert.True(live, "live updates between nodes should resume within 30 s of Redis's return");
+        // The visitor's widget, reconnecting now, catches up on every line written while Redis was away.
+        await using var widget = await Hubs.ConnectAsync(cluster.Address, "hubs/chat", _ => { });
+        var caught = await widget.InvokeAsync<List<Sportello.Features.Chat.ChatMessageView>>("Join", chat, started.GetProperty("visitorToken").GetString()!, 0L, ct);
+        Assert.Equal(["Hello.", "Line 0.", "Line 1.", "Line 2.", "Line 3.", "Line 4."], caught.Where(m => m.Author.Kind != "system").Select(m => m.Body));
         TestContext.Current.TestOutputHelper?.WriteLine($"Redis back: live updates between nodes again after {(DateTime.UtcNow - back).TotalSeconds:F1} s");
         Assert.All(cluster.Nodes, n => Assert.True(n.Running));
     }
