@@ -1,4 +1,4 @@
-# Starts a throwaway Redis on a free loopback port inside $1 (a temporary folder), for the two-node chat tests.
+# Starts a throwaway Redis on a free loopback port (or port $2) inside $1 (a temporary folder), for the multi-node tests.
 # Sets REDIS_PORT; redis_stop stops it. Needs the redis-server package (scripts/test installs it).
 
 # shellcheck source=scripts/lib/ports.sh
@@ -7,7 +7,8 @@
 redis_start() {
   local work="$1/redis"
   mkdir -p "$work"
-  REDIS_PORT="$(free_port 56379)" || { echo "no free port for Redis" >&2; return 1; }
+  # A second argument asks for that port (a test starting its Redis again where its nodes look for it).
+  REDIS_PORT="${2:-$(free_port 56379)}" || { echo "no free port for Redis" >&2; return 1; }
   REDIS_DIR="$work"
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$work" --save "" --appendonly no --protected-mode yes \
     --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log" || return 1

@@ -40,16 +40,33 @@ public static class DatabaseFeature
                         "Sportello:Database:Provider is Postgres but ConnectionStrings:Sportello is empty.");
                 }
                 builder.Services.AddDbContextPool<SportelloDb, PostgresSportelloDb>(db => db
-                    .UseNpgsql(connectionString, NpgsqlOptions));
+                    .UseNpgsql(FailFast(connectionString), NpgsqlOptions));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Sportello:Database:Provider '{options.Database.Provider}'.");
         }
+        builder.Services.AddExceptionHandler<DatabaseUnavailable>();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddHostedService(services => services.GetRequiredService<GroupCommit>());
         // Keys for cookies and signed links live in the database, so every node shares them and one backup holds them.
         builder.Services.AddDataProtection().SetApplicationName("Sportello").PersistKeysToDbContext<SportelloDb>();
         return builder;
+    }
+
+    /// <summary>
+    /// A database that does not answer must not hold requests: connecting gives up after 5 s unless the connection string
+    /// says otherwise (Npgsql's default is 15 s), and the request gets a 503 (<see cref="DatabaseUnavailable"/>).
+    /// </summary>
+    internal static string FailFast(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal) is var key
+            && (key.Equals("Timeout", StringComparison.OrdinalIgnoreCase) || key.Equals("ConnectTimeout", StringComparison.OrdinalIgnoreCase)
+                || key.Equals("ConnectionTimeout", StringComparison.OrdinalIgnoreCase))))
+        {
+            return connectionString;
+        }
+        return new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 5 }.ConnectionString;
     }
 
     public static string DataDirectory(IHostEnvironment environment, SportelloOptions options) =>

@@ -43,6 +43,7 @@ public static class WebFeature
         }).AddViewLocalization().AddDataAnnotationsLocalization(o =>
             o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
         builder.AddForwardedHeaders();
+        builder.Services.AddSingleton<SharedCounters>();
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "sportello.af";
@@ -79,7 +80,8 @@ public static class WebFeature
             {
                 ExceptionHandlingPath = "/error",
                 StatusCodeSelector = ex => ex is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException ? StatusCodes.Status409Conflict
-                    : StorageFullProblems.Is(ex) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+                    : Data.DatabaseUnavailable.IsCause(ex) || StorageFullProblems.Is(ex) ? StatusCodes.Status503ServiceUnavailable
+                    : StatusCodes.Status500InternalServerError,
             });
             web.UseStatusCodePagesWithReExecute("/error/{0}");
         });

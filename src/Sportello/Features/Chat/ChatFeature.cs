@@ -38,9 +38,9 @@ public static class ChatFeature
         builder.Services.AddScoped<MarkChatSeen>();
         builder.Services.AddScoped<EmailChatTranscript>();
         builder.Services.AddKeyedSingleton(StartThrottle,
-            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StartThrottle, 10));
+            (services, _) => Throttle.Create(services, StartThrottle, 10));
         builder.Services.AddKeyedSingleton(MessageThrottle,
-            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), MessageThrottle, 30));
+            (services, _) => Throttle.Create(services, MessageThrottle, 30));
         // The widget runs on the provider's site: its calls and the hub are open to the origins an admin lists, no others.
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .SetIsOriginAllowed(origin => Allowed(builder.Configuration, origin))

@@ -26,15 +26,18 @@ public sealed class ChatHub : Hub
     public static string Queue(string department) => $"chat-queue:{department}";
 
     /// <summary>The visitor joins their conversation and gets what follows <paramref name="after"/>.</summary>
-    public async Task<List<ChatMessageView>> Join(Guid conversationId, string visitorToken, long after, ReadChat read)
+    public async Task<List<ChatMessageView>> Join(Guid conversationId, string visitorToken, long after, ReadChat read, ChatAccess access)
     {
-        var (conversation, messages) = await read.JoinAsync(conversationId, visitorToken, after) ?? throw NotFound();
+        var conversation = await access.VisitorAsync(conversationId, visitorToken) ?? throw NotFound();
+        // In the group before reading: a message stored meanwhile is then pushed, read, or both (the widget keeps one per
+        // number), never neither. Read first, one stored between the read and the join was lost until the next reconnect.
         await Groups.AddToGroupAsync(Context.ConnectionId, Visitor(conversationId));
         // Only a waiting visitor cares how the queue moves (with thousands connected, every push would be a read each).
         if (conversation.Status == ChatStatus.Waiting)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, Queue(conversation.Department));
         }
+        var (_, messages) = await read.JoinAsync(conversationId, visitorToken, after) ?? throw NotFound();
         return messages.Value ?? throw new HubException("after is a sequence number, 0 or more.");
     }
 

@@ -38,9 +38,9 @@ public static class MailFeature
         builder.Services.AddScoped<RetryOutboxMail>();
         builder.Services.AddScoped<ReadMailSummary>();
         builder.Services.AddKeyedSingleton(SmtpListener.ThrottleName,
-            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), SmtpListener.ThrottleName, 120));
+            (services, _) => Throttle.Create(services, SmtpListener.ThrottleName, 120));
         builder.Services.AddKeyedSingleton(NotificationAddresses.ThrottleName,
-            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), NotificationAddresses.ThrottleName, 20, 3600));
+            (services, _) => Throttle.Create(services, NotificationAddresses.ThrottleName, 20, 3600));
         builder.Services.AddSingleton<IntakeWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IntakeWorker>());
         builder.Services.AddSingleton<OutboxWorker>();

@@ -18,7 +18,7 @@ public static class NoticesFeature
         builder.Services.AddScoped<ActiveNotices>();
         builder.Services.AddScoped<ResolutionReply>();
         builder.Services.AddKeyedSingleton(StatusSubscriptions.Throttle,
-            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), StatusSubscriptions.Throttle, 10));
+            (services, _) => Throttle.Create(services, StatusSubscriptions.Throttle, 10));
         builder.Services.AddSingleton<NoticeFanOut>();
         builder.Services.AddHostedService(services => services.GetRequiredService<NoticeFanOut>());
         return builder;

@@ -20,7 +20,7 @@ public static class TicketsFeature
         builder.Services.AddScoped<DownloadAttachment>();
         builder.Services.AddSingleton<TicketSignals>();
         builder.Services.AddKeyedSingleton(Throttle.TicketCreation,
-            (services, _) => new Throttle(services.GetRequiredService<IConfiguration>(), Throttle.TicketCreation, Throttle.TicketCreationPermits));
+            (services, _) => Throttle.Create(services, Throttle.TicketCreation, Throttle.TicketCreationPermits));
         var signalR = builder.Services.AddSignalR();
         if (builder.Configuration["Sportello:Redis"] is { Length: > 0 } redis)
         {

@@ -321,7 +321,9 @@
     async function connect() {
       const signalR = await loadSignalR(base);
       connection = new signalR.HubConnectionBuilder().withUrl(`${base}/hubs/chat`).withAutomaticReconnect().build();
-      connection.on('chatMessage', (m) => m.conversationId === chat.id && append(m));
+      // While joining, pushes wait: they may be newer than messages the join still brings, and append keeps order by number.
+      let joining = null;
+      connection.on('chatMessage', (m) => m.conversationId === chat.id && (joining ? joining.push(m) : append(m)));
       connection.on('chatChanged', (c) => c.id === chat.id && refreshState());
       // Only while waiting does the queue matter (an active chat hears its own changes as chatChanged).
       connection.on('queueChanged', () => waiting && refreshState());
@@ -340,7 +342,17 @@
         clearTimeout(typingTimer);
         typingTimer = setTimeout(() => { typing.textContent = ''; }, 4000);
       });
-      const join = async () => (await connection.invoke('Join', chat.id, chat.token, lastSeq)).forEach(append);
+      const join = async () => {
+        joining = [];
+        let missed = [];
+        try {
+          missed = await connection.invoke('Join', chat.id, chat.token, lastSeq);
+        } finally {
+          const pushed = joining;
+          joining = null;
+          [...missed, ...pushed].sort((a, b) => a.seq - b.seq).forEach(append);
+        }
+      };
       connection.onreconnecting(() => { status.textContent = t.reconnecting; });
       connection.onreconnected(async () => { await join(); await refreshState(); });
       await connection.start();

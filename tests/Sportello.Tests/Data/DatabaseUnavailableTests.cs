@@ -1,0 +1,38 @@
+using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Sportello.Data;
+
+namespace Sportello.Tests.Data;
+
+/// <summary>Which database failures answer 503 (try again) rather than 500, and the connect timeout a node starts with.</summary>
+public sealed class DatabaseUnavailableTests
+{
+    [Fact]
+    public void IsCause_RefusedConnection_ServerShuttingDownOrOutOfConnections_EvenWrappedByEf()
+    {
+        Assert.True(DatabaseUnavailable.IsCause(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))));
+        Assert.True(DatabaseUnavailable.IsCause(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
+        Assert.True(DatabaseUnavailable.IsCause(new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")));
+        Assert.True(DatabaseUnavailable.IsCause(new PostgresException("sorry, too many clients already", "FATAL", "FATAL", "53300")));
+        Assert.True(DatabaseUnavailable.IsCause(new DbUpdateException("An error occurred while saving",
+            new NpgsqlException("Exception while reading from stream", new IOException("reset")))));
+    }
+
+    [Fact]
+    public void IsCause_NotForMistakesThatRetryingDoesNotMend()
+    {
+        Assert.False(DatabaseUnavailable.IsCause(new PostgresException("duplicate key value", "ERROR", "ERROR", "23505")));
+        Assert.False(DatabaseUnavailable.IsCause(new PostgresException("syntax error", "ERROR", "ERROR", "42601")));
+        Assert.False(DatabaseUnavailable.IsCause(new InvalidOperationException("Sequence contains no elements")));
+    }
+
+    [Fact]
+    public void FailFast_ConnectingGivesUpAfter5Seconds_UnlessTheOperatorChoseATimeout()
+    {
+        Assert.Equal(5, new NpgsqlConnectionStringBuilder(DatabaseFeature.FailFast("Host=db;Database=s")).Timeout);
+        Assert.Equal(30, new NpgsqlConnectionStringBuilder(DatabaseFeature.FailFast("Host=db;Database=s;Timeout=30")).Timeout);
+        var withCommandTimeout = new NpgsqlConnectionStringBuilder(DatabaseFeature.FailFast("Host=db;Command Timeout=60"));
+        Assert.Equal((5, 60), (withCommandTimeout.Timeout, withCommandTimeout.CommandTimeout));
+    }
+}
