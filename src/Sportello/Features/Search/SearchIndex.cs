@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Sportello.Data;
 using Sportello.Features.Abuse;
+using Sportello.Features.Accounts;
 using Sportello.Features.Chat;
 using Sportello.Features.Notices;
 using Sportello.Features.Tickets;
@@ -39,6 +40,8 @@ public static class SearchIndex
         public HashSet<Guid> Chats { get; } = [];
         public HashSet<Guid> Notices { get; } = [];
         public HashSet<Guid> AbuseCases { get; } = [];
+        /// <summary>Customers whose name or address changed: every one of their tickets carries them.</summary>
+        public HashSet<Guid> Customers { get; } = [];
 
         public Changes With(IEnumerable<Guid>? tickets = null, IEnumerable<Guid>? chats = null, IEnumerable<Guid>? notices = null, IEnumerable<Guid>? abuseCases = null)
         {
@@ -104,6 +107,13 @@ public static class SearchIndex
                 (changes ??= new()).Notices.Add(entry.Entity.NoticeId);
             }
         }
+        foreach (var entry in tracker.Entries<User>())
+        {
+            if (entry.State == EntityState.Modified && (entry.Property(u => u.Name).IsModified || entry.Property(u => u.Email).IsModified))
+            {
+                (changes ??= new()).Customers.Add(entry.Entity.Id);
+            }
+        }
         foreach (var entry in tracker.Entries<AbuseCase>())
         {
             if (entry.State == EntityState.Added || (entry.State == EntityState.Modified && (
@@ -133,6 +143,13 @@ public static class SearchIndex
     /// <summary>Rewrites the documents of what <paramref name="changes"/> names from what the database holds now (in the caller's transaction).</summary>
     public static async Task WriteAsync(SportelloDb db, Changes changes, CancellationToken cancellationToken = default)
     {
+        foreach (var chunk in changes.Customers.Chunk(Chunk))
+        {
+            // A renamed customer is found by the new name at once: their tickets (an agent's rename changes no document:
+            // an author's name in a thread is what it was when they wrote).
+            changes.Tickets.UnionWith(await db.Tickets.AsNoTracking().Where(t => t.CustomerId != null && chunk.Contains(t.CustomerId.Value))
+                .Select(t => t.Id).ToListAsync(cancellationToken));
+        }
         foreach (var chunk in changes.Tickets.Chunk(Chunk))
         {
             await SearchStore.ReplaceAsync(db, SearchKinds.Ticket, chunk, await ReadAsync(db, chunk, cancellationToken), cancellationToken);

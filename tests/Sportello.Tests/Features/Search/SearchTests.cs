@@ -39,6 +39,27 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
     private static List<string> Ids(List<JsonElement> hits, string property = "ticketId") => hits.Select(h => h.GetProperty(property).GetString()!).ToList();
 
     [Fact]
+    public async Task ARenamedCustomer_IsFoundByTheNewName_OnEveryTicket_AtOnce()
+    {
+        var (customer, email) = await CustomerAsync();
+        var tag = Tag();
+        var first = await OpenAsync(customer, $"Backup {tag}", "The nightly backup failed.");
+        var second = await OpenAsync(customer, $"Mailbox {tag}", "The mailbox is full.");
+        var agent = await app.AgentAsync($"rename-search{Unique.Next()}@sportello.test", "technical");
+        var oldName = "Customer " + email.Split('@')[0];
+        Assert.Equal(2, (await SearchAsync(agent, $"\"{oldName}\" {tag}")).Count);
+
+        var web = await app.SignInWebAsync(email, "customer passphrase 2026");
+        Assert.Equal(HttpStatusCode.Redirect, (await web.SubmitAsync("/account", "/account?handler=Profile", new Dictionary<string, string>
+        {
+            ["Profile.Name"] = "Ottavia Quintavalle", ["Profile.Company"] = "", ["Profile.Language"] = "it", ["Profile.TimeZone"] = "Europe/Rome",
+        })).StatusCode);
+
+        // (The old name still finds them too: it signs the messages they wrote under it.)
+        Assert.Equal(new[] { first, second }.Order(), Ids(await SearchAsync(agent, $"Quintavalle {tag}")).Order());
+    }
+
+    [Fact]
     public async Task AReply_IsFound_TheMomentItIsAcknowledged_ByTheAgentAndTheCustomer()
     {
         var (customer, _) = await CustomerAsync();
