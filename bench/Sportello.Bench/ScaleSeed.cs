@@ -291,6 +291,9 @@ internal sealed class ScaleSeed(SportelloDb model, string connectionString, stri
             ticket.ClosedAt = at.AddDays(random.Next(1, 8));
             ticket.UpdatedAt = ticket.ClosedAt.Value;
         }
+        // Nothing is changed in the future (the SLA roll-up would read such a ticket's hour live until then).
+        ticket.UpdatedAt = ticket.UpdatedAt > now ? now : ticket.UpdatedAt;
+        ticket.ClosedAt = ticket.ClosedAt > now ? now : ticket.ClosedAt;
         if (waiting && pending > 0 && ticket.DueAt <= now)
         {
             pending--;

@@ -18,6 +18,7 @@ public sealed class SlaMonitor(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private const int Batch = 500;
+    private static readonly TimeSpan RollUpInterval = TimeSpan.FromMinutes(1);
     private readonly Counter<long> atRisk = meters.Create("Sportello").CreateCounter<long>("sportello.sla.at_risk", description: "Tickets that reached 80 % of a response target");
     private readonly Counter<long> breached = meters.Create("Sportello").CreateCounter<long>("sportello.sla.breached", description: "Tickets that missed a response target");
 
@@ -34,8 +35,32 @@ public sealed class SlaMonitor(
             {
                 logger.LogError(ex, "SLA sweep failed; retrying at the next interval");
             }
+            await RollUpAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private DateTime rolledUp = DateTime.MinValue;
+
+    // The SLA report's hours, counted again once a minute (the first time, every existing hour).
+    private async Task RollUpAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now - rolledUp < RollUpInterval)
+        {
+            return;
+        }
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var counted = await SlaRollup.RollUpAsync(scope.ServiceProvider.GetRequiredService<SportelloDb>(), now, cancellationToken);
+            rolledUp = now;
+            logger.LogDebug("SLA roll-up counted {Hours} hours", counted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "SLA roll-up failed; the report reads the tickets live until the next one");
+        }
     }
 
     // The on-call contact is an agent named by Sportello:Sla:OnCallEmail.
