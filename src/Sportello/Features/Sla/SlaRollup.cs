@@ -22,7 +22,7 @@ public static class SlaRollup
     /// </summary>
     public static readonly TimeSpan Lag = TimeSpan.FromMinutes(5);
     /// <summary>How many days one transaction of the first count covers.</summary>
-    private const int ChunkDays = 31;
+    private const int ChunkDays = 7;
     /// <summary>Past this many live ranges a report reads the whole period live: the roll-up is too far behind to help.</summary>
     private const int MostLiveRanges = 64;
     private const int StateId = 1;
@@ -70,8 +70,8 @@ public static class SlaRollup
 
     /// <summary>
     /// Counts again the covered hours holding a ticket changed since the last watermark, and covers the hours up to the
-    /// new one (the first run counts all of them, a month per transaction). Returns the hours counted; 0 when another
-    /// node rolled up meanwhile.
+    /// new one (the first run counts all of them, a week per transaction, so no writer waits long). Returns the hours
+    /// counted; 0 when another node rolled up meanwhile.
     /// </summary>
     public static async Task<int> RollUpAsync(SportelloDb db, DateTime now, CancellationToken cancellationToken = default)
     {
