@@ -59,7 +59,7 @@ public sealed class SlaMonitor(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "SLA roll-up failed; the report reads the tickets live until the next one");
+            logger.LogError(ex, "SLA roll-up failed; reports read more hours live from the tickets until one succeeds");
         }
     }
 
