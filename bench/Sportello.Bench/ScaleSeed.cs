@@ -289,8 +289,12 @@ internal sealed class ScaleSeed(SportelloDb model, string connectionString, stri
         if (status == TicketStatus.Closed)
         {
             ticket.ClosedAt = at.AddDays(random.Next(1, 8));
+            // Nothing closes in the future: a recent ticket closes between its last message and now.
+            ticket.ClosedAt = ticket.ClosedAt <= now ? ticket.ClosedAt : at < now ? at + (now - at) / 2 : at;
             ticket.UpdatedAt = ticket.ClosedAt.Value;
         }
+        // Nor is a ticket changed in the future (the SLA roll-up reads the hour of a ticket changed after it live).
+        ticket.UpdatedAt = ticket.UpdatedAt > now ? now : ticket.UpdatedAt;
         if (waiting && pending > 0 && ticket.DueAt <= now)
         {
             pending--;

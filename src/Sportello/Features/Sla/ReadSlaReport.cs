@@ -38,16 +38,15 @@ public sealed class ReadSlaReport(SportelloDb db, TimeProvider clock)
 
     private async Task<SlaReport.Report> ReadAsync(DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken)
     {
-        var rows = await db.Tickets.AsNoTracking()
-            .Where(t => t.CreatedAt >= from && t.CreatedAt < to && t.MergedIntoId == null)
-            .Select(t => new SlaReport.Row(t.Department, t.Priority, t.Channel, t.CreatedAt, t.FirstResponseDueAt, t.FirstRespondedAt))
-            .ToListAsync(cancellationToken);
+        var reading = await SlaRollup.ReadAsync(db, from, to, now, cancellationToken);
         var chats = await db.Conversations.AsNoTracking()
             .Where(c => c.CreatedAt >= from && c.CreatedAt < to)
             .Select(c => new SlaReport.ChatRow(c.CreatedAt, c.AcceptedAt, c.ClosedAt, c.Rating))
             .ToListAsync(cancellationToken);
         var pickup = await db.SlaPolicies.Where(p => p.Channel == Channels.Chat && p.Priority == Priorities.Normal)
             .Select(p => p.PickupSeconds).FirstOrDefaultAsync(cancellationToken);
-        return SlaReport.Build(from, to, rows, now) with { Chat = SlaReport.BuildChat(chats, pickup ?? ChatPickup.DefaultSeconds, now) };
+        var tallies = reading.Rows.GroupBy(r => (r.Department, r.Priority, r.Channel)).Select(g => (g.Key, SlaReport.Tally.Of(g, now)))
+            .Concat(reading.Hours.Select(h => ((h.Department, h.Priority, h.Channel), SlaRollup.TallyOf(h))));
+        return SlaReport.Build(from, to, tallies, now) with { Chat = SlaReport.BuildChat(chats, pickup ?? ChatPickup.DefaultSeconds, now) };
     }
 }

@@ -18,6 +18,7 @@ public sealed class SlaMonitor(
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private const int Batch = 500;
+    private static readonly TimeSpan RollUpInterval = TimeSpan.FromMinutes(1);
     private readonly Counter<long> atRisk = meters.Create("Sportello").CreateCounter<long>("sportello.sla.at_risk", description: "Tickets that reached 80 % of a response target");
     private readonly Counter<long> breached = meters.Create("Sportello").CreateCounter<long>("sportello.sla.breached", description: "Tickets that missed a response target");
 
@@ -34,8 +35,32 @@ public sealed class SlaMonitor(
             {
                 logger.LogError(ex, "SLA sweep failed; retrying at the next interval");
             }
+            await RollUpAsync(stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private DateTime rolledUp = DateTime.MinValue;
+
+    // The SLA report's hours, counted again once a minute (the first time, every existing hour).
+    private async Task RollUpAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now - rolledUp < RollUpInterval)
+        {
+            return;
+        }
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var counted = await SlaRollup.RollUpAsync(scope.ServiceProvider.GetRequiredService<SportelloDb>(), now, cancellationToken);
+            rolledUp = now;
+            logger.LogDebug("SLA roll-up counted {Hours} hours", counted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "SLA roll-up failed; reports read more hours live from the tickets until one succeeds");
+        }
     }
 
     // The on-call contact is an agent named by Sportello:Sla:OnCallEmail.
@@ -48,17 +73,6 @@ public sealed class SlaMonitor(
         }
         var normalized = email.Trim().ToUpperInvariant();
         return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
-    }
-
-    // A breach is mailed to the department's agents and the on-call contact, in the mark's transaction.
-    private static async Task<List<User>> EscalationRecipientsAsync(SportelloDb db, Ticket ticket, User? onCall, CancellationToken cancellationToken)
-    {
-        var agents = await new DeskAccess(db).AgentsOf(ticket.Department).AsNoTracking().ToListAsync(cancellationToken);
-        if (onCall is not null && agents.All(a => a.Id != onCall.Id))
-        {
-            agents.Add(onCall);
-        }
-        return agents;
     }
 
     /// <summary>One pass over the tickets whose running target has crossed a mark. Returns the marks made.</summary>
@@ -77,19 +91,30 @@ public sealed class SlaMonitor(
             .Where(t => t.AtRiskDueAt != null && t.AtRiskAt == null && t.AtRiskDueAt <= now && t.DueAt != null && TicketStatus.WaitingOnSupport.Contains(t.Status))
             .OrderBy(t => t.AtRiskDueAt).Take(Batch).ToListAsync(cancellationToken);
         var due = breaching.UnionBy(atRisk, t => t.Id).OrderBy(t => t.DueAt).Take(Batch).ToList();
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+        var pass = new Pass(db, signals, mails, now, await OnCallAsync(db, cancellationToken));
+        try
+        {
+            return await MarkAsync(pass, due, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One ticket that cannot be marked must not hold up every other ticket's escalation: the pass goes on one by one.
+            logger.LogWarning(ex, "SLA marks of {Count} tickets failed together; marking them one by one", due.Count);
+            db.ChangeTracker.Clear();
+        }
         var marks = 0;
         foreach (var ticket in due)
         {
             try
             {
-                if (await MarkAsync(db, signals, mails, ticket, now, cancellationToken))
-                {
-                    marks++;
-                }
+                marks += await MarkAsync(pass, [ticket], cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One ticket that cannot be marked must not hold up every other ticket's escalation.
                 logger.LogError(ex, "Could not mark ticket {Number}; the others go on", ticket.Number);
                 db.ChangeTracker.Clear();
             }
@@ -97,47 +122,118 @@ public sealed class SlaMonitor(
         return marks;
     }
 
-    private async Task<bool> MarkAsync(SportelloDb db, TicketSignals signals, TicketMails mails, Ticket ticket, DateTime now, CancellationToken cancellationToken)
+    /// <summary>What a pass shares among its marks: the unit of work, the instant, the on-call contact and each department's agents.</summary>
+    private sealed record Pass(SportelloDb Db, TicketSignals Signals, TicketMails Mails, DateTime Now, User? OnCall)
     {
-        var kind = ticket.DueAt <= now ? TicketEventKinds.SlaBreached : TicketEventKinds.SlaAtRisk;
-        // The mark and its audit entry commit together, so an event is never lost between them.
+        public Dictionary<string, List<User>> Recipients { get; } = new(StringComparer.Ordinal);
+    }
+
+    // A breach is mailed to the department's agents and the on-call contact: read once per department and pass.
+    private static async Task<List<User>> EscalationRecipientsAsync(Pass pass, string department, CancellationToken cancellationToken)
+    {
+        if (!pass.Recipients.TryGetValue(department, out var agents))
+        {
+            agents = await new DeskAccess(pass.Db).AgentsOf(department).AsNoTracking().ToListAsync(cancellationToken);
+            if (pass.OnCall is { } onCall && agents.All(a => a.Id != onCall.Id))
+            {
+                agents.Add(onCall);
+            }
+            pass.Recipients[department] = agents;
+        }
+        return agents;
+    }
+
+    /// <summary>
+    /// Marks the tickets in one transaction: a conditional update per mark kind (only tickets still unmarked and still
+    /// due are won, so with several nodes each mark is made once), then the audit entries and the breaches' mails, one
+    /// commit. The mails are composed before the transaction, so the writer is held for the writes alone.
+    /// </summary>
+    private async Task<int> MarkAsync(Pass pass, IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
+    {
+        var (db, now) = (pass.Db, pass.Now);
+        var breaches = tickets.Where(t => t.DueAt <= now).ToList();
+        var risks = tickets.Where(t => t.DueAt > now).ToList();
+        var escalations = new Dictionary<Guid, List<OutboxMessage>>();
+        foreach (var ticket in breaches)
+        {
+            escalations[ticket.Id] = await pass.Mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(pass, ticket.Department, cancellationToken), now);
+        }
+        // The mark, its audit entry and its mails commit together, so an event is never lost between them nor sent twice.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var won = kind == TicketEventKinds.SlaBreached
-            ? await db.Tickets.Where(t => t.Id == ticket.Id && t.BreachedAt == null && t.DueAt == ticket.DueAt)
+        var breachIds = breaches.Select(t => t.Id).ToList();
+        var riskIds = risks.Select(t => t.Id).ToList();
+        // Each update renews the versions of the tickets it wins with one value of its own, which then names them.
+        var breachPass = Guid.NewGuid();
+        var riskPass = Guid.NewGuid();
+        if (breachIds.Count > 0)
+        {
+            await db.Tickets.Where(t => breachIds.Contains(t.Id) && t.BreachedAt == null && t.DueAt != null && t.DueAt <= now
+                    && TicketStatus.WaitingOnSupport.Contains(t.Status))
                 .ExecuteUpdateAsync(t => t
-                    .SetProperty(x => x.Version, Guid.NewGuid())
+                    .SetProperty(x => x.Version, breachPass)
                     .SetProperty(x => x.BreachedAt, now)
                     .SetProperty(x => x.AtRiskAt, x => x.AtRiskAt ?? now)
-                    .SetProperty(x => x.FirstResponseBreached, x => x.FirstResponseBreached || x.FirstRespondedAt == null), cancellationToken)
-            : await db.Tickets.Where(t => t.Id == ticket.Id && t.AtRiskAt == null && t.DueAt == ticket.DueAt)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskAt, now).SetProperty(x => x.Version, Guid.NewGuid()), cancellationToken);
-        if (won == 0)
-        {
-            return false;
+                    .SetProperty(x => x.FirstResponseBreached, x => x.FirstResponseBreached || x.FirstRespondedAt == null), cancellationToken);
         }
-        TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
-        User? onCall = null;
-        if (kind == TicketEventKinds.SlaBreached)
+        if (riskIds.Count > 0)
         {
-            onCall = await OnCallAsync(db, cancellationToken);
-            db.OutboxMessages.AddRange(await mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(db, ticket, onCall, cancellationToken), now));
+            await db.Tickets.Where(t => riskIds.Contains(t.Id) && t.AtRiskAt == null && t.AtRiskDueAt != null && t.AtRiskDueAt <= now
+                    && t.DueAt != null && t.DueAt > now && TicketStatus.WaitingOnSupport.Contains(t.Status))
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskAt, now).SetProperty(x => x.Version, riskPass), cancellationToken);
+        }
+        var ids = breachIds.Concat(riskIds).ToList();
+        var won = await db.Tickets.AsNoTracking().Where(t => ids.Contains(t.Id) && (t.Version == breachPass || t.Version == riskPass))
+            .Select(t => new { t.Id, t.DueAt, Breached = t.Version == breachPass }).ToListAsync(cancellationToken);
+        if (won.Count == 0)
+        {
+            return 0;
+        }
+        var read = tickets.ToDictionary(t => t.Id);
+        var marked = new List<(Ticket Ticket, string Kind)>();
+        foreach (var mark in won)
+        {
+            var ticket = read[mark.Id];
+            var kind = mark.Breached ? TicketEventKinds.SlaBreached : TicketEventKinds.SlaAtRisk;
+            if (ticket.DueAt != mark.DueAt)
+            {
+                // Retargeted between the read and the mark (still due): the entry and the mail name the target it missed.
+                ticket.DueAt = mark.DueAt;
+                if (mark.Breached)
+                {
+                    escalations[ticket.Id] = await pass.Mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(pass, ticket.Department, cancellationToken), now);
+                }
+            }
+            TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
+            if (mark.Breached)
+            {
+                db.OutboxMessages.AddRange(escalations[ticket.Id]);
+            }
+            marked.Add((ticket, kind));
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        (kind == TicketEventKinds.SlaBreached ? breached : atRisk).Add(1,
+        db.ChangeTracker.Clear();
+        foreach (var (ticket, kind) in marked)
+        {
+            Announce(pass, ticket, kind);
+        }
+        return marked.Count;
+    }
+
+    // After the commit: the metric, the log line, and the Desk's live view.
+    private void Announce(Pass pass, Ticket ticket, string kind)
+    {
+        var breach = kind == TicketEventKinds.SlaBreached;
+        (breach ? breached : atRisk).Add(1,
             new KeyValuePair<string, object?>("department", ticket.Department),
             new KeyValuePair<string, object?>("priority", ticket.Priority),
             new KeyValuePair<string, object?>("channel", ticket.Channel));
-        if (kind == TicketEventKinds.SlaBreached)
+        pass.Signals.Changed(ticket, kind, customerMaySee: false);
+        if (breach)
         {
             logger.LogWarning("Ticket {Number} ({Department}, {Priority}) missed its response target due {DueAt:O}",
                 ticket.Number, ticket.Department, ticket.Priority, ticket.DueAt);
+            pass.Signals.Escalated(ticket, pass.OnCall?.Id);
         }
-        signals.Changed(ticket, kind, customerMaySee: false);
-        if (kind == TicketEventKinds.SlaBreached)
-        {
-            signals.Escalated(ticket, onCall?.Id);
-        }
-        return true;
     }
 }

@@ -23,29 +23,89 @@ public static class SlaReport
 
     public sealed record Row(string Department, string Priority, string Channel, DateTime CreatedAt, DateTime FirstResponseDueAt, DateTime? FirstRespondedAt);
 
-    public static Report Build(DateTime from, DateTime to, IReadOnlyList<Row> rows, DateTime now)
+    public static Report Build(DateTime from, DateTime to, IReadOnlyList<Row> rows, DateTime now) =>
+        Build(from, to, rows.GroupBy(r => (r.Department, r.Priority, r.Channel)).Select(g => (g.Key, Tally.Of(g, now))), now);
+
+    /// <summary>The report from counts per group (a group may come several times: an hour's roll-up, the tickets read live).</summary>
+    public static Report Build(DateTime from, DateTime to, IEnumerable<((string Department, string Priority, string Channel) Key, Tally Tally)> tallies, DateTime now)
     {
-        var groups = rows.GroupBy(r => (r.Department, r.Priority, r.Channel))
+        var groups = tallies.GroupBy(t => t.Key, t => t.Tally)
             .OrderBy(g => g.Key.Department, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Priority == Priorities.High ? 0 : 1)
             .ThenBy(g => g.Key.Channel, StringComparer.Ordinal)
-            .Select(g => Summarize(g.Key.Department, g.Key.Priority, g.Key.Channel, g.ToList(), now))
+            .Select(g => (g.Key, Tally: Tally.Sum(g)))
             .ToList();
-        return new Report(from, to, Summarize(null, null, null, rows, now), groups);
+        return new Report(from, to, Summarize(null, null, null, Tally.Sum(groups.Select(g => g.Tally))),
+            groups.Select(g => Summarize(g.Key.Department, g.Key.Priority, g.Key.Channel, g.Tally)).ToList());
     }
 
-    private static Group Summarize(string? department, string? priority, string? channel, IReadOnlyList<Row> rows, DateTime now)
+    /// <summary>
+    /// What a set of tickets adds to a group. A ticket still unanswered after its target has missed it already (overdue);
+    /// one still in time is waiting, not counted yet. Response times are kept in tenths of a minute, the report's rounding.
+    /// </summary>
+    public sealed record Tally(int Tickets, int Responded, int WithinTarget, int Overdue, int Waiting, IReadOnlyList<long> ResponseTenths)
     {
-        var responded = rows.Where(r => r.FirstRespondedAt is not null).ToList();
-        var within = responded.Count(r => r.FirstRespondedAt <= r.FirstResponseDueAt);
-        // A ticket still unanswered after its target has missed it already; one still in time is not counted yet.
-        var overdue = rows.Count(r => r.FirstRespondedAt is null && now > r.FirstResponseDueAt);
-        var waiting = rows.Count(r => r.FirstRespondedAt is null && now <= r.FirstResponseDueAt);
-        var decided = responded.Count + overdue;
-        var minutes = responded.Select(r => (r.FirstRespondedAt!.Value - r.CreatedAt).TotalMinutes).Order().ToList();
-        return new Group(department, priority, channel, rows.Count, responded.Count, within, responded.Count - within + overdue, waiting,
-            decided == 0 ? null : Math.Round((double)within / decided, 4),
-            Percentile(minutes, 0.50), Percentile(minutes, 0.95));
+        public static Tally Of(IEnumerable<Row> rows, DateTime now)
+        {
+            int tickets = 0, responded = 0, within = 0, overdue = 0, waiting = 0;
+            var tenths = new List<long>();
+            foreach (var r in rows)
+            {
+                tickets++;
+                if (r.FirstRespondedAt is { } at)
+                {
+                    responded++;
+                    within += at <= r.FirstResponseDueAt ? 1 : 0;
+                    tenths.Add(Tenths((at - r.CreatedAt).TotalMinutes));
+                }
+                else if (now > r.FirstResponseDueAt)
+                {
+                    overdue++;
+                }
+                else
+                {
+                    waiting++;
+                }
+            }
+            tenths.Sort();
+            return new Tally(tickets, responded, within, overdue, waiting, tenths);
+        }
+
+        public static Tally Sum(IEnumerable<Tally> tallies)
+        {
+            var all = tallies.ToList();
+            if (all.Count == 1)
+            {
+                return all[0];
+            }
+            var tenths = all.SelectMany(t => t.ResponseTenths).ToList();
+            tenths.Sort();
+            return new Tally(all.Sum(t => t.Tickets), all.Sum(t => t.Responded), all.Sum(t => t.WithinTarget), all.Sum(t => t.Overdue),
+                all.Sum(t => t.Waiting), tenths);
+        }
+
+        /// <summary>Minutes rounded to a tenth as <see cref="Math.Round(double, int)"/> does, as a whole number of tenths.</summary>
+        public static long Tenths(double minutes) => (long)Math.Round(Math.Round(minutes, 1) * 10);
+    }
+
+    private static Group Summarize(string? department, string? priority, string? channel, Tally tally)
+    {
+        var decided = tally.Responded + tally.Overdue;
+        return new Group(department, priority, channel, tally.Tickets, tally.Responded, tally.WithinTarget,
+            tally.Responded - tally.WithinTarget + tally.Overdue, tally.Waiting,
+            decided == 0 ? null : Math.Round((double)tally.WithinTarget / decided, 4),
+            Percentile(tally.ResponseTenths, 0.50), Percentile(tally.ResponseTenths, 0.95));
+    }
+
+    /// <summary>Nearest-rank percentile of sorted tenths of a minute, in minutes.</summary>
+    private static double? Percentile(IReadOnlyList<long> sortedTenths, double p)
+    {
+        if (sortedTenths.Count == 0)
+        {
+            return null;
+        }
+        var rank = (int)Math.Ceiling(p * sortedTenths.Count);
+        return Math.Round(sortedTenths[Math.Clamp(rank - 1, 0, sortedTenths.Count - 1)] / 10.0, 1);
     }
 
     /// <summary>

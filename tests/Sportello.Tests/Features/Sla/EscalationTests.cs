@@ -1,7 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Sportello.Data;
+using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Sla;
 using Sportello.Tests.Infrastructure;
 
@@ -28,6 +32,17 @@ public sealed class EscalationTests(OnCallApp app) : IClassFixture<OnCallApp>
         return (hub, alerts);
     }
 
+    // The on-call contact (financial) is one account for every test of the class: made by whichever test comes first.
+    private async Task<HttpClient> OnCallAsync()
+    {
+        var admin = await app.AdminAsync();
+        using var made = await admin.PostAsJsonAsync("/api/v1/admin/agents", new
+        {
+            email = "oncall@sportello.example", name = "On call", password = "agent passphrase 2026", departments = new[] { "financial" },
+        }, TestContext.Current.CancellationToken);
+        return await app.SignInAsync("oncall@sportello.example", "agent passphrase 2026");
+    }
+
     [Fact]
     public async Task Breach_AlertsTheDepartmentAndTheOnCallContact()
     {
@@ -35,7 +50,7 @@ public sealed class EscalationTests(OnCallApp app) : IClassFixture<OnCallApp>
         var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
         var technical = await app.AgentAsync("tech-escalation@sportello.example", "technical");
         var financial = await app.AgentAsync("fin-escalation@sportello.example", "financial");
-        var onCall = await app.AgentAsync("oncall@sportello.example", "financial");
+        var onCall = await OnCallAsync();
         var (techHub, techAlerts) = await ListenAsync(technical);
         var (finHub, finAlerts) = await ListenAsync(financial);
         var (onCallHub, onCallAlerts) = await ListenAsync(onCall);
@@ -58,5 +73,52 @@ public sealed class EscalationTests(OnCallApp app) : IClassFixture<OnCallApp>
         await finHub.InvokeAsync<bool>("WatchTicket", id, TestContext.Current.CancellationToken);
         Assert.False(finAlerts.Reader.TryRead(out _));
         Assert.Equal(HttpStatusCode.OK, (await technical.GetAsync($"/api/v1/desk/tickets/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task BreachesInOnePass_EachMailsItsOwnDepartmentAndTheOnCallContact_Once()
+    {
+        var (email, order, ip) = Unique.Customer("escalate-many");
+        var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        string[] technical = ["tech-a-many@sportello.example", "tech-b-many@sportello.example"];
+        const string financial = "fin-many@sportello.example";
+        foreach (var agent in technical)
+        {
+            await app.AgentAsync(agent, "technical");
+        }
+        await app.AgentAsync(financial, "financial");
+        using var _ = await OnCallAsync();
+        var tickets = new Dictionary<Guid, string>();
+        foreach (var department in new[] { "technical", "financial", "technical", "technical", "financial" })
+        {
+            var ticket = await customer.OpenTicketAsync(new { department, priority = "normal", subject = "Down " + department, description = "x" });
+            tickets[Guid.Parse(ticket.GetProperty("id").GetString()!)] = department;
+        }
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        var monitor = app.Services.GetRequiredService<SlaMonitor>();
+
+        Assert.Equal(tickets.Count, await monitor.SweepAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await monitor.SweepAsync(TestContext.Current.CancellationToken));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var ids = tickets.Keys.ToList();
+        var mails = await scope.ServiceProvider.GetRequiredService<SportelloDb>().OutboxMessages.AsNoTracking()
+            .Where(m => m.Kind == MailKinds.SlaEscalation && ids.Contains(m.TicketId!.Value)).ToListAsync(TestContext.Current.CancellationToken);
+        foreach (var (id, department) in tickets)
+        {
+            var to = mails.Where(m => m.TicketId == id).Select(m => m.ToAddress).ToList();
+            Assert.Equal(to.Count, to.Distinct().Count());
+            Assert.Contains("oncall@sportello.example", to);
+            if (department == "technical")
+            {
+                Assert.All(technical, a => Assert.Contains(a, to));
+                Assert.DoesNotContain(financial, to);
+            }
+            else
+            {
+                Assert.Contains(financial, to);
+                Assert.All(technical, a => Assert.DoesNotContain(a, to));
+            }
+        }
     }
 }

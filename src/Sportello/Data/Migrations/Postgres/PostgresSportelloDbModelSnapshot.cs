@@ -2296,6 +2296,47 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("ServiceAddresses", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Sla.SlaHour", b =>
+                {
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Priority")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime?>("LatestDue")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Responded")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResponseTenths")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Unanswered")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WithinTarget")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Hour", "Department", "Priority", "Channel");
+
+                    b.ToTable("SlaHours", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Sla.SlaPolicy", b =>
                 {
                     b.Property<string>("Channel")
@@ -2364,6 +2405,31 @@ namespace Sportello.Data.Migrations.Postgres
                             NextResponseMinutes = 30,
                             PickupSeconds = 60
                         });
+                });
+
+            modelBuilder.Entity("Sportello.Features.Sla.SlaRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CoveredFrom")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CoveredTo")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("RolledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Watermark")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SlaRollup", (string)null);
                 });
 
             modelBuilder.Entity("Sportello.Features.Tickets.Attachment", b =>
@@ -2580,6 +2646,9 @@ namespace Sportello.Data.Migrations.Postgres
                     b.HasIndex("CustomerId", "CreatedAt");
 
                     b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("UpdatedAt", "CreatedAt")
+                        .HasDatabaseName("IX_Tickets_UpdatedAt_CreatedAt");
 
                     b.HasIndex("QueueRank", "DueAt", "CreatedAt", "Id");
 

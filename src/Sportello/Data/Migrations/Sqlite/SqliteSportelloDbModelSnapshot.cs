@@ -2282,6 +2282,47 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("ServiceAddresses", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Sla.SlaHour", b =>
+                {
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Priority")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LatestDue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Responded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResponseTenths")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Unanswered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WithinTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour", "Department", "Priority", "Channel");
+
+                    b.ToTable("SlaHours", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Sla.SlaPolicy", b =>
                 {
                     b.Property<string>("Channel")
@@ -2350,6 +2391,31 @@ namespace Sportello.Data.Migrations.Sqlite
                             NextResponseMinutes = 30,
                             PickupSeconds = 60
                         });
+                });
+
+            modelBuilder.Entity("Sportello.Features.Sla.SlaRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CoveredFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CoveredTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RolledAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Watermark")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SlaRollup", (string)null);
                 });
 
             modelBuilder.Entity("Sportello.Features.Tickets.Attachment", b =>
@@ -2566,6 +2632,9 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.HasIndex("CustomerId", "CreatedAt");
 
                     b.HasIndex("CustomerId", "Id");
+
+                    b.HasIndex("UpdatedAt", "CreatedAt")
+                        .HasDatabaseName("IX_Tickets_UpdatedAt_CreatedAt");
 
                     b.HasIndex("QueueRank", "DueAt", "CreatedAt", "Id");
 

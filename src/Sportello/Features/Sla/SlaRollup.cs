@@ -1,0 +1,196 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Sportello.Data;
+
+namespace Sportello.Features.Sla;
+
+/// <summary>
+/// The SLA report's pre-aggregated hours (<see cref="SlaHour"/>), so a report over a month reads about 24 × 30 rows per
+/// group instead of every ticket opened in it. The hours are counted from the tickets themselves, off the hot path:
+/// <see cref="SlaMonitor"/> runs <see cref="RollUpAsync"/> every minute, and its first run (after the migration that
+/// made the tables) counts every existing hour. A ticket is counted in the hour it was opened in, which never changes;
+/// any later change (a first response, a new priority or department, a merge) renews its <c>UpdatedAt</c>, so an hour
+/// holding a ticket changed after the watermark is read live from the tickets, and the next roll-up counts it again.
+/// An hour with an unanswered ticket still in time, the period's partial hours at either edge, and the hours not yet
+/// covered (the last minutes) are read live too: the report is the same as one computed from the tickets alone.
+/// </summary>
+public static class SlaRollup
+{
+    /// <summary>
+    /// How long a change may take between being stamped and being committed: the watermark stays this far behind the
+    /// roll-up, so a change committed late is still seen as dirty (a transaction never takes minutes here).
+    /// </summary>
+    public static readonly TimeSpan Lag = TimeSpan.FromMinutes(5);
+    /// <summary>How many days one transaction of the first count covers.</summary>
+    private const int ChunkDays = 7;
+    /// <summary>Past this many live ranges a report reads the whole period live: the roll-up is too far behind to help.</summary>
+    private const int MostLiveRanges = 64;
+    private const int StateId = 1;
+
+    /// <summary>The tickets' rows the report reads live, and the hours it reads from the roll-up.</summary>
+    public sealed record Reading(List<SlaReport.Row> Rows, List<SlaHour> Hours);
+
+    public static DateTime FloorHour(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
+
+    private static DateTime CeilHour(DateTime at) => at.Ticks % TimeSpan.TicksPerHour == 0 ? at : FloorHour(at).AddHours(1);
+
+    /// <summary>What the report over [from, to) reads: covered, settled, unchanged hours from the roll-up; the rest live.</summary>
+    public static async Task<Reading> ReadAsync(SportelloDb db, DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken = default)
+    {
+        var state = await db.Set<SlaRollupState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == StateId, cancellationToken);
+        var start = state is null ? to : Max(CeilHour(from), state.CoveredFrom);
+        var end = state is null ? to : Min(FloorHour(to), state.CoveredTo);
+        if (state is null || now < state.RolledAt || start >= end)
+        {
+            return new Reading(await RowsAsync(db, from, to, cancellationToken), []);
+        }
+        var dirty = (await ChangedSinceAsync(db, state.Watermark, cancellationToken)).Where(c => c >= start && c < end).Select(FloorHour).ToHashSet();
+        var hours = await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= start && h.Hour < end).ToListAsync(cancellationToken);
+        // An unanswered ticket still in time could turn overdue as the report is read: its hour is counted live.
+        dirty.UnionWith(hours.Where(h => h.LatestDue is { } due && now <= due).Select(h => h.Hour));
+        var live = Ranges([(from, start), (end, to), .. dirty.Select(h => (h, h.AddHours(1)))]);
+        if (live.Count > MostLiveRanges)
+        {
+            return new Reading(await RowsAsync(db, from, to, cancellationToken), []);
+        }
+        var rows = new List<SlaReport.Row>();
+        foreach (var (a, b) in live)
+        {
+            rows.AddRange(await RowsAsync(db, Max(a, from), Min(b, to), cancellationToken));
+        }
+        return new Reading(rows, hours.Where(h => !dirty.Contains(h.Hour)).ToList());
+    }
+
+    /// <summary>A roll-up hour as the report's counts: only read once its unanswered tickets are all past their target.</summary>
+    public static SlaReport.Tally TallyOf(SlaHour hour) => new(hour.Tickets, hour.Responded, hour.WithinTarget, hour.Unanswered, 0,
+        hour.ResponseTenths.Length == 0 ? [] : hour.ResponseTenths.Split(',').Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToList());
+
+    /// <summary>
+    /// Counts again the covered hours holding a ticket changed since the last watermark, and covers the hours up to the
+    /// new one (the first run counts all of them, a week per transaction, so no writer waits long). Returns the hours
+    /// counted; 0 when another node rolled up meanwhile.
+    /// </summary>
+    public static async Task<int> RollUpAsync(SportelloDb db, DateTime now, CancellationToken cancellationToken = default)
+    {
+        var watermark = now - Lag;
+        var counted = 0;
+        while (true)
+        {
+            var state = await db.Set<SlaRollupState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == StateId, cancellationToken);
+            if (state is null)
+            {
+                var first = await db.Tickets.AsNoTracking().MinAsync(t => (DateTime?)t.CreatedAt, cancellationToken) ?? watermark;
+                var hour = Min(FloorHour(first), FloorHour(watermark));
+                db.Add(new SlaRollupState { Id = StateId, CoveredFrom = hour, CoveredTo = hour, Watermark = watermark, RolledAt = now, Version = Guid.NewGuid() });
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            if (now < state.RolledAt)
+            {
+                return counted;
+            }
+            var coverTo = Min(FloorHour(watermark), state.CoveredTo.AddDays(ChunkDays));
+            var covered = Max(coverTo, state.CoveredTo);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var version = Guid.NewGuid();
+            var won = await db.Set<SlaRollupState>().Where(s => s.Id == StateId && s.Version == state.Version)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Version, version).SetProperty(x => x.RolledAt, now)
+                    .SetProperty(x => x.Watermark, watermark).SetProperty(x => x.CoveredTo, covered), cancellationToken);
+            if (won == 0)
+            {
+                return counted;
+            }
+            var dirty = (await ChangedSinceAsync(db, state.Watermark, cancellationToken))
+                .Where(c => c >= state.CoveredFrom && c < state.CoveredTo).Select(FloorHour).ToHashSet();
+            var ranges = Ranges([(state.CoveredTo, coverTo), .. dirty.Select(h => (h, h.AddHours(1)))]);
+            foreach (var (a, b) in ranges)
+            {
+                counted += await CountAsync(db, a, b, cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            if (coverTo >= FloorHour(watermark))
+            {
+                return counted;
+            }
+        }
+    }
+
+    /// <summary>Forgets the roll-up (after a bulk load of old tickets): reports read live until the next roll-up counts every hour again.</summary>
+    public static async Task ResetAsync(SportelloDb db, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Set<SlaRollupState>().ExecuteDeleteAsync(cancellationToken);
+        await db.Set<SlaHour>().ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    // The hours of [from, to) counted again from their tickets.
+    private static async Task<int> CountAsync(SportelloDb db, DateTime from, DateTime to, CancellationToken cancellationToken)
+    {
+        if (from >= to)
+        {
+            return 0;
+        }
+        await db.Set<SlaHour>().Where(h => h.Hour >= from && h.Hour < to).ExecuteDeleteAsync(cancellationToken);
+        var rows = await RowsAsync(db, from, to, cancellationToken);
+        var hours = rows.GroupBy(r => (Hour: FloorHour(r.CreatedAt), r.Department, r.Priority, r.Channel)).Select(g =>
+        {
+            var unanswered = g.Where(r => r.FirstRespondedAt is null).ToList();
+            // The overdue count is exact once the latest target has passed; the reader counts the hour live until then.
+            var tally = SlaReport.Tally.Of(g, DateTime.MaxValue);
+            return new SlaHour
+            {
+                Hour = g.Key.Hour, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel,
+                Tickets = tally.Tickets, Responded = tally.Responded, WithinTarget = tally.WithinTarget, Unanswered = unanswered.Count,
+                LatestDue = unanswered.Count == 0 ? null : unanswered.Max(r => r.FirstResponseDueAt),
+                ResponseTenths = string.Join(',', tally.ResponseTenths.Select(t => t.ToString(CultureInfo.InvariantCulture))),
+            };
+        }).ToList();
+        db.Set<SlaHour>().AddRange(hours);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return hours.Select(h => h.Hour).Distinct().Count();
+    }
+
+    /// <summary>
+    /// The report's rows: tickets opened in [from, to), merged ones left out. Only the period is asked of the database,
+    /// so it reads a range of <c>IX_Tickets_SlaReport</c>: asked for <c>MergedIntoId IS NULL</c> as well, SQLite (with
+    /// no statistics) takes that for an equality and walks the index of merges instead, every unmerged ticket of the table.
+    /// </summary>
+    public static async Task<List<SlaReport.Row>> RowsAsync(SportelloDb db, DateTime from, DateTime to, CancellationToken cancellationToken) =>
+        (await db.Tickets.AsNoTracking()
+            .Where(t => t.CreatedAt >= from && t.CreatedAt < to)
+            .Select(t => new { t.MergedIntoId, Row = new SlaReport.Row(t.Department, t.Priority, t.Channel, t.CreatedAt, t.FirstResponseDueAt, t.FirstRespondedAt) })
+            .ToListAsync(cancellationToken))
+        .Where(t => t.MergedIntoId is null).Select(t => t.Row).ToList();
+
+    /// <summary>
+    /// When the tickets changed since <paramref name="watermark"/> were opened: a range of their own index (asked for
+    /// the period too, SQLite would prefer the period's index and read every ticket of it).
+    /// </summary>
+    private static Task<List<DateTime>> ChangedSinceAsync(SportelloDb db, DateTime watermark, CancellationToken cancellationToken) =>
+        db.Tickets.AsNoTracking().Where(t => t.UpdatedAt > watermark).Select(t => t.CreatedAt).ToListAsync(cancellationToken);
+
+    // Non-empty ranges, sorted, adjacent and overlapping ones joined.
+    private static List<(DateTime From, DateTime To)> Ranges(IEnumerable<(DateTime From, DateTime To)> ranges)
+    {
+        var joined = new List<(DateTime From, DateTime To)>();
+        foreach (var (a, b) in ranges.Where(r => r.From < r.To).OrderBy(r => r.From))
+        {
+            if (joined.Count > 0 && a <= joined[^1].To)
+            {
+                joined[^1] = (joined[^1].From, Max(joined[^1].To, b));
+            }
+            else
+            {
+                joined.Add((a, b));
+            }
+        }
+        return joined;
+    }
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+}
