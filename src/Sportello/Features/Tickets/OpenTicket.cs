@@ -82,7 +82,12 @@ public sealed class OpenTicket(
             return Outcome<Ticket>.Invalid(errors);
         }
 
-        var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == channel && p.Priority == priority, cancellationToken);
+        // One round trip for the response targets and who hears about the ticket (the acknowledgement's recipients).
+        var support = TicketMails.SupportAddress(customer.Id);
+        var setting = await db.SlaPolicies.AsNoTracking().Where(p => p.Channel == channel && p.Priority == priority)
+            .Select(p => new { Policy = p, SupportAddresses = db.NotificationAddresses.Where(support).Select(a => a.Address).ToList() })
+            .SingleAsync(cancellationToken);
+        var policy = setting.Policy;
         var ticket = NewTicket(customer.Id, department!, priority!, channel, request.Subject!, policy, now);
         ticket.ServiceId = service?.Id;
         ticket.ServiceName = service?.Name;
@@ -109,7 +114,10 @@ public sealed class OpenTicket(
             ? await AddAttachments.PrepareAsync(ticket.Id, first.Id, files, now, cancellationToken)
             : [];
         first.Attachments.AddRange(prepared.Select(p => p.Attachment));
-        var acknowledgements = await mails.OpenedAsync(ticket, await mails.RecipientsAsync(db, ticket, customer, cancellationToken));
+        var acknowledgements = await mails.OpenedAsync(ticket, TicketMails.Recipients(customer, setting.SupportAddresses));
+        // Its search document, built here from what the request holds, so the shared commit only inserts it.
+        var addresses = service is null ? [] : await db.ServiceAddresses.AsNoTracking().Where(a => a.ServiceId == service.Id).Select(a => a.Address).ToListAsync(cancellationToken);
+        Search.SearchIndex.DescribeNew(ticket, customer.Name, customer.Email, service?.OrderNumber, addresses);
         await WriteWithUniqueNumberAsync(ticket, prepared, acknowledgements, customer.Id, channel, now, cancellationToken);
         signals.Changed(ticket, TicketEventKinds.Created);
         return Outcome<Ticket>.Ok(ticket);
