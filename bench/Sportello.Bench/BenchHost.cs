@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sportello.Data;
 using Sportello.Features.Mail.Outbound;
+using Sportello.Features.Search;
 using Sportello.Features.Sla;
 using Sportello.Features.Tickets;
 
@@ -144,14 +145,17 @@ public sealed class BenchHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// The rows a ticket creation writes (ticket, first message, audit entry, and the acknowledgement's outbox row, with
-    /// a mail of the same size, which the outbox worker then delivers like any other), straight through EF.
+    /// The rows a ticket creation writes (ticket, first message, audit entry, the acknowledgement's outbox row, with
+    /// a mail of the same size, which the outbox worker then delivers like any other, and the ticket's search document:
+    /// the index row, an FTS5 row on SQLite), straight through EF in one transaction. The search document is built from
+    /// the entities in memory (<see cref="SearchIndex.DescribeNew"/>) and inserted as it is: the least a new ticket's
+    /// document can cost.
     /// </summary>
     public async Task<HttpResponseMessage> BareInsertAsync()
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
-        var customerId = await CustomerIdAsync(db);
+        var (customerId, customerName, customerEmail) = await CustomerAsync(db);
         var now = DateTime.UtcNow;
         var ticket = NewTicket(customerId, now, TicketStatus.Open, Priorities.Normal);
         // Sequential under a prefix of its own: a random number could repeat one drawn before (it has no retry).
@@ -159,6 +163,7 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         ticket.Number = $"Y{(char)('A' + n / 1_000_000 % 26)}A-{n % 1_000_000:D6}";
         var mail = await (acknowledgement ??= AcknowledgementAsync(ticket));
         db.Tickets.Add(ticket);
+        SearchIndex.DescribeNew(ticket, customerName, customerEmail);
         TicketAudit.Record(db, ticket.Id, customerId, TicketEventKinds.Created, "bench", now);
         db.OutboxMessages.Add(new OutboxMessage
         {
@@ -178,12 +183,19 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         return (await mails.OpenedAsync(ticket, await mails.RecipientsAsync(db, ticket)))[0];
     }
 
-    private Guid? customer;
+    private (Guid Id, string Name, string? Email)? customer;
     private int bareInserts;
     private Task<OutboxMessage>? acknowledgement;
 
-    private async Task<Guid> CustomerIdAsync(SportelloDb db) =>
-        customer ??= await db.Users.Where(u => u.Email == "bench0@example.com").Select(u => u.Id).SingleAsync();
+    private async Task<(Guid Id, string Name, string? Email)> CustomerAsync(SportelloDb db)
+    {
+        if (customer is not { } known)
+        {
+            var row = await db.Users.Where(u => u.Email == "bench0@example.com").Select(u => new { u.Id, u.Name, u.Email }).SingleAsync();
+            customer = known = (row.Id, row.Name, row.Email);
+        }
+        return known;
+    }
 
     /// <summary>Fills the database like a few years of a busy desk: mostly closed tickets, a tenth waiting on support.</summary>
     public async Task SeedTicketsAsync(int count)
@@ -203,7 +215,7 @@ public sealed class BenchHost : WebApplicationFactory<Program>
             await using var scope = Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            var customerId = await CustomerIdAsync(db);
+            var customerId = (await CustomerAsync(db)).Id;
             for (var i = 0; i < Math.Min(Batch, count - done); i++)
             {
                 var created = DateTime.UtcNow.AddMinutes(-random.Next(0, 60 * 24 * 365 * 2));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -36,6 +37,8 @@ public static class SearchIndex
     /// <summary>What a pending save changes in the index: tickets to rewrite, and chats that ended (their transcript).</summary>
     public sealed class Changes
     {
+        /// <summary>The documents of tickets being opened, built by <see cref="DescribeNew"/>: inserted as they are, nothing read or deleted.</summary>
+        public List<Document> New { get; } = [];
         public HashSet<Guid> Tickets { get; } = [];
         public HashSet<Guid> Chats { get; } = [];
         public HashSet<Guid> Notices { get; } = [];
@@ -53,13 +56,45 @@ public static class SearchIndex
         }
     }
 
+    /// <summary>A new ticket's document, and what it was built from (the save checks that nothing of it changed since).</summary>
+    private sealed record Described(Document Document, string Subject, string? RequesterEmail, Guid? ServiceId, string? ServiceName, int Messages)
+    {
+        public bool Matches(Ticket ticket) =>
+            ReferenceEquals(Subject, ticket.Subject) && Document.CustomerId == ticket.CustomerId && ReferenceEquals(RequesterEmail, ticket.RequesterEmail)
+            && ServiceId == ticket.ServiceId && ReferenceEquals(ServiceName, ticket.ServiceName) && Messages == ticket.Messages.Count;
+    }
+    private static readonly ConditionalWeakTable<Ticket, Described> NewTickets = new();
+
+    /// <summary>
+    /// Builds the document of a ticket being opened from what its opener already holds (the ticket and its messages, the
+    /// customer's name and address, the service's order number and addresses), on the request's thread: the save that adds
+    /// the ticket then inserts it as it is, with no read-back and no delete (a new ticket has no document yet). Call it
+    /// once the ticket is complete; a ticket whose subject or messages changed after it, or saved without it, is read
+    /// back like any other.
+    /// </summary>
+    public static void DescribeNew(Ticket ticket, string? customerName, string? customerEmail, string? orderNumber = null, IEnumerable<string>? addresses = null)
+    {
+        var messages = ticket.Messages.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            .Select(m => (m.AuthorName, m.Internal, Body: m.Body.Length > MaxMessageChars ? m.Body[..MaxMessageChars] : m.Body));
+        var document = Build(ticket.Id, ticket.CustomerId, ticket.Subject, customerName, customerEmail, ticket.RequesterEmail, ticket.ServiceName,
+            orderNumber, addresses ?? [], messages);
+        NewTickets.AddOrUpdate(ticket, new Described(document, ticket.Subject, ticket.RequesterEmail, ticket.ServiceId, ticket.ServiceName, ticket.Messages.Count));
+    }
+
     /// <summary>The documents the pending save changes, or null: read before it, since a save forgets its states.</summary>
     public static Changes? Pending(ChangeTracker tracker)
     {
         Changes? changes = null;
+        HashSet<Guid>? described = null;
         foreach (var entry in tracker.Entries<Ticket>())
         {
-            if (entry.State == EntityState.Added || (entry.State == EntityState.Modified && (
+            if (entry.State == EntityState.Added && entry.Entity.MergedIntoId is null && NewTickets.TryGetValue(entry.Entity, out var known)
+                && known.Matches(entry.Entity) && entry.Entity.Messages.All(m => tracker.Context.Entry(m).State == EntityState.Added))
+            {
+                (changes ??= new()).New.Add(known.Document);
+                (described ??= []).Add(entry.Entity.Id);
+            }
+            else if (entry.State == EntityState.Added || (entry.State == EntityState.Modified && (
                 entry.Property(t => t.Subject).IsModified || entry.Property(t => t.CustomerId).IsModified
                 || entry.Property(t => t.RequesterEmail).IsModified || entry.Property(t => t.ServiceId).IsModified
                 || entry.Property(t => t.MergedIntoId).IsModified)))
@@ -74,6 +109,10 @@ public static class SearchIndex
         }
         foreach (var entry in tracker.Entries<TicketMessage>())
         {
+            if (entry.State == EntityState.Added && described is not null && described.Contains(entry.Entity.TicketId))
+            {
+                continue;
+            }
             if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             {
                 (changes ??= new()).Tickets.Add(entry.Entity.TicketId);
@@ -149,6 +188,11 @@ public static class SearchIndex
             // an author's name in a thread is what it was when they wrote).
             changes.Tickets.UnionWith(await db.Tickets.AsNoTracking().Where(t => t.CustomerId != null && chunk.Contains(t.CustomerId.Value))
                 .Select(t => t.Id).ToListAsync(cancellationToken));
+        }
+        changes.Tickets.ExceptWith(changes.New.Select(d => d.TargetId));
+        foreach (var chunk in changes.New.Chunk(Chunk))
+        {
+            await SearchStore.InsertAsync(db, chunk, cancellationToken);
         }
         foreach (var chunk in changes.Tickets.Chunk(Chunk))
         {
@@ -281,33 +325,38 @@ public static class SearchIndex
         var documents = new List<Document>(tickets.Count);
         foreach (var ticket in tickets)
         {
-            var open = new Side();
-            var notes = new Side();
-            open.Add(ticket.Subject);
-            if (ticket.CustomerId is { } customerId && customers.TryGetValue(customerId, out var customer))
-            {
-                open.Add(customer.Name);
-                open.Add(customer.Email);
-            }
-            open.Add(ticket.RequesterEmail);
-            open.Add(ticket.ServiceName);
-            if (ticket.ServiceId is { } serviceId && services.TryGetValue(serviceId, out var service))
-            {
-                open.Add(service.OrderNumber);
-                foreach (var address in service.Addresses)
-                {
-                    open.Add(address);
-                }
-            }
-            foreach (var message in messages[ticket.Id])
-            {
-                var side = message.Internal ? notes : open;
-                side.Add(message.AuthorName);
-                side.Add(message.Body);
-            }
-            documents.Add(new Document(SearchKinds.Ticket, ticket.Id, ticket.CustomerId, open.English.ToString(), open.Italian.ToString(), notes.English.ToString(), notes.Italian.ToString()));
+            var customer = ticket.CustomerId is { } customerId ? customers.GetValueOrDefault(customerId) : null;
+            var service = ticket.ServiceId is { } serviceId ? services.GetValueOrDefault(serviceId) : null;
+            documents.Add(Build(ticket.Id, ticket.CustomerId, ticket.Subject, customer?.Name, customer?.Email, ticket.RequesterEmail, ticket.ServiceName,
+                service?.OrderNumber, service?.Addresses ?? [], messages[ticket.Id].Select(m => (m.AuthorName, m.Internal, m.Body))));
         }
         return documents;
+    }
+
+    /// <summary>One ticket's document, from what the database holds (<see cref="ReadAsync"/>) or its opener (<see cref="DescribeNew"/>); messages newest first.</summary>
+    private static Document Build(
+        Guid ticketId, Guid? customerId, string subject, string? customerName, string? customerEmail, string? requesterEmail, string? serviceName,
+        string? orderNumber, IEnumerable<string> addresses, IEnumerable<(string AuthorName, bool Internal, string Body)> messages)
+    {
+        var open = new Side();
+        var notes = new Side();
+        open.Add(subject);
+        open.Add(customerName);
+        open.Add(customerEmail);
+        open.Add(requesterEmail);
+        open.Add(serviceName);
+        open.Add(orderNumber);
+        foreach (var address in addresses)
+        {
+            open.Add(address);
+        }
+        foreach (var message in messages)
+        {
+            var side = message.Internal ? notes : open;
+            side.Add(message.AuthorName);
+            side.Add(message.Body);
+        }
+        return new Document(SearchKinds.Ticket, ticketId, customerId, open.English.ToString(), open.Italian.ToString(), notes.English.ToString(), notes.Italian.ToString());
     }
 
     private sealed class Side

@@ -43,6 +43,53 @@ public static class SearchStore
     }
 
     /// <summary>
+    /// Adds the documents of targets that have none yet (tickets being opened), in one statement: nothing to delete,
+    /// one round trip for the lot. Each gets a new, highest id, in the order given.
+    /// </summary>
+    public static async Task InsertAsync(SportelloDb db, IReadOnlyList<SearchIndex.Document> documents, CancellationToken cancellationToken = default)
+    {
+        if (documents.Count == 0)
+        {
+            return;
+        }
+        var sql = new StringBuilder();
+        var values = new List<object>(documents.Count * 7);
+        string P(object value)
+        {
+            values.Add(value);
+            return "{" + (values.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+        }
+        if (db.Database.IsSqlite())
+        {
+            foreach (var document in documents)
+            {
+                // On SQLite the FTS5 row takes the document's rowid: each pair in turn.
+                sql.Append(CultureInfo.InvariantCulture, $"""
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ({P(document.Kind)}, {P(document.TargetId)});
+                    INSERT INTO "SearchText" (rowid, en, it, en_internal, it_internal, scope)
+                    VALUES (last_insert_rowid(), {P(document.English)}, {P(document.Italian)}, {P(document.InternalEnglish)}, {P(document.InternalItalian)}, {P(document.Scope)});
+
+                    """);
+            }
+        }
+        else
+        {
+            sql.Append("""INSERT INTO "SearchDocuments" ("Kind", "TargetId", "Public", "Internal") VALUES """);
+            for (var i = 0; i < documents.Count; i++)
+            {
+                var document = documents[i];
+                sql.Append(i == 0 ? "\n" : ",\n").Append(CultureInfo.InvariantCulture, $"""
+                    ({P(document.Kind)}, {P(document.TargetId)},
+                     setweight(to_tsvector('simple', {P(document.English)}), 'A') || setweight(to_tsvector('simple', {P(document.Italian)}), 'B')
+                         || setweight(to_tsvector('simple', {P(document.Scope)}), 'D'),
+                     setweight(to_tsvector('simple', {P(document.InternalEnglish)}), 'A') || setweight(to_tsvector('simple', {P(document.InternalItalian)}), 'B'))
+                    """);
+            }
+        }
+        await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, cancellationToken);
+    }
+
+    /// <summary>
     /// The documents (of every kind: join the kind's table) matching every term of <paramref name="query"/>: in public text only for a customer
     /// (<paramref name="customerId"/>, whose own documents only), in public text or internal notes for staff.
     /// Compose filters on it and order by <see cref="SearchDocument.Id"/>, descending: the index reads in that order.

@@ -82,7 +82,7 @@ public sealed class OpenTicket(
             return Outcome<Ticket>.Invalid(errors);
         }
 
-        var policy = await db.SlaPolicies.SingleAsync(p => p.Channel == channel && p.Priority == priority, cancellationToken);
+        var (policy, supportAddresses) = await PolicyAndSupportAddressesAsync(customer.Id, channel, priority!, cancellationToken);
         var ticket = NewTicket(customer.Id, department!, priority!, channel, request.Subject!, policy, now);
         ticket.ServiceId = service?.Id;
         ticket.ServiceName = service?.Name;
@@ -109,10 +109,30 @@ public sealed class OpenTicket(
             ? await AddAttachments.PrepareAsync(ticket.Id, first.Id, files, now, cancellationToken)
             : [];
         first.Attachments.AddRange(prepared.Select(p => p.Attachment));
-        var acknowledgements = await mails.OpenedAsync(ticket, await mails.RecipientsAsync(db, ticket, customer, cancellationToken));
+        var acknowledgements = await mails.OpenedAsync(ticket, TicketMails.Recipients(customer, supportAddresses));
+        // Its search document, built here from what the request holds, so the shared commit only inserts it.
+        var addresses = service is null ? [] : await db.ServiceAddresses.AsNoTracking().Where(a => a.ServiceId == service.Id).Select(a => a.Address).ToListAsync(cancellationToken);
+        Search.SearchIndex.DescribeNew(ticket, customer.Name, customer.Email, service?.OrderNumber, addresses);
         await WriteWithUniqueNumberAsync(ticket, prepared, acknowledgements, customer.Id, channel, now, cancellationToken);
         signals.Changed(ticket, TicketEventKinds.Created);
         return Outcome<Ticket>.Ok(ticket);
+    }
+
+    // The response targets and who hears about the ticket (the acknowledgement's recipients): on PostgreSQL one round
+    // trip (a lateral join); SQLite has no lateral join, and its queries cost no round trip.
+    private async Task<(SlaPolicy Policy, List<string> SupportAddresses)> PolicyAndSupportAddressesAsync(
+        Guid customerId, string channel, string priority, CancellationToken cancellationToken)
+    {
+        var support = TicketMails.SupportAddress(customerId);
+        var policies = db.SlaPolicies.AsNoTracking().Where(p => p.Channel == channel && p.Priority == priority);
+        if (db.Database.IsSqlite())
+        {
+            return (await policies.SingleAsync(cancellationToken),
+                await db.NotificationAddresses.AsNoTracking().Where(support).Select(a => a.Address).ToListAsync(cancellationToken));
+        }
+        var both = await policies.Select(p => new { Policy = p, SupportAddresses = db.NotificationAddresses.Where(support).Select(a => a.Address).ToList() })
+            .SingleAsync(cancellationToken);
+        return (both.Policy, both.SupportAddresses);
     }
 
     private async Task<Service?> ResolveServiceAsync(Guid customerId, OpenTicketRequest request, ValidationErrors errors, CancellationToken cancellationToken)

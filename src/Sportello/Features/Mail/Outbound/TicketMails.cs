@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sportello.Data;
@@ -23,13 +24,21 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
             return ticket.RequesterEmail is { } requester ? [new Recipient(requester, null, options.Value.StrangerLanguage, "Europe/Rome")] : [];
         }
         customer ??= await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, cancellationToken);
-        var extra = await db.NotificationAddresses.AsNoTracking()
-            .Where(a => a.UserId == customerId && a.Type == NotificationTypes.Support && a.ConfirmedAt != null && a.UndeliverableAt == null)
-            .Select(a => a.Address).ToListAsync(cancellationToken);
-        return [new Recipient(customer.Email!, customer.Name, customer.Language, customer.TimeZone),
-            ..extra.Where(a => !string.Equals(a, customer.Email, StringComparison.OrdinalIgnoreCase))
-                .Select(a => new Recipient(a, customer.Name, customer.Language, customer.TimeZone))];
+        return Recipients(customer, await db.NotificationAddresses.AsNoTracking().Where(SupportAddress(customerId)).Select(a => a.Address).ToListAsync(cancellationToken));
     }
+
+    /// <summary>
+    /// Which of a customer's extra addresses hear about their tickets (support ones, confirmed, deliverable); a caller
+    /// may fold it into a query of its own (capture it in a variable: <c>db.NotificationAddresses.Where(support)</c>).
+    /// </summary>
+    public static Expression<Func<NotificationAddress, bool>> SupportAddress(Guid customerId) =>
+        a => a.UserId == customerId && a.Type == NotificationTypes.Support && a.ConfirmedAt != null && a.UndeliverableAt == null;
+
+    /// <summary>A customer's recipients: their registered address, then <paramref name="supportAddresses"/> (those <see cref="SupportAddress"/> selects).</summary>
+    public static List<Recipient> Recipients(User customer, IEnumerable<string> supportAddresses) =>
+        [new Recipient(customer.Email!, customer.Name, customer.Language, customer.TimeZone),
+            ..supportAddresses.Where(a => !string.Equals(a, customer.Email, StringComparison.OrdinalIgnoreCase))
+                .Select(a => new Recipient(a, customer.Name, customer.Language, customer.TimeZone))];
 
     /// <summary>The acknowledgement of a new ticket, with its number in the subject.</summary>
     public async Task<List<OutboxMessage>> OpenedAsync(Ticket ticket, IReadOnlyList<Recipient> recipients, string? firstMessageId = null)
