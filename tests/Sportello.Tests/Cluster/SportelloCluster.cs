@@ -193,7 +193,8 @@ public sealed class SportelloCluster : IAsyncLifetime
     /// <summary>One number from the cluster's database, read directly (what is stored, whatever the nodes say).</summary>
     public async Task<long> CountAsync(string sql, object? parameter = null)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        // Unpooled: a pooled connection from before a PostgreSQL restart is dead, and the test's own reading must not fail on it.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         if (parameter is not null)

@@ -14,8 +14,10 @@ namespace Sportello.Features.Notices;
 /// notice (frozen: its updates reach the same customers), then, per update, one inbox row per recipient, pushed live to
 /// those signed in, and once they are all written, one mail per recipient (the inbox first: composing MIME is most of
 /// the work). Each batch moves a cursor (the last customer done, in id order) with a conditional
-/// update in the same transaction, so a node that stops resumes after the last committed batch, several nodes never
-/// write the same batch twice, and the unique (update, customer) index is the last guard. It also posts the updates
+/// update in the same transaction, before it writes anything: that update is the claim. A second node on the same batch
+/// waits on the row the first one moved, then finds the cursor gone and writes nothing (no unique violation, no error
+/// in the logs), so a node that stops resumes after the last committed batch and several nodes never write the same
+/// batch twice; the unique (update, customer) index is the last guard. It also posts the updates
 /// that time brings: the reminder before a maintenance, and its completion at its end.
 /// </summary>
 public sealed class NoticeFanOut(
@@ -76,16 +78,17 @@ public sealed class NoticeFanOut(
         var customers = await NoticeTargets.Affected(db.Services.AsNoTracking().Where(s => after == null || s.CustomerId > after), notice)
             .Select(s => s.CustomerId).Distinct().OrderBy(c => c).Take(size).ToListAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BulkInsert.InsertAsync(db, customers.Select(c => new NoticeRecipient { NoticeId = notice.Id, CustomerId = c }).ToList(), cancellationToken);
         var done = customers.Count < size;
         var now = clock.GetUtcNow().UtcDateTime;
         Guid? upTo = customers.Count > 0 ? customers[^1] : after;
         var moved = await db.Notices.Where(n => n.Id == notice.Id && n.ResolvedAt == null && n.ResolvedUpTo == after)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ResolvedUpTo, upTo).SetProperty(n => n.ResolvedAt, done ? now : null), cancellationToken);
-        if (moved == 1)
+        if (moved != 1)
         {
-            await transaction.CommitAsync(cancellationToken);
+            return;
         }
+        await BulkInsert.InsertAsync(db, customers.Select(c => new NoticeRecipient { NoticeId = notice.Id, CustomerId = c }).ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -138,7 +141,6 @@ public sealed class NoticeFanOut(
             });
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BulkInsert.InsertAsync(db, written, cancellationToken);
         var done = batch.Count < size;
         Guid? upTo = batch.Count > 0 ? batch[^1] : after;
         var count = written.Count;
@@ -147,9 +149,10 @@ public sealed class NoticeFanOut(
                 .SetProperty(u => u.DeliveredAt, done ? now : null), cancellationToken);
         if (moved != 1)
         {
-            // Another node wrote this batch first: roll ours back.
+            // Another node claimed this batch first.
             return;
         }
+        await BulkInsert.InsertAsync(db, written, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var hub = services.GetRequiredService<IHubContext<TicketsHub>>();
         foreach (var notification in written)
@@ -202,17 +205,18 @@ public sealed class NoticeFanOut(
                 });
             });
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BulkInsert.InsertAsync(db, mails.OfType<OutboxMessage>().ToList(), cancellationToken);
         var done = rows.Count < size;
         Guid? upTo = rows.Count > 0 ? rows[^1].UserId : after;
         var now = clock.GetUtcNow().UtcDateTime;
         var moved = await db.NoticeUpdates.Where(u => u.Id == update.Id && u.MailedAt == null && u.MailedUpTo == after)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.MailedUpTo, upTo).SetProperty(u => u.MailedAt, done ? now : null), cancellationToken);
-        if (moved == 1)
+        if (moved != 1)
         {
-            await transaction.CommitAsync(cancellationToken);
-            MailWake.OutboxSignal.Set();
+            return;
         }
+        await BulkInsert.InsertAsync(db, mails.OfType<OutboxMessage>().ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        MailWake.OutboxSignal.Set();
     }
 
     /// <summary>
@@ -254,8 +258,6 @@ public sealed class NoticeFanOut(
             }));
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.OutboxMessages.AddRange(mails);
-        await db.SaveChangesAsync(cancellationToken);
         var done = batch.Count < size;
         Guid? upTo = batch.Count > 0 ? batch[^1].Id : after;
         var count = mails.Count;
@@ -263,10 +265,13 @@ public sealed class NoticeFanOut(
         var moved = await db.NoticeUpdates.Where(u => u.Id == update.Id && u.SubscribersAt == null && u.SubscribersUpTo == after)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.SubscribersUpTo, upTo).SetProperty(u => u.Subscribers, u => u.Subscribers + count)
                 .SetProperty(u => u.SubscribersAt, done ? now : null), cancellationToken);
-        if (moved == 1)
+        if (moved != 1)
         {
-            await transaction.CommitAsync(cancellationToken);
+            return;
         }
+        db.OutboxMessages.AddRange(mails);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task PushAsync(IHubContext<TicketsHub> hub, Notification notification)

@@ -35,6 +35,23 @@ public sealed class RestartedNode(TestDatabase database, ManualClock clock) : Sp
     }
 }
 
+/// <summary>A second node on the same database whose fan-out is driven by the test, step by step, like the first's.</summary>
+public sealed class SecondFanOutNode(TestDatabase database, ManualClock clock) : SportelloApp
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Sportello:Notices:FanOut"] = "false",
+        ["Sportello:Notices:BatchSize"] = "2",
+    };
+
+    public override ValueTask InitializeAsync()
+    {
+        ShareDatabase(database);
+        Clock.Advance(clock.GetUtcNow() - Clock.GetUtcNow());
+        return ValueTask.CompletedTask;
+    }
+}
+
 [Trait("Category", "Data")]
 public sealed class NoticeFanOutResumeTests(StoppedFanOutNode first) : IClassFixture<StoppedFanOutNode>
 {
@@ -88,6 +105,61 @@ public sealed class NoticeFanOutResumeTests(StoppedFanOutNode first) : IClassFix
         var update = await db.NoticeUpdates.AsNoTracking().SingleAsync(u => u.NoticeId == noticeId, TestContext.Current.CancellationToken);
         Assert.Equal(7, update.Notified);
         Assert.NotNull(update.DeliveredAt);
+    }
+
+    [Fact]
+    public async Task TwoNodesFanningOutTheSameNoticeAtOnce_NeitherFails_AndEveryoneIsNotifiedAndMailedOnce()
+    {
+        var admin = await first.AdminAsync();
+        var place = $"Twice-{Unique.Next()}";
+        var emails = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var email = $"twice-{Unique.Next()}@example.com";
+            var customer = await admin.CreateCustomerAsync(email);
+            await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customer.GetProperty("id").GetString()}/services", new
+            {
+                name = "vps " + i, product = "VPS", location = place, orderNumber = (700000 + Unique.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ipAddresses = new[] { NoticeIps.Next() },
+            })).JsonAsync(HttpStatusCode.Created);
+            emails.Add(email);
+        }
+        await using var second = new SecondFanOutNode(first.Database, first.Clock);
+        await second.InitializeAsync();
+        _ = second.Server;
+        var published = await (await admin.PostAsJsonAsync("/api/v1/admin/notices", new
+        {
+            kind = "incident", title = "Storage degraded", body = "We are on it.", affects = new { locations = new[] { place } },
+        })).JsonAsync(HttpStatusCode.Created);
+        var noticeId = Guid.Parse(published.GetProperty("id").GetString()!);
+
+        // Both nodes step through the same batches at the same moment: each batch is claimed by one, and the other's
+        // attempt on it must end quietly (before, the loser's insert hit the unique index and the step threw).
+        static async Task<int> DrainAsync(NoticeFanOut fanOut)
+        {
+            var steps = 0;
+            while (await fanOut.StepAsync(TestContext.Current.CancellationToken))
+            {
+                steps++;
+            }
+            return steps;
+        }
+        var steps = await Task.WhenAll(
+            Task.Run(() => DrainAsync(first.Services.GetRequiredService<NoticeFanOut>())),
+            Task.Run(() => DrainAsync(second.Services.GetRequiredService<NoticeFanOut>())));
+        Assert.All(steps, s => Assert.True(s > 0));
+
+        await using var scope = first.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+        var notified = await db.Notifications.AsNoTracking().Where(n => n.NoticeId == noticeId).Select(n => n.UserId).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(12, notified.Count);
+        Assert.Equal(12, notified.Distinct().Count());
+        var mailed = await db.OutboxMessages.AsNoTracking().Where(m => m.Kind == MailKinds.ServiceNotice && emails.Contains(m.ToAddress))
+            .Select(m => m.ToAddress).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(emails.Order(), mailed.Order());
+        var update = await db.NoticeUpdates.AsNoTracking().SingleAsync(u => u.NoticeId == noticeId, TestContext.Current.CancellationToken);
+        Assert.Equal(12, update.Notified);
+        Assert.NotNull(update.MailedAt);
     }
 
     private static async Task<int> CountAsync(SportelloApp app, Guid noticeId)
