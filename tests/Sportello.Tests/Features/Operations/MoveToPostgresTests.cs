@@ -2,6 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Sportello.Data;
 using Sportello.Features.Demo;
 using Sportello.Tests.Infrastructure;
 
@@ -116,6 +121,35 @@ public sealed class MoveToPostgresTests(SqliteInstallation source) : IClassFixtu
         Assert.Contains("AspNetUsers", exit.Error, StringComparison.Ordinal);
         var refused = await target.Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { email = "giulia.rossi@example.it", password = DemoData.Password });
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnOlderInstallationThatHoldsData_IsRefused_BeforeItsSchemaIsTouched()
+    {
+        await source.AdminAsync();
+        await using var target = new PostgresInstallation();
+        await target.InitializeAsync();
+        await target.AdminAsync();
+        // The installation of the version before: its last migration undone, its data kept.
+        string[] older;
+        await using (var scope = target.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            older = [.. db.Database.GetMigrations().SkipLast(1)];
+            await db.GetService<IMigrator>().MigrateAsync(older[^1], TestContext.Current.CancellationToken);
+        }
+
+        var exit = await MoveAsync(source.Database, target.Database.ConnectionString);
+
+        Assert.NotEqual(0, exit.Code);
+        Assert.Contains("already holds data", exit.Error, StringComparison.Ordinal);
+        Assert.Contains("AspNetUsers", exit.Error, StringComparison.Ordinal);
+        // Refused as it was: not migrated to this version's schema on the way.
+        await using (var scope = target.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            Assert.Equal(older, await db.Database.GetAppliedMigrationsAsync(TestContext.Current.CancellationToken));
+        }
     }
 
     [Fact]

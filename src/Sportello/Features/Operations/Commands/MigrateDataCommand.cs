@@ -68,12 +68,20 @@ public static class MigrateDataCommand
 
         await using var postgres = new PostgresSportelloDb(new DbContextOptionsBuilder<PostgresSportelloDb>()
             .UseNpgsql(target.ConnectionString, DatabaseFeature.NpgsqlOptions).Options);
+        var tables = TableCopy.Plan(source.GetService<IDesignTimeModel>().Model, postgres.GetService<IDesignTimeModel>().Model);
         try
         {
             var unknown = (await postgres.Database.GetAppliedMigrationsAsync()).Except(postgres.Database.GetMigrations()).ToList();
             if (unknown.Count > 0)
             {
                 await error.WriteLineAsync($"The target ({where}) has a newer schema than this version of Sportello ({string.Join(", ", unknown)}).");
+                return OperationsCommands.Failed;
+            }
+            // Refused before anything is changed: a database holding data is never migrated by this command, even when
+            // its schema is older (checked again inside the copy's transaction, in case a node starts meanwhile).
+            if (await HoldingAsync(postgres, tables) is { Count: > 0 } holding)
+            {
+                await error.WriteLineAsync(Holds(where, holding));
                 return OperationsCommands.Failed;
             }
             await postgres.Database.MigrateAsync();
@@ -85,7 +93,6 @@ public static class MigrateDataCommand
         }
         await output.WriteLineAsync($"Moving {sourceFile} to {where}…");
 
-        var tables = TableCopy.Plan(source.GetService<IDesignTimeModel>().Model, postgres.GetService<IDesignTimeModel>().Model);
         var pg = (NpgsqlConnection)postgres.Database.GetDbConnection();
         await pg.OpenAsync();
         await using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sourceFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
@@ -94,12 +101,9 @@ public static class MigrateDataCommand
         try
         {
             await using var write = await pg.BeginTransactionAsync();
-            var holding = await TableCopy.TablesWithDataAsync(pg, tables);
-            if (holding.Count > 0)
+            if (await TableCopy.TablesWithDataAsync(pg, tables) is { Count: > 0 } holding)
             {
-                await error.WriteLineAsync(
-                    $"The target ({where}) already holds data, in {string.Join(", ", holding)}: migrate-data only fills an empty database. " +
-                    "Create a new one (CREATE DATABASE …) and name it.");
+                await error.WriteLineAsync(Holds(where, holding));
                 return OperationsCommands.Failed;
             }
             // One read transaction: every table comes from the same snapshot, even if a node is still writing.
@@ -148,4 +152,22 @@ public static class MigrateDataCommand
             $"Done in {watch.Elapsed.TotalSeconds:0.0} s. Start Sportello with --Sportello:Database:Provider Postgres and this connection string."));
         return OperationsCommands.Done;
     }
+
+    private static async Task<List<string>> HoldingAsync(PostgresSportelloDb postgres, IReadOnlyList<TableCopy.Table> tables)
+    {
+        var pg = (NpgsqlConnection)postgres.Database.GetDbConnection();
+        await pg.OpenAsync();
+        try
+        {
+            return await TableCopy.TablesWithDataAsync(pg, tables);
+        }
+        finally
+        {
+            await pg.CloseAsync();
+        }
+    }
+
+    private static string Holds(string where, IEnumerable<string> tables) =>
+        $"The target ({where}) already holds data, in {string.Join(", ", tables)}: migrate-data only fills an empty database. " +
+        "Create a new one (CREATE DATABASE …) and name it.";
 }

@@ -73,7 +73,18 @@ public static class TableCopy
     public static async Task<List<string>> TablesWithDataAsync(NpgsqlConnection pg, IEnumerable<Table> tables)
     {
         var holding = new List<string>();
-        foreach (var table in tables.Where(t => !t.Seeded))
+        // Only the tables the target has: an older schema lacks the newer ones (and is checked before it is migrated).
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await using (var list = new NpgsqlCommand(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')", pg))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+        foreach (var table in tables.Where(t => !t.Seeded && present.Contains(t.Name)))
         {
             await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {Quote(table.Name)})", pg);
             if ((bool)(await command.ExecuteScalarAsync())!)
