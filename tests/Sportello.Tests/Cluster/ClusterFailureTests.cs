@@ -11,7 +11,7 @@ namespace Sportello.Tests.Cluster;
 public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixture<SportelloCluster>
 {
     [Fact]
-    public async Task KillNine_OfOneNodeUnderLoad_LosesNoAcknowledgedTicketOrMail_SendsNoMailTwice_AndTheChatGoesOnElsewhere()
+    public async Task KillNine_OfOneNodeUnderLoad_LosesNoAcknowledgedTicketOrMail_RepeatsOnlyAMailInFlight_AndTheChatGoesOnElsewhere()
     {
         await cluster.HealAsync();
         var ct = TestContext.Current.CancellationToken;
@@ -74,33 +74,28 @@ public sealed class ClusterFailureTests(SportelloCluster cluster) : IClassFixtur
         var acknowledged = load.TicketsAcknowledged.ToArray();
         Assert.Equal(120, acknowledged.Length);
         Assert.Equal(acknowledged.Length, await cluster.CountAsync("""SELECT count(*) FROM "Tickets" WHERE "Id" = ANY($1)""", acknowledged));
-        // Every mail that got its 250 is stored, and becomes one ticket on the surviving nodes. Those the dead node's
-        // intake had claimed wait for its claim to expire (2 min) and are still there, unprocessed, not lost.
+        // Every mail that got its 250 is stored, and becomes one ticket on the surviving nodes: those the dead node's
+        // intake had claimed once its claim has run out (30 s).
         var mails = load.MailsAcknowledged.ToArray();
         Assert.Equal(30, mails.Length);
-        // (An unprocessed mail is only its raw bytes: found by its Subject header.)
-        Assert.Equal(mails.Length, await cluster.CountAsync("""
-            SELECT count(*) FROM unnest($1::text[]) s
-            WHERE EXISTS (SELECT 1 FROM "InboundMessages" i WHERE position(convert_to('Subject: ' || s || E'\r\n', 'UTF8') in i."Raw") > 0)
-            """, mails));
         await Eventually.TrueAsync(async () => await cluster.CountAsync("""
-            SELECT count(*) FROM unnest($1::text[]) s
-            WHERE EXISTS (SELECT 1 FROM "Tickets" t WHERE t."Subject" = s)
-               OR EXISTS (SELECT 1 FROM "InboundMessages" i WHERE i."State" = 'received' AND i."ClaimedUntil" > now()
-                          AND position(convert_to('Subject: ' || s || E'\r\n', 'UTF8') in i."Raw") > 0)
-            """, mails) == mails.Length, "every acknowledged mail to become a ticket, or wait in the dead node's claim", 60);
-        var fromMail = await cluster.CountAsync("""SELECT count(*) FROM "Tickets" WHERE "Subject" = ANY($1)""", mails);
-        Assert.Equal(fromMail, await cluster.CountAsync("""SELECT count(DISTINCT "Subject") FROM "Tickets" WHERE "Subject" = ANY($1)""", mails));
-        TestContext.Current.TestOutputHelper?.WriteLine($"kill -9: {fromMail} of {mails.Length} mails already tickets, the rest in the dead node's claim");
-        // The automatic answers go out once each. Those the dead node had claimed wait for its claim to expire (2 min)
-        // and are still in the outbox, never lost; none reaches the relay twice.
-        await Eventually.TrueAsync(async () => await cluster.CountAsync(
-            """SELECT count(*) FROM "OutboxMessages" WHERE "State" = 'pending' AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" < now() at time zone 'utc')""") == 0,
-            "the outbox to drain but for the dead node's claims", 60);
-        var relayed = cluster.Relay.Received.Select(m => m.MessageId).ToList();
-        Assert.Equal(relayed.Count, relayed.Distinct().Count());
+            SELECT count(*) FROM unnest($1::text[]) s WHERE EXISTS (SELECT 1 FROM "Tickets" t WHERE t."Subject" = s)
+            """, mails) == mails.Length, "every acknowledged mail to become a ticket, the dead node's claims taken over", 90);
+        Assert.Equal(mails.Length, await cluster.CountAsync("""SELECT count(*) FROM "Tickets" WHERE "Subject" = ANY($1)""", mails));
+        // Every automatic answer goes out, those the dead node had claimed too, once its claim has run out.
+        await Eventually.TrueAsync(async () => await cluster.CountAsync("""SELECT count(*) FROM "OutboxMessages" WHERE "State" <> 'sent'""") == 0,
+            "the outbox to drain, the dead node's claims taken over", 90);
         var sent = await cluster.CountAsync("""SELECT count(*) FROM "OutboxMessages" WHERE "State" = 'sent'""");
-        Assert.True(relayed.Count >= sent, $"{sent} mails marked sent, {relayed.Count} at the relay");
+        // Every mail marked sent reached the relay.
+        var relayed = cluster.Relay.Received.Select(m => m.MessageId).ToList();
+        Assert.Equal(sent, await cluster.CountAsync("""SELECT count(*) FROM "OutboxMessages" WHERE "MessageId" = ANY($1)""", relayed.Distinct().ToArray()));
+        // SMTP cannot be exactly-once: a mail the relay accepted just before the kill, whose mark had not committed, is
+        // sent again by the node that takes the claim over, under the same Message-ID (so the recipient's mail client
+        // shows it once). Marks commit as soon as each mail is accepted, so that is at most the mail in flight and the
+        // few accepted during one commit, per relay connection of the dead node (4 on PostgreSQL); anything more is a bug.
+        var twice = relayed.GroupBy(id => id).Sum(g => g.Count() - 1);
+        TestContext.Current.TestOutputHelper?.WriteLine($"kill -9: {sent} mails sent, {relayed.Count} deliveries at the relay, {twice} repeated (same Message-ID)");
+        Assert.True(twice <= 8, $"{twice} mails reached the relay twice");
         // The chat went on: every public message (the agent's lines, written all along) reached the visitor across the move.
         var desk = await (await agent.GetAsync($"/api/v1/desk/chats/{chat}/messages", ct)).JsonAsync(HttpStatusCode.OK);
         var expected = desk.EnumerateArray().Where(m => !m.GetProperty("internal").GetBoolean()).Select(m => m.GetProperty("seq").GetInt64()).Order().ToList();

@@ -18,7 +18,11 @@ public sealed class IntakeWorker(
 {
     public const int BatchSize = 32;
     public const long MaxBatchBytes = 16 * 1024 * 1024;
-    private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a batch is held: far longer than handling 32 mails takes, short enough that a dead node's batch is
+    /// taken by another within this long. A claim that ran out anyway only costs work: the save fails on the claim token.
+    /// </summary>
+    public static readonly TimeSpan Claim = TimeSpan.FromSeconds(30);
     private const int DatabaseAttempts = 10;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

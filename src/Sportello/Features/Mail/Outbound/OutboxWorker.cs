@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -22,13 +23,12 @@ public sealed class OutboxWorker(
 {
     public const int BatchSize = 50;
     /// <summary>
-    /// Delivered mails are marked sent this many at a time, in one statement that joins the group commit while the next
-    /// ones are delivered (the relay never waits on the database). A node killed between a relay's acceptance and the
-    /// mark sends those again (same Message-ID) once their claim has expired: at most one batch per connection.
+    /// How long a pass holds its mails. The pass renews it every quarter of its length while it runs, whatever the relay
+    /// does, so only a node that died (or lost its database) lets a claim run out; another node then takes the mails
+    /// within this long.
     /// </summary>
-    private const int MarkEvery = 10;
-    private static readonly TimeSpan Claim = TimeSpan.FromMinutes(2);
-    /// <summary>One pass stops after this long, well within its claim.</summary>
+    public static readonly TimeSpan Claim = TimeSpan.FromSeconds(30);
+    /// <summary>One pass stops after this long (its claim renewed meanwhile), so a slow relay does not hold a batch.</summary>
     private static readonly TimeSpan MaxPass = TimeSpan.FromSeconds(60);
     private readonly Counter<long> sent = meters.Create("Sportello").CreateCounter<long>("sportello.mail.sent", description: "Mails delivered to the relay or mail-out/");
     private readonly Counter<long> failed = meters.Create("Sportello").CreateCounter<long>("sportello.mail.failed", description: "Mails given up");
@@ -112,29 +112,21 @@ public sealed class OutboxWorker(
             return 0;
         }
         var started = TimeProvider.System.GetTimestamp();
-        var renewed = started;
-        var delivered = new List<Guid>(MarkEvery);
+        // Delivered mails are marked sent as soon as the previous mark has committed, all those delivered meanwhile in one
+        // statement of the group commit, while the next ones are delivered (the relay never waits on the database). A
+        // node killed between a relay's acceptance and the mark's commit sends only those again (the mail in flight and
+        // the few delivered during one commit), with the same Message-ID, once the claim has expired.
+        var delivered = new List<Guid>();
         var marking = new List<Task>();
+        using var renewing = new CancellationTokenSource();
+        var lease = KeepClaimAsync(candidates, claim, renewing.Token);
         var stopAt = batch.Count;
         for (var i = 0; i < batch.Count; i++)
         {
             var mail = batch[i];
-            // A slow relay must not outlive the claim: renew it every quarter of its length (so no other node can have
-            // taken it in between), and leave the rest to the next pass after a minute.
-            if (TimeProvider.System.GetElapsedTime(renewed) > Claim / 4)
+            if (lease.IsCompleted || TimeProvider.System.GetElapsedTime(started) >= MaxPass)
             {
-                renewed = TimeProvider.System.GetTimestamp();
-                await Task.WhenAll(marking);
-                var until = clock.GetUtcNow().UtcDateTime + Claim;
-                if (await WriteAsync(target => target.OutboxMessages.Where(m => candidates.Contains(m.Id) && m.ClaimToken == claim)
-                        .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, until))) == 0)
-                {
-                    stopAt = i;
-                    break;
-                }
-            }
-            if (TimeProvider.System.GetElapsedTime(started) >= MaxPass)
-            {
+                // The claim was lost (another node holds the rest now), or the pass has run long enough.
                 stopAt = i;
                 break;
             }
@@ -146,7 +138,7 @@ public sealed class OutboxWorker(
             if (mail.State == OutboxStates.Sent)
             {
                 delivered.Add(mail.Id);
-                if (delivered.Count >= MarkEvery)
+                if (marking.Count == 0 || marking[^1].IsCompleted)
                 {
                     marking.Add(MarkSentAsync([.. delivered], claim));
                     delivered.Clear();
@@ -164,6 +156,8 @@ public sealed class OutboxWorker(
         }
         marking.Add(MarkSentAsync(delivered, claim));
         await Task.WhenAll(marking);
+        await renewing.CancelAsync();
+        await lease;
         if (stopAt < batch.Count)
         {
             // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
@@ -172,6 +166,35 @@ public sealed class OutboxWorker(
                 .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, (DateTime?)null).SetProperty(x => x.ClaimToken, (Guid?)null)));
         }
         return batch.Count;
+    }
+
+    /// <summary>
+    /// Renews the pass's claim every quarter of its length until the pass ends; completes early if the claim is gone
+    /// (another node took the mails after it ran out: this pass must not deliver them too).
+    /// </summary>
+    private async Task KeepClaimAsync(List<Guid> claimed, Guid claim, CancellationToken passOver)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Claim / 4, TimeProvider.System, passOver);
+                var until = clock.GetUtcNow().UtcDateTime + Claim;
+                if (await WriteAsync(target => target.OutboxMessages.Where(m => claimed.Contains(m.Id) && m.ClaimToken == claim)
+                        .ExecuteUpdateAsync(m => m.SetProperty(x => x.ClaimedUntil, until))) == 0)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (passOver.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            // The database is away: the pass stops after the mail in hand; the claim runs out and the mails wait for it.
+            logger.LogWarning(ex, "Could not renew an outbox claim; the pass stops");
+        }
     }
 
     /// <summary>One statement in the group commit; the rows it changed.</summary>
