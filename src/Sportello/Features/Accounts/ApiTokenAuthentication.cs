@@ -40,9 +40,16 @@ internal sealed class ApiTokenAuthentication(
         }
         var hash = ApiTokens.Hash(secret);
         var now = clock.GetUtcNow();
+        // One round trip: the token, its user, the user's roles and an agent's departments (every API request pays it).
         var found = await db.ApiTokens
             .Where(t => t.Hash == hash && t.RevokedAt == null && t.ExpiresAt > now.UtcDateTime)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, User = u })
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new
+            {
+                Token = t,
+                User = u,
+                Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
+                Departments = db.AgentDepartments.Where(d => d.UserId == u.Id).Select(d => d.Department).ToList(),
+            })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (found is null)
         {
@@ -57,17 +64,13 @@ internal sealed class ApiTokenAuthentication(
             await db.ApiTokens.Where(t => t.Id == token.Id)
                 .ExecuteUpdateAsync(t => t.SetProperty(x => x.LastUsedAt, now.UtcDateTime), Context.RequestAborted);
         }
-        // One query for the roles and an agent's departments; the rest of the principal comes from the row already read.
-        var access = await db.UserRoles.Where(ur => ur.UserId == user.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => "role:" + r.Name)
-            .Concat(db.AgentDepartments.Where(d => d.UserId == user.Id).Select(d => "department:" + d.Department))
-            .ToListAsync(Context.RequestAborted);
         var identity = new ClaimsIdentity(SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()));
         identity.AddClaim(new Claim(TokenIdClaim, token.Id.ToString()));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName ?? ""));
-        identity.AddClaims(access.Where(a => a.StartsWith("role:", StringComparison.Ordinal)).Select(r => new Claim(ClaimTypes.Role, r["role:".Length..])));
+        identity.AddClaims(found.Roles.Distinct(StringComparer.Ordinal).Select(r => new Claim(ClaimTypes.Role, r)));
         SportelloClaims.AddProfile(identity, user);
-        SportelloClaims.AddDepartments(identity, access.Where(a => a.StartsWith("department:", StringComparison.Ordinal)).Select(d => d["department:".Length..]));
+        SportelloClaims.AddDepartments(identity, found.Departments.Distinct(StringComparer.Ordinal));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
