@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Sportello.BrowserTests.Pages;
 using Sportello.Tests.Infrastructure;
@@ -52,5 +53,52 @@ public sealed class SearchBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         await Expect(results).ToContainTextAsync("<b>le fatture</b>");
         await Axe.AssertNoViolationsAsync(page);
         await BrowserApp.ScreenshotAsync(page, $"desk-search-{width}");
+    }
+
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(390)]
+    public async Task AnAbuseAgent_FindsANoticeAndAnAbuseCase_FromTheSearchPage_AsText(int width)
+    {
+        var n = Unique.Next();
+        var tag = $"q{Guid.NewGuid():N}"[..12] + "7";
+        var admin = await app.AdminAsync();
+        await (await admin.PostAsJsonAsync("/api/v1/admin/notices", new
+        {
+            kind = "maintenance", title = $"Storage upgrade {tag}", body = $"The <i>storage</i> of cluster {tag} is replaced; mailboxes stay online.",
+            startsAt = "2026-12-01T22:00:00Z", endsAt = "2026-12-02T02:00:00Z", affects = new { locations = new[] { $"Rack-{tag}" } },
+        })).JsonAsync(System.Net.HttpStatusCode.Created);
+        var (email, order, ip) = ($"search-abuse-{n}@example.com", (950000 + n).ToString(System.Globalization.CultureInfo.InvariantCulture), $"198.19.{200 + n % 50}.{n % 250 + 1}");
+        await app.CustomerWithServiceAsync(email, order, ip);
+        var reported = await (await admin.PostAsJsonAsync("/api/v1/admin/abuse-reports", new
+        {
+            type = "spam", sourceIp = ip, evidence = $"Subject: Cheap pills {tag} <script>alert(1)</script>\n\nBuy now.",
+            reporter = new { name = "Rita Reporter", email = "rita@reporter.example" },
+        })).JsonAsync(System.Net.HttpStatusCode.Created);
+        var reference = reported.GetProperty("reference").GetString()!;
+        var agentEmail = $"search-abuse-agent-{n}@sportello.test";
+        await app.AgentAsync(agentEmail, "technical", "abuse");
+        var page = await Axe.PageAsync(app, "en-US", width);
+        await SignInAsync(page, agentEmail, "agent passphrase 2026", italian: false);
+
+        await page.GotoAsync($"{app.BaseUrl}/desk/search");
+        await page.GetByLabel("Search in").SelectOptionAsync("notices");
+        await page.GetByLabel("Words, a phrase in quotes, a ticket number, #order or IP address").FillAsync($"storage {tag}");
+        await page.Keyboard.PressAsync("Enter");
+        var notices = page.GetByRole(AriaRole.Region, new() { Name = "Service notices" });
+        await Expect(notices.Locator(".hit-title")).ToHaveTextAsync($"Storage upgrade {tag}");
+        await Expect(notices.Locator("mark").First).ToHaveTextAsync("storage");
+        await Expect(notices).ToContainTextAsync("<i>storage</i>");
+        await Axe.AssertNoViolationsAsync(page);
+        await BrowserApp.ScreenshotAsync(page, $"desk-search-notices-{width}");
+
+        await page.GetByLabel("Search in").SelectOptionAsync("abuse");
+        await page.GetByLabel("Words, a phrase in quotes, a ticket number, #order or IP address").FillAsync($"pills {tag}");
+        await page.Keyboard.PressAsync("Enter");
+        var cases = page.GetByRole(AriaRole.Region, new() { Name = "Abuse cases" });
+        await Expect(cases.GetByRole(AriaRole.Link, new() { Name = reference })).ToBeVisibleAsync();
+        await Expect(cases).ToContainTextAsync("<script>alert(1)</script>");
+        await Axe.AssertNoViolationsAsync(page);
+        await BrowserApp.ScreenshotAsync(page, $"desk-search-abuse-{width}");
     }
 }

@@ -50,6 +50,7 @@ internal sealed class ApiTokenAuthentication(
                 Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
                 Departments = db.AgentDepartments.Where(d => d.UserId == u.Id).Select(d => d.Department).ToList(),
             })
+            .AsSingleQuery() // a handful of roles and departments: one query, not three
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (found is null)
         {
