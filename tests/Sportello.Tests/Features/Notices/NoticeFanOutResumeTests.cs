@@ -19,28 +19,15 @@ public sealed class StoppedFanOutNode : SportelloApp
     };
 }
 
-/// <summary>The node that starts next, on the same database, with its fan-out running.</summary>
-public sealed class RestartedNode(TestDatabase database, ManualClock clock) : SportelloApp
+/// <summary>
+/// Another node on the same database: the one that starts next, its fan-out running, or a second one whose fan-out
+/// the test drives step by step, like the first's.
+/// </summary>
+public sealed class OtherFanOutNode(TestDatabase database, ManualClock clock, bool fanOut) : SportelloApp
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Sportello:Notices:BatchSize"] = "2",
-    };
-
-    public override ValueTask InitializeAsync()
-    {
-        ShareDatabase(database);
-        Clock.Advance(clock.GetUtcNow() - Clock.GetUtcNow());
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>A second node on the same database whose fan-out is driven by the test, step by step, like the first's.</summary>
-public sealed class SecondFanOutNode(TestDatabase database, ManualClock clock) : SportelloApp
-{
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Sportello:Notices:FanOut"] = "false",
+        ["Sportello:Notices:FanOut"] = fanOut ? "true" : "false",
         ["Sportello:Notices:BatchSize"] = "2",
     };
 
@@ -60,18 +47,7 @@ public sealed class NoticeFanOutResumeTests(StoppedFanOutNode first) : IClassFix
     {
         var admin = await first.AdminAsync();
         var place = $"Resume-{Unique.Next()}";
-        var emails = new List<string>();
-        for (var i = 0; i < 7; i++)
-        {
-            var email = $"resume-{Unique.Next()}@example.com";
-            var customer = await admin.CreateCustomerAsync(email);
-            await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customer.GetProperty("id").GetString()}/services", new
-            {
-                name = "vps " + i, product = "VPS", location = place, orderNumber = (600000 + Unique.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ipAddresses = new[] { NoticeIps.Next() },
-            })).JsonAsync(HttpStatusCode.Created);
-            emails.Add(email);
-        }
+        var emails = await CustomersAtAsync(admin, place, 7);
         var published = await (await admin.PostAsJsonAsync("/api/v1/admin/notices", new
         {
             kind = "incident", title = "Hypervisor down", body = "We are on it.", affects = new { locations = new[] { place } },
@@ -87,7 +63,7 @@ public sealed class NoticeFanOutResumeTests(StoppedFanOutNode first) : IClassFix
         }
         Assert.Equal(2, await CountAsync(first, noticeId));
 
-        await using var next = new RestartedNode(first.Database, first.Clock);
+        await using var next = new OtherFanOutNode(first.Database, first.Clock, fanOut: true);
         await next.InitializeAsync();
         _ = next.Server;
         for (var attempt = 0; attempt < 200 && await CountAsync(next, noticeId) < 7; attempt++)
@@ -112,19 +88,8 @@ public sealed class NoticeFanOutResumeTests(StoppedFanOutNode first) : IClassFix
     {
         var admin = await first.AdminAsync();
         var place = $"Twice-{Unique.Next()}";
-        var emails = new List<string>();
-        for (var i = 0; i < 12; i++)
-        {
-            var email = $"twice-{Unique.Next()}@example.com";
-            var customer = await admin.CreateCustomerAsync(email);
-            await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customer.GetProperty("id").GetString()}/services", new
-            {
-                name = "vps " + i, product = "VPS", location = place, orderNumber = (700000 + Unique.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ipAddresses = new[] { NoticeIps.Next() },
-            })).JsonAsync(HttpStatusCode.Created);
-            emails.Add(email);
-        }
-        await using var second = new SecondFanOutNode(first.Database, first.Clock);
+        var emails = await CustomersAtAsync(admin, place, 12);
+        await using var second = new OtherFanOutNode(first.Database, first.Clock, fanOut: false);
         await second.InitializeAsync();
         _ = second.Server;
         var published = await (await admin.PostAsJsonAsync("/api/v1/admin/notices", new
@@ -160,6 +125,24 @@ public sealed class NoticeFanOutResumeTests(StoppedFanOutNode first) : IClassFix
         var update = await db.NoticeUpdates.AsNoTracking().SingleAsync(u => u.NoticeId == noticeId, TestContext.Current.CancellationToken);
         Assert.Equal(12, update.Notified);
         Assert.NotNull(update.MailedAt);
+    }
+
+    /// <summary>Customers with a VPS at <paramref name="place"/>, each its own; their addresses.</summary>
+    private static async Task<List<string>> CustomersAtAsync(HttpClient admin, string place, int count)
+    {
+        var emails = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var email = $"fan-out-{Unique.Next()}@example.com";
+            var customer = await admin.CreateCustomerAsync(email);
+            await (await admin.PostAsJsonAsync($"/api/v1/admin/customers/{customer.GetProperty("id").GetString()}/services", new
+            {
+                name = "vps " + i, product = "VPS", location = place, orderNumber = (600000 + Unique.Next()).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ipAddresses = new[] { NoticeIps.Next() },
+            })).JsonAsync(HttpStatusCode.Created);
+            emails.Add(email);
+        }
+        return emails;
     }
 
     private static async Task<int> CountAsync(SportelloApp app, Guid noticeId)
