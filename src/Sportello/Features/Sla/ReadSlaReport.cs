@@ -45,8 +45,6 @@ public sealed class ReadSlaReport(SportelloDb db, TimeProvider clock)
             .ToListAsync(cancellationToken);
         var pickup = await db.SlaPolicies.Where(p => p.Channel == Channels.Chat && p.Priority == Priorities.Normal)
             .Select(p => p.PickupSeconds).FirstOrDefaultAsync(cancellationToken);
-        var tallies = reading.Rows.GroupBy(r => (r.Department, r.Priority, r.Channel)).Select(g => (g.Key, SlaReport.Tally.Of(g, now)))
-            .Concat(reading.Hours.Select(h => ((h.Department, h.Priority, h.Channel), SlaRollup.TallyOf(h))));
-        return SlaReport.Build(from, to, tallies, now) with { Chat = SlaReport.BuildChat(chats, pickup ?? ChatPickup.DefaultSeconds, now) };
+        return SlaReport.Build(from, to, reading.Tallies(now), now) with { Chat = SlaReport.BuildChat(chats, pickup ?? ChatPickup.DefaultSeconds, now) };
     }
 }

@@ -24,6 +24,26 @@ public sealed class SlaHour
     public string ResponseTenths { get; set; } = "";
 }
 
+/// <summary>
+/// The same figures for one whole day (UTC), summed from its <see cref="SlaHour"/> rows whenever any of them is
+/// counted again: a month's report reads 30 of these per group, and hours only at its edges and around changes.
+/// </summary>
+public sealed class SlaDay
+{
+    public DateTime Day { get; set; }
+    public string Department { get; set; } = "";
+    public string Priority { get; set; } = "";
+    public string Channel { get; set; } = "";
+    public int Tickets { get; set; }
+    public int Responded { get; set; }
+    public int WithinTarget { get; set; }
+    public int Unanswered { get; set; }
+    /// <summary>The latest first-response target among the day's unanswered tickets.</summary>
+    public DateTime? LatestDue { get; set; }
+    /// <summary>The first responses' minutes in tenths as a histogram, ascending: <c>tenths:count</c>, comma-separated.</summary>
+    public string ResponseHistogram { get; set; } = "";
+}
+
 /// <summary>How far the roll-up has gone: the hours it covers, and the instant up to which every ticket change is in them.</summary>
 public sealed class SlaRollupState
 {
@@ -46,6 +66,18 @@ internal sealed class SlaHourConfiguration : IEntityTypeConfiguration<SlaHour>
         hour.Property(h => h.Department).HasMaxLength(20);
         hour.Property(h => h.Priority).HasMaxLength(10);
         hour.Property(h => h.Channel).HasMaxLength(10);
+    }
+}
+
+internal sealed class SlaDayConfiguration : IEntityTypeConfiguration<SlaDay>
+{
+    public void Configure(EntityTypeBuilder<SlaDay> day)
+    {
+        day.ToTable("SlaDays");
+        day.HasKey(d => new { d.Day, d.Department, d.Priority, d.Channel });
+        day.Property(d => d.Department).HasMaxLength(20);
+        day.Property(d => d.Priority).HasMaxLength(10);
+        day.Property(d => d.Channel).HasMaxLength(10);
     }
 }
 

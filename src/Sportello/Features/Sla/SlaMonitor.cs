@@ -9,8 +9,8 @@ namespace Sportello.Features.Sla;
 
 /// <summary>
 /// Marks tickets at risk (80 % of the running target) and breached, each once per target, records the event in the
-/// audit trail, counts it, and tells the Desk. Safe with several nodes: each mark is a conditional update, so only
-/// one node wins it.
+/// audit trail, counts it, and tells the Desk; a pass mails each recipient once (a digest when several of their
+/// tickets breached). Safe with several nodes: each mark is a conditional update, so only one node wins it.
 /// </summary>
 public sealed class SlaMonitor(
     IServiceScopeFactory scopes, TimeProvider clock, ILogger<SlaMonitor> logger, IMeterFactory meters, IConfiguration configuration)
@@ -143,21 +143,29 @@ public sealed class SlaMonitor(
         return agents;
     }
 
+    // Each breach with its recipients, so every recipient gets one mail for the pass (a digest when several tickets).
+    private static async Task<List<OutboxMessage>> EscalationsAsync(Pass pass, IEnumerable<Ticket> breaches, CancellationToken cancellationToken)
+    {
+        var recipients = new List<(Ticket, IReadOnlyList<User>)>();
+        foreach (var ticket in breaches)
+        {
+            recipients.Add((ticket, await EscalationRecipientsAsync(pass, ticket.Department, cancellationToken)));
+        }
+        return await pass.Mails.EscalatedAsync(recipients, pass.Now);
+    }
+
     /// <summary>
     /// Marks the tickets in one transaction: a conditional update per mark kind (only tickets still unmarked and still
     /// due are won, so with several nodes each mark is made once), then the audit entries and the breaches' mails, one
-    /// commit. The mails are composed before the transaction, so the writer is held for the writes alone.
+    /// commit. The mails are composed before the transaction for every breach read, so the writer is held for the
+    /// writes alone; only when another node won some of them, or one was retargeted, are they composed again for what this pass won.
     /// </summary>
     private async Task<int> MarkAsync(Pass pass, IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
     {
         var (db, now) = (pass.Db, pass.Now);
         var breaches = tickets.Where(t => t.DueAt <= now).ToList();
         var risks = tickets.Where(t => t.DueAt > now).ToList();
-        var escalations = new Dictionary<Guid, List<OutboxMessage>>();
-        foreach (var ticket in breaches)
-        {
-            escalations[ticket.Id] = await pass.Mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(pass, ticket.Department, cancellationToken), now);
-        }
+        var escalations = breaches.Count > 0 ? await EscalationsAsync(pass, breaches, cancellationToken) : [];
         // The mark, its audit entry and its mails commit together, so an event is never lost between them nor sent twice.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var breachIds = breaches.Select(t => t.Id).ToList();
@@ -190,6 +198,7 @@ public sealed class SlaMonitor(
         }
         var read = tickets.ToDictionary(t => t.Id);
         var marked = new List<(Ticket Ticket, string Kind)>();
+        var recompose = false;
         foreach (var mark in won)
         {
             var ticket = read[mark.Id];
@@ -198,18 +207,18 @@ public sealed class SlaMonitor(
             {
                 // Retargeted between the read and the mark (still due): the entry and the mail name the target it missed.
                 ticket.DueAt = mark.DueAt;
-                if (mark.Breached)
-                {
-                    escalations[ticket.Id] = await pass.Mails.EscalatedAsync(ticket, await EscalationRecipientsAsync(pass, ticket.Department, cancellationToken), now);
-                }
+                recompose |= mark.Breached;
             }
             TicketAudit.Record(db, ticket.Id, null, kind, ticket.DueAt!.Value.ToString("O"), now);
-            if (mark.Breached)
-            {
-                db.OutboxMessages.AddRange(escalations[ticket.Id]);
-            }
             marked.Add((ticket, kind));
         }
+        var wonBreaches = marked.Where(m => m.Kind == TicketEventKinds.SlaBreached).Select(m => m.Ticket).ToList();
+        // A breach another node won is in its digest, not in this one.
+        if (recompose || wonBreaches.Count != breaches.Count)
+        {
+            escalations = wonBreaches.Count > 0 ? await EscalationsAsync(pass, wonBreaches, cancellationToken) : [];
+        }
+        db.OutboxMessages.AddRange(escalations);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();

@@ -41,14 +41,15 @@ public static class SlaReport
 
     /// <summary>
     /// What a set of tickets adds to a group. A ticket still unanswered after its target has missed it already (overdue);
-    /// one still in time is waiting, not counted yet. Response times are kept in tenths of a minute, the report's rounding.
+    /// one still in time is waiting, not counted yet. Response times are kept in tenths of a minute, the report's
+    /// rounding, as a histogram (tenths → how many responses, ascending): nearest-rank percentiles need the counts, not every value.
     /// </summary>
-    public sealed record Tally(int Tickets, int Responded, int WithinTarget, int Overdue, int Waiting, IReadOnlyList<long> ResponseTenths)
+    public sealed record Tally(int Tickets, int Responded, int WithinTarget, int Overdue, int Waiting, IReadOnlyList<(long Tenths, int Count)> Responses)
     {
         public static Tally Of(IEnumerable<Row> rows, DateTime now)
         {
             int tickets = 0, responded = 0, within = 0, overdue = 0, waiting = 0;
-            var tenths = new List<long>();
+            var tenths = new Dictionary<long, int>();
             foreach (var r in rows)
             {
                 tickets++;
@@ -56,7 +57,8 @@ public static class SlaReport
                 {
                     responded++;
                     within += at <= r.FirstResponseDueAt ? 1 : 0;
-                    tenths.Add(Tenths((at - r.CreatedAt).TotalMinutes));
+                    var key = Tenths((at - r.CreatedAt).TotalMinutes);
+                    tenths[key] = tenths.GetValueOrDefault(key) + 1;
                 }
                 else if (now > r.FirstResponseDueAt)
                 {
@@ -67,8 +69,7 @@ public static class SlaReport
                     waiting++;
                 }
             }
-            tenths.Sort();
-            return new Tally(tickets, responded, within, overdue, waiting, tenths);
+            return new Tally(tickets, responded, within, overdue, waiting, Sorted(tenths));
         }
 
         public static Tally Sum(IEnumerable<Tally> tallies)
@@ -78,11 +79,23 @@ public static class SlaReport
             {
                 return all[0];
             }
-            var tenths = all.SelectMany(t => t.ResponseTenths).ToList();
-            tenths.Sort();
             return new Tally(all.Sum(t => t.Tickets), all.Sum(t => t.Responded), all.Sum(t => t.WithinTarget), all.Sum(t => t.Overdue),
-                all.Sum(t => t.Waiting), tenths);
+                all.Sum(t => t.Waiting), Merge(all.Select(t => t.Responses)));
         }
+
+        /// <summary>Histograms added together, ascending.</summary>
+        public static List<(long Tenths, int Count)> Merge(IEnumerable<IEnumerable<(long Tenths, int Count)>> histograms)
+        {
+            var counts = new Dictionary<long, int>();
+            foreach (var (tenths, count) in histograms.SelectMany(h => h))
+            {
+                counts[tenths] = counts.GetValueOrDefault(tenths) + count;
+            }
+            return Sorted(counts);
+        }
+
+        private static List<(long Tenths, int Count)> Sorted(Dictionary<long, int> counts) =>
+            counts.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)).ToList();
 
         /// <summary>Minutes rounded to a tenth as <see cref="Math.Round(double, int)"/> does, as a whole number of tenths.</summary>
         public static long Tenths(double minutes) => (long)Math.Round(Math.Round(minutes, 1) * 10);
@@ -94,18 +107,27 @@ public static class SlaReport
         return new Group(department, priority, channel, tally.Tickets, tally.Responded, tally.WithinTarget,
             tally.Responded - tally.WithinTarget + tally.Overdue, tally.Waiting,
             decided == 0 ? null : Math.Round((double)tally.WithinTarget / decided, 4),
-            Percentile(tally.ResponseTenths, 0.50), Percentile(tally.ResponseTenths, 0.95));
+            Percentile(tally.Responses, 0.50), Percentile(tally.Responses, 0.95));
     }
 
-    /// <summary>Nearest-rank percentile of sorted tenths of a minute, in minutes.</summary>
-    private static double? Percentile(IReadOnlyList<long> sortedTenths, double p)
+    /// <summary>Nearest-rank percentile of a histogram of tenths of a minute (ascending), in minutes.</summary>
+    private static double? Percentile(IReadOnlyList<(long Tenths, int Count)> histogram, double p)
     {
-        if (sortedTenths.Count == 0)
+        var total = histogram.Sum(h => h.Count);
+        if (total == 0)
         {
             return null;
         }
-        var rank = (int)Math.Ceiling(p * sortedTenths.Count);
-        return Math.Round(sortedTenths[Math.Clamp(rank - 1, 0, sortedTenths.Count - 1)] / 10.0, 1);
+        var rank = Math.Clamp((int)Math.Ceiling(p * total), 1, total);
+        foreach (var (tenths, count) in histogram)
+        {
+            rank -= count;
+            if (rank <= 0)
+            {
+                return Math.Round(tenths / 10.0, 1);
+            }
+        }
+        return Math.Round(histogram[^1].Tenths / 10.0, 1);
     }
 
     /// <summary>

@@ -27,14 +27,29 @@ public static class SlaRollup
     private const int MostLiveRanges = 64;
     private const int StateId = 1;
 
-    /// <summary>The tickets' rows the report reads live, and the hours it reads from the roll-up.</summary>
-    public sealed record Reading(List<SlaReport.Row> Rows, List<SlaHour> Hours);
+    /// <summary>The tickets' rows the report reads live, and the hours and whole days it reads from the roll-up.</summary>
+    public sealed record Reading(List<SlaReport.Row> Rows, List<SlaHour> Hours, List<SlaDay> Days)
+    {
+        /// <summary>Every part as the report's counts per group.</summary>
+        public IEnumerable<((string Department, string Priority, string Channel) Key, SlaReport.Tally Tally)> Tallies(DateTime now) =>
+            Rows.GroupBy(r => (r.Department, r.Priority, r.Channel)).Select(g => (g.Key, SlaReport.Tally.Of(g, now)))
+                .Concat(Hours.Select(h => ((h.Department, h.Priority, h.Channel), TallyOf(h))))
+                .Concat(Days.Select(d => ((d.Department, d.Priority, d.Channel), TallyOf(d))));
+    }
 
     public static DateTime FloorHour(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
 
     private static DateTime CeilHour(DateTime at) => at.Ticks % TimeSpan.TicksPerHour == 0 ? at : FloorHour(at).AddHours(1);
 
-    /// <summary>What the report over [from, to) reads: covered, settled, unchanged hours from the roll-up; the rest live.</summary>
+    private static DateTime FloorDay(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerDay, DateTimeKind.Utc);
+
+    private static DateTime CeilDay(DateTime at) => at.Ticks % TimeSpan.TicksPerDay == 0 ? at : FloorDay(at).AddDays(1);
+
+    /// <summary>
+    /// What the report over [from, to) reads: covered, settled, unchanged whole days (UTC) from the roll-up's days, the
+    /// covered, settled, unchanged hours of the other days from its hours; the rest live. A day holding a changed hour
+    /// or an unanswered ticket still in time is read by the hour, so only that hour is read live.
+    /// </summary>
     public static async Task<Reading> ReadAsync(SportelloDb db, DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken = default)
     {
         var state = await db.Set<SlaRollupState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == StateId, cancellationToken);
@@ -42,28 +57,55 @@ public static class SlaRollup
         var end = state is null ? to : Min(FloorHour(to), state.CoveredTo);
         if (state is null || now < state.RolledAt || start >= end)
         {
-            return new Reading(await RowsAsync(db, from, to, cancellationToken), []);
+            return new Reading(await RowsAsync(db, from, to, cancellationToken), [], []);
         }
         var dirty = (await ChangedSinceAsync(db, state.Watermark, cancellationToken)).Where(c => c >= start && c < end).Select(FloorHour).ToHashSet();
-        var hours = await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= start && h.Hour < end).ToListAsync(cancellationToken);
-        // An unanswered ticket still in time could turn overdue as the report is read: its hour is counted live.
+        var (firstDay, lastDay) = (CeilDay(start), FloorDay(end));
+        var days = firstDay < lastDay
+            ? await db.Set<SlaDay>().AsNoTracking().Where(d => d.Day >= firstDay && d.Day < lastDay).ToListAsync(cancellationToken)
+            : [];
+        // An unanswered ticket still in time could turn overdue as the report is read: its day is read by the hour.
+        var byHour = dirty.Select(FloorDay).Concat(days.Where(d => d.LatestDue is { } due && now <= due).Select(d => d.Day)).ToHashSet();
+        var hourRanges = firstDay < lastDay
+            ? Ranges([(start, firstDay), (lastDay, end), .. byHour.Where(d => d >= firstDay && d < lastDay).Select(d => (d, d.AddDays(1)))])
+            : [(start, end)];
+        var hours = new List<SlaHour>();
+        foreach (var (a, b) in hourRanges)
+        {
+            hours.AddRange(await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= a && h.Hour < b).ToListAsync(cancellationToken));
+        }
         dirty.UnionWith(hours.Where(h => h.LatestDue is { } due && now <= due).Select(h => h.Hour));
         var live = Ranges([(from, start), (end, to), .. dirty.Select(h => (h, h.AddHours(1)))]);
         if (live.Count > MostLiveRanges)
         {
-            return new Reading(await RowsAsync(db, from, to, cancellationToken), []);
+            return new Reading(await RowsAsync(db, from, to, cancellationToken), [], []);
         }
         var rows = new List<SlaReport.Row>();
         foreach (var (a, b) in live)
         {
             rows.AddRange(await RowsAsync(db, Max(a, from), Min(b, to), cancellationToken));
         }
-        return new Reading(rows, hours.Where(h => !dirty.Contains(h.Hour)).ToList());
+        return new Reading(rows, hours.Where(h => !dirty.Contains(h.Hour)).ToList(), days.Where(d => !byHour.Contains(d.Day)).ToList());
     }
 
     /// <summary>A roll-up hour as the report's counts: only read once its unanswered tickets are all past their target.</summary>
     public static SlaReport.Tally TallyOf(SlaHour hour) => new(hour.Tickets, hour.Responded, hour.WithinTarget, hour.Unanswered, 0,
-        hour.ResponseTenths.Length == 0 ? [] : hour.ResponseTenths.Split(',').Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToList());
+        SlaReport.Tally.Merge([Tenths(hour.ResponseTenths).Select(t => (t, 1))]));
+
+    /// <summary>A roll-up day as the report's counts: only read once its unanswered tickets are all past their target.</summary>
+    public static SlaReport.Tally TallyOf(SlaDay day) => new(day.Tickets, day.Responded, day.WithinTarget, day.Unanswered, 0, ParseHistogram(day.ResponseHistogram));
+
+    private static IEnumerable<long> Tenths(string tenths) =>
+        tenths.Length == 0 ? [] : tenths.Split(',').Select(t => long.Parse(t, CultureInfo.InvariantCulture));
+
+    private static List<(long Tenths, int Count)> ParseHistogram(string histogram) => histogram.Length == 0 ? [] : histogram.Split(',').Select(pair =>
+    {
+        var colon = pair.IndexOf(':', StringComparison.Ordinal);
+        return (long.Parse(pair.AsSpan(0, colon), CultureInfo.InvariantCulture), int.Parse(pair.AsSpan(colon + 1), CultureInfo.InvariantCulture));
+    }).ToList();
+
+    private static string Histogram(IEnumerable<(long Tenths, int Count)> histogram) =>
+        string.Join(',', histogram.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Tenths}:{h.Count}")));
 
     /// <summary>
     /// Counts again the covered hours holding a ticket changed since the last watermark, and covers the hours up to the
@@ -108,6 +150,7 @@ public static class SlaRollup
             {
                 counted += await CountAsync(db, a, b, cancellationToken);
             }
+            await SumDaysAsync(db, ranges, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (coverTo >= FloorHour(watermark))
             {
@@ -122,6 +165,7 @@ public static class SlaRollup
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Set<SlaRollupState>().ExecuteDeleteAsync(cancellationToken);
         await db.Set<SlaHour>().ExecuteDeleteAsync(cancellationToken);
+        await db.Set<SlaDay>().ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -144,13 +188,40 @@ public static class SlaRollup
                 Hour = g.Key.Hour, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel,
                 Tickets = tally.Tickets, Responded = tally.Responded, WithinTarget = tally.WithinTarget, Unanswered = unanswered.Count,
                 LatestDue = unanswered.Count == 0 ? null : unanswered.Max(r => r.FirstResponseDueAt),
-                ResponseTenths = string.Join(',', tally.ResponseTenths.Select(t => t.ToString(CultureInfo.InvariantCulture))),
+                ResponseTenths = string.Join(',', tally.Responses.SelectMany(r => Enumerable.Repeat(r.Tenths, r.Count)).Select(t => t.ToString(CultureInfo.InvariantCulture))),
             };
         }).ToList();
         db.Set<SlaHour>().AddRange(hours);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return hours.Select(h => h.Hour).Distinct().Count();
+    }
+
+    // The days holding any hour of the ranges summed again from their hours (a day partly covered is summed too; the reader never reads it whole).
+    private static async Task SumDaysAsync(SportelloDb db, IEnumerable<(DateTime From, DateTime To)> ranges, CancellationToken cancellationToken)
+    {
+        var touched = new SortedSet<DateTime>();
+        foreach (var (a, b) in ranges)
+        {
+            for (var day = FloorDay(a); day < b; day = day.AddDays(1))
+            {
+                touched.Add(day);
+            }
+        }
+        foreach (var (a, b) in Ranges(touched.Select(d => (d, d.AddDays(1)))))
+        {
+            await db.Set<SlaDay>().Where(d => d.Day >= a && d.Day < b).ExecuteDeleteAsync(cancellationToken);
+            var hours = await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= a && h.Hour < b).ToListAsync(cancellationToken);
+            db.Set<SlaDay>().AddRange(hours.GroupBy(h => (Day: FloorDay(h.Hour), h.Department, h.Priority, h.Channel)).Select(g => new SlaDay
+            {
+                Day = g.Key.Day, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel,
+                Tickets = g.Sum(h => h.Tickets), Responded = g.Sum(h => h.Responded), WithinTarget = g.Sum(h => h.WithinTarget),
+                Unanswered = g.Sum(h => h.Unanswered), LatestDue = g.Max(h => h.LatestDue),
+                ResponseHistogram = Histogram(SlaReport.Tally.Merge(g.Select(h => Tenths(h.ResponseTenths).Select(t => (t, 1))))),
+            }));
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>

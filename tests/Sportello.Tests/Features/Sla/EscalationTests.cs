@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
 using Sportello.Data;
 using Sportello.Features.Mail.Outbound;
 using Sportello.Features.Sla;
@@ -75,8 +76,17 @@ public sealed class EscalationTests(OnCallApp app) : IClassFixture<OnCallApp>
         Assert.Equal(HttpStatusCode.OK, (await technical.GetAsync($"/api/v1/desk/tickets/{id}")).StatusCode);
     }
 
+    // The escalation mails of the pass that ran at the clock's present, by recipient.
+    private async Task<ILookup<string, (OutboxMessage Row, MimeMessage Mail)>> EscalationMailsAsync(DateTime pass)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<SportelloDb>().OutboxMessages.AsNoTracking()
+            .Where(m => m.Kind == MailKinds.SlaEscalation && m.CreatedAt == pass).ToListAsync(TestContext.Current.CancellationToken);
+        return rows.ToLookup(m => m.ToAddress, m => (m, MimeMessage.Load(new MemoryStream(m.Mime))), StringComparer.OrdinalIgnoreCase);
+    }
+
     [Fact]
-    public async Task BreachesInOnePass_EachMailsItsOwnDepartmentAndTheOnCallContact_Once()
+    public async Task BreachesInOnePass_EachRecipientGetsOneMailNamingEveryTicketOfTheirs()
     {
         var (email, order, ip) = Unique.Customer("escalate-many");
         var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
@@ -88,37 +98,67 @@ public sealed class EscalationTests(OnCallApp app) : IClassFixture<OnCallApp>
         }
         await app.AgentAsync(financial, "financial");
         using var _ = await OnCallAsync();
-        var tickets = new Dictionary<Guid, string>();
+        var tickets = new List<(Guid Id, string Number, string Department)>();
         foreach (var department in new[] { "technical", "financial", "technical", "technical", "financial" })
         {
             var ticket = await customer.OpenTicketAsync(new { department, priority = "normal", subject = "Down " + department, description = "x" });
-            tickets[Guid.Parse(ticket.GetProperty("id").GetString()!)] = department;
+            tickets.Add((Guid.Parse(ticket.GetProperty("id").GetString()!), ticket.GetProperty("number").GetString()!, department));
         }
         app.Clock.Advance(TimeSpan.FromMinutes(10));
+        var pass = app.Clock.GetUtcNow().UtcDateTime;
         var monitor = app.Services.GetRequiredService<SlaMonitor>();
 
         Assert.Equal(tickets.Count, await monitor.SweepAsync(TestContext.Current.CancellationToken));
         Assert.Equal(0, await monitor.SweepAsync(TestContext.Current.CancellationToken));
 
-        await using var scope = app.Services.CreateAsyncScope();
-        var ids = tickets.Keys.ToList();
-        var mails = await scope.ServiceProvider.GetRequiredService<SportelloDb>().OutboxMessages.AsNoTracking()
-            .Where(m => m.Kind == MailKinds.SlaEscalation && ids.Contains(m.TicketId!.Value)).ToListAsync(TestContext.Current.CancellationToken);
-        foreach (var (id, department) in tickets)
+        var mails = await EscalationMailsAsync(pass);
+        void NamesExactly(string recipient, string department)
         {
-            var to = mails.Where(m => m.TicketId == id).Select(m => m.ToAddress).ToList();
-            Assert.Equal(to.Count, to.Distinct().Count());
-            Assert.Contains("oncall@sportello.example", to);
-            if (department == "technical")
+            var (row, mail) = Assert.Single(mails[recipient]);
+            var mine = tickets.Where(t => department == "any" || t.Department == department).ToList();
+            Assert.Equal($"{mine.Count} tickets missed their response target", mail.Subject);
+            Assert.Null(row.TicketId);
+            foreach (var ticket in tickets)
             {
-                Assert.All(technical, a => Assert.Contains(a, to));
-                Assert.DoesNotContain(financial, to);
+                var named = mail.TextBody!.Contains($"[#{ticket.Number}]", StringComparison.Ordinal);
+                Assert.Equal(mine.Contains(ticket), named);
+                Assert.Equal(mine.Contains(ticket), mail.TextBody!.Contains($"/desk/tickets/{ticket.Id}", StringComparison.Ordinal));
             }
-            else
-            {
-                Assert.Contains(financial, to);
-                Assert.All(technical, a => Assert.DoesNotContain(a, to));
-            }
+            Assert.Contains("Down " + (department == "any" ? "financial" : department), mail.TextBody, StringComparison.Ordinal);
         }
+        NamesExactly(technical[0], "technical");
+        NamesExactly(technical[1], "technical");
+        NamesExactly(financial, "financial");
+        NamesExactly("oncall@sportello.example", "any");
+    }
+
+    [Fact]
+    public async Task OneBreachInAPass_MailsThatTicketAsBefore_AndNotAnotherDepartment()
+    {
+        var (email, order, ip) = Unique.Customer("escalate-one");
+        var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        const string technical = "tech-one@sportello.example";
+        const string financial = "fin-one@sportello.example";
+        await app.AgentAsync(technical, "technical");
+        await app.AgentAsync(financial, "financial");
+        using var _ = await OnCallAsync();
+        var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Mail bounces", description = "x" });
+        var id = Guid.Parse(ticket.GetProperty("id").GetString()!);
+        var number = ticket.GetProperty("number").GetString()!;
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        var pass = app.Clock.GetUtcNow().UtcDateTime;
+
+        Assert.Equal(1, await app.Services.GetRequiredService<SlaMonitor>().SweepAsync(TestContext.Current.CancellationToken));
+
+        var mails = await EscalationMailsAsync(pass);
+        foreach (var recipient in new[] { technical, "oncall@sportello.example" })
+        {
+            var (row, mail) = Assert.Single(mails[recipient]);
+            Assert.Equal(id, row.TicketId);
+            Assert.Equal($"[#{number}] Response target missed: Mail bounces", mail.Subject);
+            Assert.Contains($"Ticket {number} (Technical, Normal priority) missed its response target, due ", mail.TextBody, StringComparison.Ordinal);
+            Assert.Contains($"/desk/tickets/{id}", mail.TextBody, StringComparison.Ordinal);
+        }
+        Assert.Empty(mails[financial]);
     }
 }

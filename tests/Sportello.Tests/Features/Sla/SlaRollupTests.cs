@@ -9,7 +9,7 @@ using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Sla;
 
-/// <summary>The report read from the roll-up's hours gives the same figures as the same report computed from the tickets alone.</summary>
+/// <summary>The report read from the roll-up's days and hours gives the same figures as the same report computed from the tickets alone.</summary>
 [Trait("Category", "Data")]
 public sealed class SlaRollupTests(SportelloApp app) : IClassFixture<SportelloApp>
 {
@@ -73,6 +73,19 @@ public sealed class SlaRollupTests(SportelloApp app) : IClassFixture<SportelloAp
         app.Clock.Advance(TimeSpan.FromHours(9));
         await RollUpAsync();
         await AssertSameAsLiveAsync(start);
+
+        // A patient ticket opened at 23:40 UTC, still in time once its whole day is rolled up: that day is read by the hour.
+        var clock = app.Clock.GetUtcNow().UtcDateTime;
+        app.Clock.Advance(clock.Date.AddDays(clock.Hour == 23 ? 2 : 1).AddMinutes(-20) - clock);
+        await (await admin.PutAsJsonAsync("/api/v1/admin/sla-policies/web/high", new { firstResponseMinutes = 600, nextResponseMinutes = 30 })).JsonAsync(HttpStatusCode.OK);
+        await OpenAsync("technical", "high");
+        await (await admin.PutAsJsonAsync("/api/v1/admin/sla-policies/web/high", new { firstResponseMinutes = 10, nextResponseMinutes = 30 })).JsonAsync(HttpStatusCode.OK);
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await RollUpAsync();
+        await AssertSameAsLiveAsync(start);
+        app.Clock.Advance(TimeSpan.FromHours(10));
+        await RollUpAsync();
+        await AssertSameAsLiveAsync(start);
     }
 
     private static async Task Merge(HttpClient agent, string duplicate, string into)
@@ -100,6 +113,9 @@ public sealed class SlaRollupTests(SportelloApp app) : IClassFixture<SportelloAp
             (await read.BetweenAsync(start.AddMinutes(17), start.AddDays(2).AddMinutes(223))).Value!,
             (await read.BetweenAsync(start.AddHours(26).AddSeconds(13), now.AddMinutes(-1))).Value!,
             await read.LastDaysAsync(1),
+            // Whole UTC days (read from the roll-up's days), and the same a minute wider (the edges' hours, then live minutes).
+            (await read.BetweenAsync(start.Date.AddDays(1), start.Date.AddDays(5))).Value!,
+            (await read.BetweenAsync(start.Date.AddDays(1).AddMinutes(-1), start.Date.AddDays(5).AddMinutes(1))).Value!,
         };
         var first = DateOnly.FromDateTime(start);
         foreach (var zone in Zones)
@@ -107,6 +123,8 @@ public sealed class SlaRollupTests(SportelloApp app) : IClassFixture<SportelloAp
             var tz = DateTimeZoneProviders.Tzdb[zone];
             reports.Add((await read.DaysAsync(first, first.AddDays(1), tz)).Report);
             reports.Add((await read.DaysAsync(first.AddDays(1), first.AddDays(4), tz)).Report);
+            // A month of local days: whole UTC days inside, local midnights 5:45 or 3:30 off UTC at the edges.
+            reports.Add((await read.DaysAsync(first.AddDays(-20), first.AddDays(9), tz)).Report);
         }
         return reports.Select(r => JsonSerializer.Serialize(r)).ToList();
     }
@@ -119,6 +137,7 @@ public sealed class SlaRollupTests(SportelloApp app) : IClassFixture<SportelloAp
             // The roll-up is what the report reads here: without its hours this test would compare the live report with itself.
             var reading = await SlaRollup.ReadAsync(scope.ServiceProvider.GetRequiredService<SportelloDb>(), start.AddHours(-3), now, now);
             Assert.NotEmpty(reading.Hours);
+            Assert.NotEmpty(reading.Days);
         }
         var fromRollup = await ReportsAsync(start);
         await using (var scope = app.Services.CreateAsyncScope())

@@ -2296,6 +2296,47 @@ namespace Sportello.Data.Migrations.Postgres
                     b.ToTable("ServiceAddresses", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Sla.SlaDay", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Priority")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime?>("LatestDue")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Responded")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResponseHistogram")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Unanswered")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WithinTarget")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day", "Department", "Priority", "Channel");
+
+                    b.ToTable("SlaDays", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Sla.SlaHour", b =>
                 {
                     b.Property<DateTime>("Hour")

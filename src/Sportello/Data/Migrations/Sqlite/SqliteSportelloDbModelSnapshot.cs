@@ -2282,6 +2282,47 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.ToTable("ServiceAddresses", (string)null);
                 });
 
+            modelBuilder.Entity("Sportello.Features.Sla.SlaDay", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Department")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Priority")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LatestDue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Responded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResponseHistogram")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tickets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Unanswered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WithinTarget")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Department", "Priority", "Channel");
+
+                    b.ToTable("SlaDays", (string)null);
+                });
+
             modelBuilder.Entity("Sportello.Features.Sla.SlaHour", b =>
                 {
                     b.Property<DateTime>("Hour")

@@ -97,24 +97,54 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
         return composed;
     }
 
-    /// <summary>A missed target, to the department's agents and the on-call contact.</summary>
-    public async Task<List<OutboxMessage>> EscalatedAsync(Ticket ticket, IEnumerable<User> agents, DateTime breachedAt)
+    /// <summary>
+    /// The targets missed in one pass of the SLA monitor, one mail per recipient: who has one ticket gets that ticket's
+    /// mail; who has several gets one digest listing them all (each breach's recipients: its department's agents and the on-call contact).
+    /// </summary>
+    public async Task<List<OutboxMessage>> EscalatedAsync(IEnumerable<(Ticket Ticket, IReadOnlyList<User> Recipients)> breaches, DateTime breachedAt)
     {
-        var composed = new List<OutboxMessage>();
-        foreach (var agent in agents)
+        var byRecipient = new Dictionary<Guid, (User Agent, List<Ticket> Tickets)>();
+        foreach (var (ticket, recipients) in breaches)
+        {
+            foreach (var agent in recipients)
+            {
+                if (!byRecipient.TryGetValue(agent.Id, out var entry))
+                {
+                    byRecipient[agent.Id] = entry = (agent, []);
+                }
+                entry.Tickets.Add(ticket);
+            }
+        }
+        var composed = new List<OutboxMessage>(byRecipient.Count);
+        foreach (var (agent, tickets) in byRecipient.Values)
         {
             var to = new Recipient(agent.Email!, agent.Name, agent.Language, agent.TimeZone);
-            var mail = Outbox.InLanguage(to.Language, () => new OutgoingMail(MailKinds.SlaEscalation, to,
-                $"{SubjectToken(ticket.Number)} {outbox.T("Response target missed")}: {ticket.Subject}",
-                [outbox.T("Ticket {0} ({1}, {2} priority) missed its response target, due {3}.", ticket.Number,
-                    outbox.T(Labels.Department(ticket.Department)), outbox.T(Labels.Priority(ticket.Priority)),
-                    ticket.DueAt is { } due ? Display.LocalTime(due, to.TimeZone) : ""),
-                 outbox.T("You may answer the customer by replying to this mail from your registered address, if your mail is signed (DKIM); otherwise answer on the Desk.")],
-                $"breach:{ticket.Id}:{breachedAt:O}", ticket.Id, $"{outbox.PublicUrl}/desk/tickets/{ticket.Id}", outbox.T("Open it on the Desk")));
+            var mail = Outbox.InLanguage(to.Language, () => tickets.Count == 1 ? Escalation(tickets[0], to, breachedAt) : Digest(tickets, to, breachedAt));
             composed.Add(await outbox.ComposeAsync(mail));
         }
         return composed;
     }
+
+    // One missed target: threaded on the ticket, so the agent may answer the customer by replying.
+    private OutgoingMail Escalation(Ticket ticket, Recipient to, DateTime breachedAt) => new(MailKinds.SlaEscalation, to,
+        $"{SubjectToken(ticket.Number)} {outbox.T("Response target missed")}: {ticket.Subject}",
+        [outbox.T("Ticket {0} ({1}, {2} priority) missed its response target, due {3}.", ticket.Number,
+            outbox.T(Labels.Department(ticket.Department)), outbox.T(Labels.Priority(ticket.Priority)), Due(ticket, to)),
+         outbox.T("You may answer the customer by replying to this mail from your registered address, if your mail is signed (DKIM); otherwise answer on the Desk.")],
+        $"breach:{ticket.Id}:{breachedAt:O}", ticket.Id, DeskLink(ticket), outbox.T("Open it on the Desk"));
+
+    // Several missed targets: one mail naming each, threaded on none (a reply could not say which ticket it answers).
+    private OutgoingMail Digest(List<Ticket> tickets, Recipient to, DateTime breachedAt) => new(MailKinds.SlaEscalation, to,
+        outbox.T("{0} tickets missed their response target", tickets.Count),
+        [outbox.T("These tickets missed their response target:"),
+         ..tickets.OrderBy(t => t.DueAt).ThenBy(t => t.Number, StringComparer.Ordinal).Select(t => outbox.T("{0} {1} ({2}, {3} priority), due {4}: {5}",
+            SubjectToken(t.Number), t.Subject, outbox.T(Labels.Department(t.Department)), outbox.T(Labels.Priority(t.Priority)), Due(t, to), DeskLink(t))),
+         outbox.T("Answer them on the Desk.")],
+        $"breaches:{breachedAt:O}:{string.Join(',', tickets.Select(t => t.Id).Order())}", null, $"{outbox.PublicUrl}/desk", outbox.T("Open the Desk"));
+
+    private static string Due(Ticket ticket, Recipient to) => ticket.DueAt is { } due ? Display.LocalTime(due, to.TimeZone) : "";
+
+    private string DeskLink(Ticket ticket) => $"{outbox.PublicUrl}/desk/tickets/{ticket.Id}";
 
     /// <summary>An agent's mail reply that could not be trusted: it was not added, and they are told why.</summary>
     public Task<OutboxMessage> AgentReplyRefusedAsync(Ticket ticket, User agent, Guid inboundId, string reason)
