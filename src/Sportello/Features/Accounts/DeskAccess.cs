@@ -15,7 +15,17 @@ public sealed record DeskScope(Guid UserId, bool IsAdmin, IReadOnlyList<string> 
 
     public bool Covers(string department) => IsAdmin || Departments.Contains(department);
 
-    public IQueryable<Ticket> Tickets(IQueryable<Ticket> tickets) => IsAdmin ? tickets : tickets.Where(t => Departments.Contains(t.Department));
+    /// <summary>
+    /// The tickets in scope. Every ticket is in one of <see cref="Sportello.Features.Accounts.Departments.All"/>, so a
+    /// scope covering all of them (an admin, an agent of every department) adds no filter: the query is then the one
+    /// the indexes are shaped for. A department filter there made PostgreSQL, with a Tickets table grown since it was
+    /// last analysed, read the whole table and sort it instead of walking the queue index (about 3x the cost of a
+    /// Desk queue read in bench/Sportello.Bench).
+    /// </summary>
+    public IQueryable<Ticket> Tickets(IQueryable<Ticket> tickets) =>
+        CoversAll ? tickets : tickets.Where(t => Departments.Contains(t.Department));
+
+    private bool CoversAll => IsAdmin || Sportello.Features.Accounts.Departments.All.All(Departments.Contains);
 }
 
 /// <summary>
