@@ -25,7 +25,12 @@ public static class SlaRollup
     private const int ChunkDays = 7;
     /// <summary>Past this many live ranges a report reads the whole period live: the roll-up is too far behind to help.</summary>
     private const int MostLiveRanges = 64;
-    private const int StateId = 1;
+    /// <summary>
+    /// The roll-up's state row. 2 since the day level: the version before kept hours only, under row 1. During a rolling
+    /// upgrade its nodes go on rolling up under row 1 while the new ones start row 2, count every hour and day once,
+    /// and never take an older node's watermark for their days'. Row 1 is left to the older nodes.
+    /// </summary>
+    private const int StateId = 2;
 
     /// <summary>The tickets' rows the report reads live, and the hours and whole days it reads from the roll-up.</summary>
     public sealed record Reading(List<SlaReport.Row> Rows, List<SlaHour> Hours, List<SlaDay> Days)

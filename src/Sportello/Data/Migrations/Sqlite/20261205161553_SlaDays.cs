@@ -30,9 +30,6 @@ namespace Sportello.Data.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_SlaDays", x => new { x.Day, x.Department, x.Priority, x.Channel });
                 });
-
-            // The hours counted so far have no days yet: forget the roll-up, so its next run counts hours and days alike (reports read live until then).
-            migrationBuilder.Sql("DELETE FROM \"SlaHours\"; DELETE FROM \"SlaRollup\";");
         }
 
         /// <inheritdoc />

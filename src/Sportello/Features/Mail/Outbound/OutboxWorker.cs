@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics.Metrics;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -121,43 +120,51 @@ public sealed class OutboxWorker(
         using var renewing = new CancellationTokenSource();
         var lease = KeepClaimAsync(candidates, claim, renewing.Token);
         var stopAt = batch.Count;
-        for (var i = 0; i < batch.Count; i++)
+        try
         {
-            var mail = batch[i];
-            if (lease.IsCompleted || TimeProvider.System.GetElapsedTime(started) >= MaxPass)
+            for (var i = 0; i < batch.Count; i++)
             {
-                // The claim was lost (another node holds the rest now), or the pass has run long enough.
-                stopAt = i;
-                break;
-            }
-            var relayUp = await DeliverAsync(relay, mail, cancellationToken);
-            if (relay is not null)
-            {
-                RelayOutcome(!relayUp, mail);
-            }
-            if (mail.State == OutboxStates.Sent)
-            {
-                delivered.Add(mail.Id);
-                if (marking.Count == 0 || marking[^1].IsCompleted)
+                var mail = batch[i];
+                if (lease.IsCompleted || TimeProvider.System.GetElapsedTime(started) >= MaxPass)
                 {
-                    marking.Add(MarkSentAsync([.. delivered], claim));
-                    delivered.Clear();
+                    // The claim was lost (another node holds the rest now), or the pass has run long enough.
+                    stopAt = i;
+                    break;
+                }
+                var relayUp = await DeliverAsync(relay, mail, cancellationToken);
+                if (relay is not null)
+                {
+                    RelayOutcome(!relayUp, mail);
+                }
+                if (mail.State == OutboxStates.Sent)
+                {
+                    delivered.Add(mail.Id);
+                    if (marking.Count == 0 || marking[^1].IsCompleted)
+                    {
+                        marking.Add(MarkSentAsync([.. delivered], claim));
+                        delivered.Clear();
+                    }
+                }
+                else
+                {
+                    await SaveOutcomeAsync(mail, claim);
+                }
+                if (!relayUp)
+                {
+                    stopAt = i + 1;
+                    break;
                 }
             }
-            else
-            {
-                await SaveOutcomeAsync(mail, claim);
-            }
-            if (!relayUp)
-            {
-                stopAt = i + 1;
-                break;
-            }
+            marking.Add(MarkSentAsync(delivered, claim));
+            await Task.WhenAll(marking);
         }
-        marking.Add(MarkSentAsync(delivered, claim));
-        await Task.WhenAll(marking);
-        await renewing.CancelAsync();
-        await lease;
+        finally
+        {
+            // However the pass ends (a mark that failed with the database away included), the renewals stop with it, so
+            // its claim runs out and another pass takes what is left. A renewal that outlived its pass held mails forever.
+            await renewing.CancelAsync();
+            await lease;
+        }
         if (stopAt < batch.Count)
         {
             // Not sent in this pass: give the claim back if it is still ours, and never write over another node's.
@@ -190,7 +197,7 @@ public sealed class OutboxWorker(
         catch (OperationCanceledException) when (passOver.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The database is away: the pass stops after the mail in hand; the claim runs out and the mails wait for it.
             logger.LogWarning(ex, "Could not renew an outbox claim; the pass stops");
