@@ -94,6 +94,44 @@ public sealed class SlaRollupTests(SportelloApp app) : IClassFixture<SportelloAp
         await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{duplicate}/merge", new { into = number })).JsonAsync(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task ARollupStateLeftByTheVersionBefore_IsNotTakenForTheDays()
+    {
+        var (email, order, ip) = Unique.Customer("rollup-upgrade");
+        var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        var agent = await app.AgentAsync($"rollup-upgrade-{Unique.Next()}@sportello.example", "technical");
+        var start = app.Clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < 6; i++)
+        {
+            var id = (await customer.OpenTicketAsync(SlaTickets.Body("technical", "normal", $"Upgrade {i}", null))).GetProperty("id").GetString()!;
+            app.Clock.Advance(TimeSpan.FromMinutes(i % 2 == 0 ? 4 : 25));
+            if (i != 5)
+            {
+                // The last is never answered: a missed target in every report.
+                await (await agent.PostAsJsonAsync($"/api/v1/desk/tickets/{id}/messages", new { body = "On it." })).JsonAsync(HttpStatusCode.Created);
+            }
+            app.Clock.Advance(TimeSpan.FromHours(10));
+        }
+        app.Clock.Advance(TimeSpan.FromHours(2));
+        // A node of the version before (hours only, no days) rolled up under its own state row during a rolling upgrade:
+        // everything counted, as far as it knows. The day level must count its days itself, not trust that watermark.
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            await SlaRollup.ResetAsync(db);
+            db.Add(new SlaRollupState
+            {
+                Id = 1, CoveredFrom = SlaRollup.FloorHour(start.AddDays(-40)), CoveredTo = SlaRollup.FloorHour(now), Watermark = now - SlaRollup.Lag,
+                RolledAt = now, Version = Guid.NewGuid(),
+            });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(await RollUpAsync() > 0);
+        await AssertSameAsLiveAsync(start);
+    }
+
     private async Task<int> RollUpAsync()
     {
         await using var scope = app.Services.CreateAsyncScope();
