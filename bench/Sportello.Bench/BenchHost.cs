@@ -291,7 +291,7 @@ public sealed class BenchHost : WebApplicationFactory<Program>
             await Task.Delay(20);
         }
         Console.WriteLine($"# {scenario.Name}: outbox drained {watch.Elapsed.TotalSeconds:0.00} s after the scenario ({pending} pending)");
-        return scenario;
+        return scenario with { Delivered = scenario.Count / (scenario.Count / scenario.PerSecond + watch.Elapsed.TotalSeconds) };
     }
 
     public async Task<int> CountTicketsAsync()

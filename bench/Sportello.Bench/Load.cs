@@ -5,7 +5,14 @@ namespace Sportello.Bench;
 /// <summary>A closed-loop load: N workers send requests back to back for a fixed time; latencies in milliseconds.</summary>
 public static class Load
 {
-    public sealed record Result(string Name, long Count, long Errors, double PerSecond, double P50, double P95, double P99);
+    public sealed record Result(string Name, long Count, long Errors, double PerSecond, double P50, double P95, double P99)
+    {
+        /// <summary>
+        /// For a scenario that queues mail: its count over the scenario's time plus the time the outbox then took to
+        /// deliver the backlog. A rate that defers its mail past the scenario does not look faster than one that keeps up.
+        /// </summary>
+        public double? Delivered { get; init; }
+    }
 
     public static async Task<Result> RunAsync(string name, int concurrency, TimeSpan duration, Func<int, Task<HttpResponseMessage>> request)
     {

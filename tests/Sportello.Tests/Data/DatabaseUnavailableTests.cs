@@ -28,11 +28,23 @@ public sealed class DatabaseUnavailableTests
     }
 
     [Fact]
-    public void FailFast_ConnectingGivesUpAfter5Seconds_UnlessTheOperatorChoseATimeout()
+    public void ConnectingGivesUpAfter5Seconds_UnlessTheOperatorChoseATimeout()
     {
-        Assert.Equal(5, new NpgsqlConnectionStringBuilder(DatabaseFeature.FailFast("Host=db;Database=s")).Timeout);
-        Assert.Equal(30, new NpgsqlConnectionStringBuilder(DatabaseFeature.FailFast("Host=db;Database=s;Timeout=30")).Timeout);
-        var withCommandTimeout = new NpgsqlConnectionStringBuilder(DatabaseFeature.FailFast("Host=db;Command Timeout=60"));
+        Assert.Equal(5, new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;Database=s")).Timeout);
+        Assert.Equal(30, new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;Database=s;Timeout=30")).Timeout);
+        var withCommandTimeout = new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;Command Timeout=60"));
         Assert.Equal((5, 60), (withCommandTimeout.Timeout, withCommandTimeout.CommandTimeout));
+    }
+
+    [Fact]
+    public void StatementsArePreparedAfterTwoUses_UnlessTheOperatorSaysOtherwise()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;Database=s"));
+        Assert.Equal((64, 2), (tuned.MaxAutoPrepare, tuned.AutoPrepareMinUsages));
+        // Behind a pooler that cannot keep prepared statements the operator turns it off, and that is kept.
+        var off = new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;Max Auto Prepare=0"));
+        Assert.Equal(0, off.MaxAutoPrepare);
+        var own = new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;maxautoprepare=10;Auto Prepare Min Usages=5"));
+        Assert.Equal((10, 5), (own.MaxAutoPrepare, own.AutoPrepareMinUsages));
     }
 }
