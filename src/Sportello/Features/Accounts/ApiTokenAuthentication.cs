@@ -40,18 +40,8 @@ internal sealed class ApiTokenAuthentication(
         }
         var hash = ApiTokens.Hash(secret);
         var now = clock.GetUtcNow();
-        // One round trip: the token, its user, the user's roles and an agent's departments (every API request pays it).
-        var found = await db.ApiTokens
-            .Where(t => t.Hash == hash && t.RevokedAt == null && t.ExpiresAt > now.UtcDateTime)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new
-            {
-                Token = t,
-                User = u,
-                Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
-                Departments = db.AgentDepartments.Where(d => d.UserId == u.Id).Select(d => d.Department).ToList(),
-            })
-            .AsSingleQuery() // a handful of roles and departments: one query, not three
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        // One round trip, compiled: the token, its user, the user's roles and an agent's departments (every API request pays it).
+        var found = await FindToken.For(db)(db, hash, now.UtcDateTime, Context.RequestAborted);
         if (found is null)
         {
             return AuthenticateResult.Fail("Unknown, expired or revoked token.");
@@ -74,6 +64,17 @@ internal sealed class ApiTokenAuthentication(
         SportelloClaims.AddDepartments(identity, found.Departments.Distinct(StringComparer.Ordinal));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    private sealed record Found(ApiToken Token, User User, List<string> Roles, List<string> Departments);
+
+    private static readonly CompiledQuery<Func<SportelloDb, byte[], DateTime, CancellationToken, Task<Found?>>> FindToken = new(() =>
+        EF.CompileAsyncQuery((SportelloDb db, byte[] hash, DateTime now, CancellationToken ct) => db.ApiTokens
+            .Where(t => t.Hash == hash && t.RevokedAt == null && t.ExpiresAt > now)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new Found(t, u,
+                db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
+                db.AgentDepartments.Where(d => d.UserId == u.Id).Select(d => d.Department).ToList()))
+            .AsSingleQuery() // a handful of roles and departments: one query, not three
+            .FirstOrDefault()));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -118,22 +118,41 @@ public sealed class OpenTicket(
         return Outcome<Ticket>.Ok(ticket);
     }
 
-    // The response targets and who hears about the ticket (the acknowledgement's recipients): on PostgreSQL one round
-    // trip (a lateral join); SQLite has no lateral join, and its queries cost no round trip.
+    // The response targets and who hears about the ticket (the acknowledgement's recipients), compiled: every new ticket
+    // asks. On PostgreSQL one round trip (a lateral join); SQLite has no lateral join, and its queries cost no round trip.
     private async Task<(SlaPolicy Policy, List<string> SupportAddresses)> PolicyAndSupportAddressesAsync(
         Guid customerId, string channel, string priority, CancellationToken cancellationToken)
     {
-        var support = TicketMails.SupportAddress(customerId);
-        var policies = db.SlaPolicies.AsNoTracking().Where(p => p.Channel == channel && p.Priority == priority);
         if (db.Database.IsSqlite())
         {
-            return (await policies.SingleAsync(cancellationToken),
-                await db.NotificationAddresses.AsNoTracking().Where(support).Select(a => a.Address).ToListAsync(cancellationToken));
+            var policy = await PolicyQuery.For(db)(db, channel, priority, cancellationToken);
+            var addresses = new List<string>();
+            await foreach (var address in SupportAddressesQuery.For(db)(db, customerId).WithCancellation(cancellationToken))
+            {
+                addresses.Add(address);
+            }
+            return (policy, addresses);
         }
-        var both = await policies.Select(p => new { Policy = p, SupportAddresses = db.NotificationAddresses.Where(support).Select(a => a.Address).ToList() })
-            .SingleAsync(cancellationToken);
+        var both = await PolicyAndSupportAddressesQuery.For(db)(db, channel, priority, customerId, cancellationToken);
         return (both.Policy, both.SupportAddresses);
     }
+
+    private sealed record PolicyAndAddresses(SlaPolicy Policy, List<string> SupportAddresses);
+
+    private static readonly CompiledQuery<Func<SportelloDb, string, string, CancellationToken, Task<SlaPolicy>>> PolicyQuery = new(() =>
+        EF.CompileAsyncQuery((SportelloDb db, string channel, string priority, CancellationToken ct) =>
+            db.SlaPolicies.AsNoTracking().Single(p => p.Channel == channel && p.Priority == priority)));
+
+    private static readonly CompiledQuery<Func<SportelloDb, Guid, IAsyncEnumerable<string>>> SupportAddressesQuery = new(() =>
+        EF.CompileAsyncQuery((SportelloDb db, Guid customerId) =>
+            db.NotificationAddresses.AsNoTracking().Where(a => a.UserId == customerId).Where(TicketMails.HearTickets).Select(a => a.Address)));
+
+    private static readonly CompiledQuery<Func<SportelloDb, string, string, Guid, CancellationToken, Task<PolicyAndAddresses>>> PolicyAndSupportAddressesQuery = new(() =>
+        EF.CompileAsyncQuery((SportelloDb db, string channel, string priority, Guid customerId, CancellationToken ct) => db.SlaPolicies.AsNoTracking()
+            .Where(p => p.Channel == channel && p.Priority == priority)
+            .Select(p => new PolicyAndAddresses(p,
+                db.NotificationAddresses.Where(a => a.UserId == customerId).Where(TicketMails.HearTickets).Select(a => a.Address).ToList()))
+            .Single()));
 
     private async Task<Service?> ResolveServiceAsync(Guid customerId, OpenTicketRequest request, ValidationErrors errors, CancellationToken cancellationToken)
     {

@@ -24,17 +24,19 @@ public sealed class TicketMails(Outbox outbox, IOptions<MailOptions> options)
             return ticket.RequesterEmail is { } requester ? [new Recipient(requester, null, options.Value.StrangerLanguage, "Europe/Rome")] : [];
         }
         customer ??= await db.Users.AsNoTracking().SingleAsync(u => u.Id == customerId, cancellationToken);
-        return Recipients(customer, await db.NotificationAddresses.AsNoTracking().Where(SupportAddress(customerId)).Select(a => a.Address).ToListAsync(cancellationToken));
+        return Recipients(customer, await db.NotificationAddresses.AsNoTracking().Where(a => a.UserId == customerId).Where(HearTickets)
+            .Select(a => a.Address).ToListAsync(cancellationToken));
     }
 
     /// <summary>
-    /// Which of a customer's extra addresses hear about their tickets (support ones, confirmed, deliverable); a caller
-    /// may fold it into a query of its own (capture it in a variable: <c>db.NotificationAddresses.Where(support)</c>).
+    /// Which of a customer's extra addresses hear about their tickets (support ones, confirmed, deliverable): a caller
+    /// picks the customer's and folds this into its query, compiled or not
+    /// (<c>db.NotificationAddresses.Where(a => a.UserId == customerId).Where(TicketMails.HearTickets)</c>).
     /// </summary>
-    public static Expression<Func<NotificationAddress, bool>> SupportAddress(Guid customerId) =>
-        a => a.UserId == customerId && a.Type == NotificationTypes.Support && a.ConfirmedAt != null && a.UndeliverableAt == null;
+    public static readonly Expression<Func<NotificationAddress, bool>> HearTickets =
+        a => a.Type == NotificationTypes.Support && a.ConfirmedAt != null && a.UndeliverableAt == null;
 
-    /// <summary>A customer's recipients: their registered address, then <paramref name="supportAddresses"/> (those <see cref="SupportAddress"/> selects).</summary>
+    /// <summary>A customer's recipients: their registered address, then <paramref name="supportAddresses"/> (those <see cref="HearTickets"/> selects).</summary>
     public static List<Recipient> Recipients(User customer, IEnumerable<string> supportAddresses) =>
         [new Recipient(customer.Email!, customer.Name, customer.Language, customer.TimeZone),
             ..supportAddresses.Where(a => !string.Equals(a, customer.Email, StringComparison.OrdinalIgnoreCase))
