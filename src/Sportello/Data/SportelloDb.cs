@@ -67,9 +67,7 @@ public abstract class SportelloDb(DbContextOptions options)
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        KeepTicketsConsistent();
-        var wake = MailWake.Pending(ChangeTracker);
-        var search = Features.Search.SearchIndex.Pending(ChangeTracker);
+        var (wake, search) = BeforeSave();
         int saved;
         if (search is null)
         {
@@ -102,15 +100,36 @@ public abstract class SportelloDb(DbContextOptions options)
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        if (Features.Search.SearchIndex.Pending(ChangeTracker) is not null)
+        var (wake, search) = BeforeSave();
+        if (search is not null)
         {
             throw new InvalidOperationException("Tickets are saved with SaveChangesAsync, which writes their search documents in the same transaction.");
         }
-        KeepTicketsConsistent();
-        var wake = MailWake.Pending(ChangeTracker);
         var saved = base.SaveChanges(acceptAllChangesOnSuccess);
         wake.Notify();
         return saved;
+    }
+
+    /// <summary>
+    /// What every save does first: the tickets' derived columns, then what the save will wake (the mail workers) and
+    /// change in the search index. Changes are detected once for all of it: each <c>Entries&lt;T&gt;()</c> would
+    /// otherwise scan every tracked entity again, a dozen scans per save, and a group-commit batch tracks hundreds of
+    /// entities. The save itself detects once more, and so sees what <see cref="KeepTicketsConsistent"/> set.
+    /// </summary>
+    private (MailWake Wake, Features.Search.SearchIndex.Changes? Search) BeforeSave()
+    {
+        ChangeTracker.DetectChanges();
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            KeepTicketsConsistent();
+            return (MailWake.Pending(ChangeTracker), Features.Search.SearchIndex.Pending(ChangeTracker));
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     // Status, priority and merges change in several use cases; the queue position and the version follow here, once.
