@@ -25,6 +25,7 @@ internal sealed class DatabaseUnavailable(ILogger<DatabaseUnavailable> logger) :
                     || (p.SqlState.StartsWith("53", StringComparison.Ordinal) && p.SqlState != PostgresErrorCodes.DiskFull),
                 // Refused, reset or timed out before any answer (Npgsql's own, not the server's: those are PostgresException).
                 NpgsqlException n => n.IsTransient,
+                ConnectionLostException => true,
                 _ => false,
             };
             if (unavailable)
@@ -48,3 +49,11 @@ internal sealed class DatabaseUnavailable(ILogger<DatabaseUnavailable> logger) :
         return true;
     }
 }
+
+/// <summary>
+/// A save whose connection broke under it. Npgsql then ends the transaction, and the save's next statement meets "the
+/// transaction is already completed" rather than a network error (the cluster test's PostgreSQL restart met it once, as
+/// a 500): <see cref="SportelloDb"/> says so with this when its connection is no longer open.
+/// </summary>
+internal sealed class ConnectionLostException(Exception lost)
+    : Exception("The connection to the database was lost during the save.", lost);

@@ -68,10 +68,18 @@ public abstract class SportelloDb(DbContextOptions options)
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var (wake, search) = BeforeSave();
+        var inTransaction = Database.CurrentTransaction is not null;
         int saved;
         if (search is null)
         {
-            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            try
+            {
+                saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            catch (InvalidOperationException failure) when (inTransaction && ConnectionLost())
+            {
+                throw new ConnectionLostException(failure);
+            }
         }
         else
         {
@@ -85,6 +93,10 @@ public abstract class SportelloDb(DbContextOptions options)
                 {
                     await own.CommitAsync(cancellationToken);
                 }
+            }
+            catch (InvalidOperationException failure) when (ConnectionLost())
+            {
+                throw new ConnectionLostException(failure);
             }
             finally
             {
@@ -109,6 +121,15 @@ public abstract class SportelloDb(DbContextOptions options)
         wake.Notify();
         return saved;
     }
+
+    /// <summary>
+    /// Asked of a save that ran in a transaction: whether its connection has broken (the server went away). The
+    /// transaction is then over (EF forgets it), and a statement that meets it fails with "the transaction is already
+    /// completed" instead of a network error. Not a mistake of the save, so a 503 (<see cref="ConnectionLostException"/>),
+    /// not a 500. A transaction holds its connection open, so a closed one means it was lost; outside a transaction the
+    /// connection is closed between statements, and a lost one fails with Npgsql's own error.
+    /// </summary>
+    private bool ConnectionLost() => Database.GetDbConnection().State is not System.Data.ConnectionState.Open;
 
     /// <summary>
     /// What every save does first: the tickets' derived columns, then what the save will wake (the mail workers) and

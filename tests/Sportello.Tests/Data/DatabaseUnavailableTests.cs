@@ -14,6 +14,8 @@ public sealed class DatabaseUnavailableTests
         Assert.True(DatabaseUnavailable.IsCause(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))));
         Assert.True(DatabaseUnavailable.IsCause(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
         Assert.True(DatabaseUnavailable.IsCause(new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")));
+        // A save whose connection broke under it, so that its next statement met a completed transaction.
+        Assert.True(DatabaseUnavailable.IsCause(new ConnectionLostException(new InvalidOperationException("Transaction is already completed"))));
         Assert.True(DatabaseUnavailable.IsCause(new PostgresException("sorry, too many clients already", "FATAL", "FATAL", "53300")));
         Assert.True(DatabaseUnavailable.IsCause(new DbUpdateException("An error occurred while saving",
             new NpgsqlException("Exception while reading from stream", new IOException("reset")))));
@@ -25,6 +27,8 @@ public sealed class DatabaseUnavailableTests
         Assert.False(DatabaseUnavailable.IsCause(new PostgresException("duplicate key value", "ERROR", "ERROR", "23505")));
         Assert.False(DatabaseUnavailable.IsCause(new PostgresException("syntax error", "ERROR", "ERROR", "42601")));
         Assert.False(DatabaseUnavailable.IsCause(new InvalidOperationException("Sequence contains no elements")));
+        // Only the save knows whether its connection broke: a completed transaction on its own is a mistake of ours.
+        Assert.False(DatabaseUnavailable.IsCause(new InvalidOperationException("Transaction is already completed")));
     }
 
     [Fact]
