@@ -162,8 +162,10 @@ public sealed class MailTrustTests(TrustMailApp app) : IClassFixture<TrustMailAp
     {
         var (customer, email) = await CustomerAsync("plain.example");
         var agentEmail = $"agent-{Unique.Next()}@{TrustMailApp.SignedDomain}";
-        await app.AgentAsync(agentEmail, "technical");
-        var opened = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = $"Lento {Unique.Next()}", description = "Lento." });
+        // Financial, which no other test of the class (nor mail intake) opens tickets in: the class shares one app, and an
+        // agent with several missed targets in one pass gets a digest, threaded on no ticket, instead of the escalation.
+        await app.AgentAsync(agentEmail, "financial");
+        var opened = await customer.OpenTicketAsync(new { department = "financial", priority = "normal", subject = $"Lento {Unique.Next()}", description = "Lento." });
         var number = opened.GetProperty("number").GetString()!;
         app.Clock.Advance(TimeSpan.FromMinutes(11));
         await app.Services.GetRequiredService<SlaMonitor>().SweepAsync(TestContext.Current.CancellationToken);
