@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Sportello.Data;
 using Sportello.Features.Mail.Outbound;
@@ -277,10 +278,32 @@ public sealed class BenchHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Waits until the outbox has delivered every acknowledgement <paramref name="scenario"/> wrote, and says how long
-    /// after its end that was: a creation rate the outbox cannot follow only defers the work.
+    /// Stops the outbox worker, so a scenario measures only what the request path writes: the creation and the bare
+    /// insert then leave all their mail queued alike. <see cref="ResumeOutboxAsync"/> starts it again.
     /// </summary>
-    public async Task<Load.Result> MailedAsync(Load.Result scenario)
+    public Task PauseOutboxAsync() => Outbox.StopAsync(CancellationToken.None);
+
+    public Task ResumeOutboxAsync() => Outbox.StartAsync(CancellationToken.None);
+
+    private OutboxWorker Outbox => Services.GetServices<IHostedService>().OfType<OutboxWorker>().Single();
+
+    /// <summary>
+    /// Waits until the outbox has delivered every acknowledgement <paramref name="scenario"/> wrote, and says how long
+    /// after its end that was: a creation rate the outbox cannot follow only defers the work. <paramref name="cpu"/>,
+    /// started before the scenario, then gives the machine's CPU per request with the mail delivered.
+    /// </summary>
+    internal async Task<Load.Result> MailedAsync(MailBench.CpuMeter cpu, Load.Result scenario)
+    {
+        var drained = await DrainOutboxAsync(scenario.Name);
+        return scenario with
+        {
+            Delivered = scenario.Count / (scenario.Count / scenario.PerSecond + drained.TotalSeconds),
+            CpuMsEach = cpu.BusyCoreSeconds() * 1000 / scenario.Count,
+        };
+    }
+
+    /// <summary>Waits until the outbox holds no pending mail (at most 5 minutes), says so under <paramref name="name"/>, and returns how long it took.</summary>
+    public async Task<TimeSpan> DrainOutboxAsync(string name)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await using var scope = Services.CreateAsyncScope();
@@ -290,8 +313,8 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         {
             await Task.Delay(20);
         }
-        Console.WriteLine($"# {scenario.Name}: outbox drained {watch.Elapsed.TotalSeconds:0.00} s after the scenario ({pending} pending)");
-        return scenario with { Delivered = scenario.Count / (scenario.Count / scenario.PerSecond + watch.Elapsed.TotalSeconds) };
+        Console.WriteLine($"# {name}: outbox drained {watch.Elapsed.TotalSeconds:0.00} s after the scenario ({pending} pending)");
+        return watch.Elapsed;
     }
 
     public async Task<int> CountTicketsAsync()

@@ -12,6 +12,13 @@ public static class Load
         /// deliver the backlog. A rate that defers its mail past the scenario does not look faster than one that keeps up.
         /// </summary>
         public double? Delivered { get; init; }
+
+        /// <summary>
+        /// For a scenario that queues mail: the machine's CPU (every process: the node, its clients, PostgreSQL) from the
+        /// scenario's start until its mail was delivered, in milliseconds of one core per request. What a ticket costs,
+        /// less moved by a noisy neighbour than a rate.
+        /// </summary>
+        public double? CpuMsEach { get; init; }
     }
 
     public static async Task<Result> RunAsync(string name, int concurrency, TimeSpan duration, Func<int, Task<HttpResponseMessage>> request)

@@ -519,6 +519,13 @@ internal static class MailBench
 
         public static CpuMeter Start() => new();
 
+        /// <summary>The whole machine's busy time since <see cref="Start"/>, in seconds of one core.</summary>
+        public double BusyCoreSeconds()
+        {
+            var now = Machine();
+            return (double)(now.Busy - machine.Busy) / TicksPerSecond;
+        }
+
         public string Read()
         {
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
