@@ -63,6 +63,10 @@ public static class DatabaseFeature
     /// nor, once its plan cache settles, plans them again. Without it, parsing and planning were half of PostgreSQL's CPU
     /// under ticket creation (bench/README.md). A pooler that cannot keep prepared statements (PgBouncer in transaction
     /// mode before 1.21) needs <c>Max Auto Prepare=0</c> in the connection string.</item>
+    /// <item>A connection going back to the pool is not reset: Sportello never changes a session's state (no <c>SET</c>
+    /// outside a transaction, no temporary tables, advisory locks or <c>LISTEN</c>), so the reset Npgsql would otherwise
+    /// send before the connection's next use (<c>RESET ALL</c>, <c>CLOSE ALL</c>, <c>UNLISTEN *</c>, <c>DISCARD</c> ...)
+    /// only costs PostgreSQL a parse and a run per request's every open.</item>
     /// </list>
     /// </summary>
     internal static string ConnectionDefaults(string connectionString)
@@ -81,6 +85,10 @@ public static class DatabaseFeature
         if (!keys.Contains("AutoPrepareMinUsages"))
         {
             tuned.AutoPrepareMinUsages = 2;
+        }
+        if (!keys.Contains("NoResetOnClose"))
+        {
+            tuned.NoResetOnClose = true;
         }
         return tuned.ConnectionString;
     }

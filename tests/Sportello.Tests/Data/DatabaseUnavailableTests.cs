@@ -51,4 +51,12 @@ public sealed class DatabaseUnavailableTests
         var own = new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;maxautoprepare=10;Auto Prepare Min Usages=5"));
         Assert.Equal((10, 5), (own.MaxAutoPrepare, own.AutoPrepareMinUsages));
     }
+
+    [Fact]
+    public void PooledConnectionsAreNotReset_UnlessTheOperatorAsksForIt()
+    {
+        Assert.True(new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;Database=s")).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;No Reset On Close=false")).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(DatabaseFeature.ConnectionDefaults("Host=db;noresetonclose=false")).NoResetOnClose);
+    }
 }

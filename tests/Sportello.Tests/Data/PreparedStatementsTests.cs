@@ -45,6 +45,41 @@ public sealed class PreparedStatementsTests(PostgresApp app) : IClassFixture<Pos
         Assert.Contains(prepared, sql => sql.Contains("\"Number\"", StringComparison.Ordinal) && sql.Contains("count(*)", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task APooledConnection_KeepsItsSessionBetweenUses_SoPostgresIsNotAskedToResetIt()
+    {
+        var token = TestContext.Current.CancellationToken;
+        int pid;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            await db.Database.OpenConnectionAsync(token);
+            pid = await ScalarAsync<int>(db.Database.GetDbConnection(), "SELECT pg_backend_pid()");
+            await ScalarAsync<string>(db.Database.GetDbConnection(), "SELECT set_config('application_name', 'sportello-pool-probe', false)");
+        }
+        // The pool hands its idle connections out in turn: open until the same server process comes back.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            await db.Database.OpenConnectionAsync(token);
+            if (await ScalarAsync<int>(db.Database.GetDbConnection(), "SELECT pg_backend_pid()") == pid)
+            {
+                // Reset (RESET ALL) would have put it back to the connection string's name.
+                Assert.Equal("sportello-pool-probe", await ScalarAsync<string>(db.Database.GetDbConnection(), "SELECT current_setting('application_name')"));
+                return;
+            }
+        }
+        Assert.Fail($"The pool never handed backend {pid} out again.");
+    }
+
+    private static async Task<T> ScalarAsync<T>(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
     private static async Task<List<string>> StatementsAsync(DbConnection connection)
     {
         await using var command = connection.CreateCommand();
