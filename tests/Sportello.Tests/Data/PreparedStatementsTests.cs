@@ -54,8 +54,8 @@ public sealed class PreparedStatementsTests(PostgresApp app) : IClassFixture<Pos
         {
             var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
             await db.Database.OpenConnectionAsync(token);
-            pid = await ScalarAsync<int>(db.Database.GetDbConnection(), "SELECT pg_backend_pid()");
-            await ScalarAsync<string>(db.Database.GetDbConnection(), "SELECT set_config('application_name', 'sportello-pool-probe', false)");
+            pid = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync(token);
+            await db.Database.SqlQueryRaw<string>("SELECT set_config('application_name', 'sportello-pool-probe', false) AS \"Value\"").SingleAsync(token);
         }
         // The pool hands its idle connections out in turn: open until the same server process comes back.
         for (var attempt = 0; attempt < 100; attempt++)
@@ -63,21 +63,15 @@ public sealed class PreparedStatementsTests(PostgresApp app) : IClassFixture<Pos
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
             await db.Database.OpenConnectionAsync(token);
-            if (await ScalarAsync<int>(db.Database.GetDbConnection(), "SELECT pg_backend_pid()") == pid)
+            if (await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync(token) == pid)
             {
                 // Reset (RESET ALL) would have put it back to the connection string's name.
-                Assert.Equal("sportello-pool-probe", await ScalarAsync<string>(db.Database.GetDbConnection(), "SELECT current_setting('application_name')"));
+                Assert.Equal("sportello-pool-probe",
+                    await db.Database.SqlQueryRaw<string>("SELECT current_setting('application_name') AS \"Value\"").SingleAsync(token));
                 return;
             }
         }
         Assert.Fail($"The pool never handed backend {pid} out again.");
-    }
-
-    private static async Task<T> ScalarAsync<T>(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (T)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     private static async Task<List<string>> StatementsAsync(DbConnection connection)
