@@ -150,6 +150,7 @@ internal static class ScaleBench
                 await Add("Search (Desk), phrase", () => agent.GetAsync("/api/v1/desk/search?q=" + Uri.EscapeDataString($"\"{ScaleText.PhraseEnglish}\"")));
                 await Add("Search (Desk), reference", () => agent.GetAsync("/api/v1/desk/search?q=" + seed.SomeNumber));
                 await Add("Search (customer), word", () => large.GetAsync("/api/v1/tickets?q=" + ScaleText.RareWord));
+                await Add("Search (customer), phrase", () => large.GetAsync("/api/v1/tickets?q=" + Uri.EscapeDataString($"\"{ScaleText.PhraseEnglish}\"")));
             }
         }
         var largeEmail = ScaleSeed.LargeCustomerEmail.ToUpperInvariant();

@@ -36,6 +36,13 @@ public sealed class SearchDocument
     public long Id { get; set; }
     public string Kind { get; set; } = SearchKinds.Ticket;
     public Guid TargetId { get; set; }
+
+    /// <summary>
+    /// The customer whose document this is (a ticket's or a chat's), or null (a guest's ticket, a notice, an abuse case).
+    /// A customer's search walks their own documents, newest first, and stops at a page: on PostgreSQL a common word no
+    /// longer makes it read every one of their matches.
+    /// </summary>
+    public Guid? OwnerId { get; set; }
 }
 
 internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<SearchDocument>
@@ -47,5 +54,6 @@ internal sealed class SearchDocumentConfiguration : IEntityTypeConfiguration<Sea
         document.Property(d => d.Id).ValueGeneratedOnAdd();
         document.Property(d => d.Kind).HasMaxLength(10).IsRequired();
         document.HasIndex(d => new { d.Kind, d.TargetId }).IsUnique();
+        document.HasIndex(d => new { d.OwnerId, d.Kind, d.Id }).HasFilter("\"OwnerId\" IS NOT NULL");
     }
 }

@@ -25,7 +25,7 @@ public static class SearchStore
             if (sqlite)
             {
                 await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ({document.Kind}, {document.TargetId});
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId", "OwnerId") VALUES ({document.Kind}, {document.TargetId}, {document.CustomerId});
                     INSERT INTO "SearchText" (rowid, en, it, en_internal, it_internal, scope)
                     VALUES (last_insert_rowid(), {document.English}, {document.Italian}, {document.InternalEnglish}, {document.InternalItalian}, {document.Scope});
                     """, cancellationToken);
@@ -33,9 +33,8 @@ public static class SearchStore
             else
             {
                 await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO "SearchDocuments" ("Kind", "TargetId", "Public", "Internal") VALUES ({document.Kind}, {document.TargetId},
-                        setweight(to_tsvector('simple', {document.English}), 'A') || setweight(to_tsvector('simple', {document.Italian}), 'B')
-                            || setweight(to_tsvector('simple', {document.Scope}), 'D'),
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId", "OwnerId", "Public", "Internal") VALUES ({document.Kind}, {document.TargetId}, {document.CustomerId},
+                        setweight(to_tsvector('simple', {document.English}), 'A') || setweight(to_tsvector('simple', {document.Italian}), 'B'),
                         setweight(to_tsvector('simple', {document.InternalEnglish}), 'A') || setweight(to_tsvector('simple', {document.InternalItalian}), 'B'))
                     """, cancellationToken);
             }
@@ -59,13 +58,15 @@ public static class SearchStore
             values.Add(value);
             return "{" + (values.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
+        // A raw parameter cannot be a null object: a document without an owner says NULL in the text.
+        string Owner(SearchIndex.Document document) => document.CustomerId is { } owner ? P(owner) : "NULL";
         if (db.Database.IsSqlite())
         {
             foreach (var document in documents)
             {
                 // On SQLite the FTS5 row takes the document's rowid: each pair in turn.
                 sql.Append(CultureInfo.InvariantCulture, $"""
-                    INSERT INTO "SearchDocuments" ("Kind", "TargetId") VALUES ({P(document.Kind)}, {P(document.TargetId)});
+                    INSERT INTO "SearchDocuments" ("Kind", "TargetId", "OwnerId") VALUES ({P(document.Kind)}, {P(document.TargetId)}, {Owner(document)});
                     INSERT INTO "SearchText" (rowid, en, it, en_internal, it_internal, scope)
                     VALUES (last_insert_rowid(), {P(document.English)}, {P(document.Italian)}, {P(document.InternalEnglish)}, {P(document.InternalItalian)}, {P(document.Scope)});
 
@@ -74,14 +75,13 @@ public static class SearchStore
         }
         else
         {
-            sql.Append("""INSERT INTO "SearchDocuments" ("Kind", "TargetId", "Public", "Internal") VALUES """);
+            sql.Append("""INSERT INTO "SearchDocuments" ("Kind", "TargetId", "OwnerId", "Public", "Internal") VALUES """);
             for (var i = 0; i < documents.Count; i++)
             {
                 var document = documents[i];
                 sql.Append(i == 0 ? "\n" : ",\n").Append(CultureInfo.InvariantCulture, $"""
-                    ({P(document.Kind)}, {P(document.TargetId)},
-                     setweight(to_tsvector('simple', {P(document.English)}), 'A') || setweight(to_tsvector('simple', {P(document.Italian)}), 'B')
-                         || setweight(to_tsvector('simple', {P(document.Scope)}), 'D'),
+                    ({P(document.Kind)}, {P(document.TargetId)}, {Owner(document)},
+                     setweight(to_tsvector('simple', {P(document.English)}), 'A') || setweight(to_tsvector('simple', {P(document.Italian)}), 'B'),
                      setweight(to_tsvector('simple', {P(document.InternalEnglish)}), 'A') || setweight(to_tsvector('simple', {P(document.InternalItalian)}), 'B'))
                     """);
             }
@@ -103,23 +103,24 @@ public static class SearchStore
                 ? $"scope : \"{SearchIndex.ScopeToken(id)}\" AND ({open})"
                 : $"({open}) OR ({string.Join(" AND ", query.Terms.Select(t => Fts5(t, "en_internal", "it_internal")))})";
             return db.SearchDocuments.FromSqlRaw("""
-                SELECT s.rowid AS "Id", d."Kind", d."TargetId"
+                SELECT s.rowid AS "Id", d."Kind", d."TargetId", d."OwnerId"
                 FROM "SearchText" AS s JOIN "SearchDocuments" AS d ON d."Id" = s.rowid
                 WHERE "SearchText" MATCH {0}
                 """, match);
         }
         var tsquery = string.Join(" & ", query.Terms.Select(TsQuery));
-        // A customer's search starts from their own documents: the owner's token (weight D, never a word's) is in the
-        // index, so GIN intersects it with the words instead of the customer's documents being read one by one.
+        // A customer's search is bounded by their own documents: PostgreSQL weighs, from its statistics of both indexes,
+        // walking the owner's newest documents until a page is full (a word common in them) against intersecting the
+        // word's GIN entries with the owner (a rare one).
         return customerId is not { } owner
             ? db.SearchDocuments.FromSqlRaw("""
-                SELECT d."Id", d."Kind", d."TargetId" FROM "SearchDocuments" AS d
+                SELECT d."Id", d."Kind", d."TargetId", d."OwnerId" FROM "SearchDocuments" AS d
                 WHERE d."Public" @@ to_tsquery('simple', {0}) OR d."Internal" @@ to_tsquery('simple', {0})
                 """, tsquery)
             : db.SearchDocuments.FromSqlRaw("""
-                SELECT d."Id", d."Kind", d."TargetId" FROM "SearchDocuments" AS d
-                WHERE d."Public" @@ to_tsquery('simple', {0})
-                """, $"'{SearchIndex.ScopeToken(owner)}':D & {tsquery}");
+                SELECT d."Id", d."Kind", d."TargetId", d."OwnerId" FROM "SearchDocuments" AS d
+                WHERE d."OwnerId" = {1} AND d."Public" @@ to_tsquery('simple', {0})
+                """, tsquery, owner);
     }
 
     /// <summary>
@@ -135,11 +136,48 @@ public static class SearchStore
         {
             return ([], null);
         }
-        var rows = await Matching(db, query, customerId).Where(d => d.Kind == kind && (before == null || d.Id < before))
-            .Join(targets, d => d.TargetId, key, (d, t) => new { d.Id, Item = t })
-            .OrderByDescending(x => x.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var matching = Matching(db, query, customerId).Where(d => d.Kind == kind);
+        List<(long Id, T Item)> rows;
+        if (customerId is null)
+        {
+            rows = [.. (await (before is { } cursor ? matching.Where(d => d.Id < cursor) : matching)
+                .Join(targets, d => d.TargetId, key, (d, t) => new { d.Id, Item = t })
+                .OrderByDescending(x => x.Id).Take(size + 1).ToListAsync(cancellationToken)).Select(r => (r.Id, r.Item))];
+        }
+        else
+        {
+            rows = await OwnPageAsync(matching, targets, key, before, size + 1, cancellationToken);
+        }
         var next = rows.Count > size ? rows[size - 1].Id.ToString(CultureInfo.InvariantCulture) : null;
         return (rows.Take(size).Select(r => r.Item).ToList(), next);
+    }
+
+    /// <summary>
+    /// A customer's page: their matching documents are cut to a page first, newest first, and only then joined to
+    /// <paramref name="targets"/>, so the database plans the documents alone. It walks the owner's newest documents when
+    /// the word is common in them, and intersects the word's index with the owner when it is rare; joined to the tickets
+    /// first, it could not know the two are the same customer's and read every match. Documents the filters drop are
+    /// made up by the next, larger, chunk.
+    /// </summary>
+    private static async Task<List<(long Id, T Item)>> OwnPageAsync<T>(
+        IQueryable<SearchDocument> matching, IQueryable<T> targets, Expression<Func<T, Guid>> key, long? before, int take,
+        CancellationToken cancellationToken) where T : class
+    {
+        var rows = new List<(long Id, T Item)>();
+        var chunk = take;
+        while (true)
+        {
+            var documents = (before is { } cursor ? matching.Where(d => d.Id < cursor) : matching).OrderByDescending(d => d.Id).Take(chunk);
+            var read = await documents.LeftJoin(targets, d => d.TargetId, key, (d, t) => new { d.Id, Item = t })
+                .OrderByDescending(x => x.Id).ToListAsync(cancellationToken);
+            rows.AddRange(read.Where(r => r.Item is not null).Take(take - rows.Count).Select(r => (r.Id, r.Item!)));
+            if (rows.Count == take || read.Count < chunk)
+            {
+                return rows;
+            }
+            before = read[^1].Id;
+            chunk = Math.Min(chunk * 4, 2_000);
+        }
     }
 
     // FTS5: a "string" is always literal (the analyzer leaves no quote in a word); several words in one are a phrase.

@@ -298,6 +298,71 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
     }
 
     [Fact]
+    public async Task ACustomersSearch_PagesThroughTheirOwnMatchesOnly_NewestFirst()
+    {
+        var (alice, _) = await CustomerAsync();
+        var (bob, _) = await CustomerAsync();
+        var tag = Tag();
+        var mine = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            mine.Add(await OpenAsync(alice, $"Disk {tag}", $"Volume {i} is full."));
+            // Another customer's tickets with the same word, interleaved: newer than some of hers, never in her pages.
+            await OpenAsync(bob, $"Disk {tag}", $"Volume {i} is full too.");
+        }
+        await OpenAsync(alice, "Mailbox", "Nothing to do with the word.");
+        var seen = new List<string>();
+        var url = $"/api/v1/tickets?q={tag}&limit=2";
+        var pages = 0;
+        while (url is not null)
+        {
+            var response = await alice.GetAsync(url);
+            seen.AddRange(Ids((await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList(), "id"));
+            url = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+            pages++;
+        }
+        mine.Reverse();
+        Assert.Equal(mine, seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
+    public async Task ACustomersFilteredSearch_FindsOlderMatches_BehindNewerOnesTheFilterDrops()
+    {
+        // The customer's search with a filter (the use case takes one; the Client Area and the API pass none today):
+        // a page is cut from the customer's documents before the filter, so the search must reach past what it drops.
+        var (email, _, _) = Unique.Customer("search");
+        var customerId = Guid.Parse((await (await app.AdminAsync()).CreateCustomerAsync(email)).GetProperty("id").GetString()!);
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
+        var tag = Tag();
+        var closed = new List<Guid>();
+        for (var i = 0; i < 2; i++)
+        {
+            var id = await OpenAsync(customer, $"Quota {tag}", $"Mailbox {i} over quota.");
+            await (await customer.PostAsJsonAsync($"/api/v1/tickets/{id}/status", new { status = "closed" })).JsonAsync(HttpStatusCode.OK);
+            closed.Add(Guid.Parse(id));
+        }
+        // Newer matches, all open: more than a page of them stand before the closed ones.
+        for (var i = 0; i < 5; i++)
+        {
+            await OpenAsync(customer, $"Quota {tag}", $"Mailbox {i} over quota again.");
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var search = scope.ServiceProvider.GetRequiredService<SearchTickets>();
+        var first = await search.AsCustomerAsync(customerId, new SearchTickets.Filters(tag, Status: "closed", Limit: 1), TestContext.Current.CancellationToken);
+        var second = await search.AsCustomerAsync(customerId, new SearchTickets.Filters(tag, Status: "closed", Limit: 1, Cursor: first.NextCursor), TestContext.Current.CancellationToken);
+        var all = await search.AsCustomerAsync(customerId, new SearchTickets.Filters(tag, Status: "closed"), TestContext.Current.CancellationToken);
+
+        closed.Reverse();
+        Assert.Equal(closed, all.Hits.Select(h => h.Ticket.Id));
+        Assert.Equal([closed[0]], first.Hits.Select(h => h.Ticket.Id));
+        Assert.Equal([closed[1]], second.Hits.Select(h => h.Ticket.Id));
+        Assert.Null(all.NextCursor);
+        Assert.Equal(7, (await SearchAsync(customer, tag, "/api/v1/tickets")).Count);
+    }
+
+    [Fact]
     public async Task AMergedTicketsMessages_AreFoundOnTheTicketTheyJoined()
     {
         var (customer, _) = await CustomerAsync();

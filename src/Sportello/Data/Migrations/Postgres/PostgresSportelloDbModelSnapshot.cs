@@ -2226,6 +2226,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("TargetId")
                         .HasColumnType("uuid");
 
@@ -2233,6 +2236,9 @@ namespace Sportello.Data.Migrations.Postgres
 
                     b.HasIndex("Kind", "TargetId")
                         .IsUnique();
+
+                    b.HasIndex("OwnerId", "Kind", "Id")
+                        .HasFilter("\"OwnerId\" IS NOT NULL");
 
                     b.ToTable("SearchDocuments", (string)null);
                 });

@@ -2212,6 +2212,9 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TargetId")
                         .HasColumnType("TEXT");
 
@@ -2219,6 +2222,9 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.HasIndex("Kind", "TargetId")
                         .IsUnique();
+
+                    b.HasIndex("OwnerId", "Kind", "Id")
+                        .HasFilter("\"OwnerId\" IS NOT NULL");
 
                     b.ToTable("SearchDocuments", (string)null);
                 });

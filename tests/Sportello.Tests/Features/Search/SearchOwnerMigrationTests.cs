@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Sportello.Data;
+using Sportello.Features.Search;
+using Sportello.Tests.Infrastructure;
+
+namespace Sportello.Tests.Features.Search;
+
+/// <summary>
+/// The migration that gave search documents their owner: documents written before it (a ticket's, a guest's ticket's)
+/// get their owner from what they describe, so a customer still finds their tickets after the upgrade. Its own
+/// database: the test undoes the migration and applies it again.
+/// </summary>
+[Trait("Category", "Data")]
+public sealed class SearchOwnerMigrationTests(SportelloApp app) : IClassFixture<SportelloApp>
+{
+    [Fact]
+    public async Task DocumentsWrittenBeforeTheOwnerColumn_GetTheirOwner_AndTheCustomerStillFindsThem()
+    {
+        var (email, _, _) = Unique.Customer("owner");
+        await (await app.AdminAsync()).CreateCustomerAsync(email);
+        var customer = await app.SignInAsync(email, "customer passphrase 2026");
+        var tag = "w" + Guid.NewGuid().ToString("N")[..10] + "7";
+        var ticket = (await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Backup " + tag, description = "The backup failed." }))
+            .GetProperty("id").GetString()!;
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // The installation as it was: the owner migration undone (its column gone), the documents kept; then the upgrade.
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            var migrations = db.Database.GetMigrations().ToList();
+            var owner = migrations.FindIndex(m => m.EndsWith("_SearchOwner", StringComparison.Ordinal));
+            Assert.True(owner > 0);
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[owner - 1], cancellationToken);
+            await migrator.MigrateAsync(cancellationToken: cancellationToken);
+
+            var document = await db.SearchDocuments.AsNoTracking().SingleAsync(d => d.Kind == SearchKinds.Ticket && d.TargetId == Guid.Parse(ticket), cancellationToken);
+            var customerId = await db.Tickets.Where(t => t.Id == Guid.Parse(ticket)).Select(t => t.CustomerId).SingleAsync(cancellationToken);
+            Assert.NotNull(customerId);
+            Assert.Equal(customerId, document.OwnerId);
+        }
+
+        var found = await (await customer.GetAsync("/api/v1/tickets?q=" + tag)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(ticket, Assert.Single(found.EnumerateArray().ToList()).GetProperty("id").GetString());
+    }
+}
