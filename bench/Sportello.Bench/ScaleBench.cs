@@ -150,6 +150,9 @@ internal static class ScaleBench
                 await Add("Search (Desk), phrase", () => agent.GetAsync("/api/v1/desk/search?q=" + Uri.EscapeDataString($"\"{ScaleText.PhraseEnglish}\"")));
                 await Add("Search (Desk), reference", () => agent.GetAsync("/api/v1/desk/search?q=" + seed.SomeNumber));
                 await Add("Search (customer), word", () => large.GetAsync("/api/v1/tickets?q=" + ScaleText.RareWord));
+                // Common across the desk (a third of it writes the other language), in none of the customer's tickets.
+                var othersWord = seed.LargeCustomerWritesItalian ? "thanks" : "grazie";
+                await Add("Search (customer), a word only others write", () => large.GetAsync("/api/v1/tickets?q=" + othersWord), othersWord);
                 await Add("Search (customer), phrase", () => large.GetAsync("/api/v1/tickets?q=" + Uri.EscapeDataString($"\"{ScaleText.PhraseEnglish}\"")));
             }
         }

@@ -37,6 +37,9 @@ internal sealed class ScaleSeed(SportelloDb model, string connectionString, stri
     private readonly List<Customer> busy = [];
     private readonly List<(Guid Id, string Name)> agents = [];
     private Customer large = null!;
+
+    /// <summary>The large customer's tickets are in Italian (else English): a common word of the other language is in none of them.</summary>
+    public bool LargeCustomerWritesItalian => large.Italian;
     private long numberIndex;
 
     private sealed record Customer(Guid Id, string Name, bool Italian, Guid? ServiceId, string? ServiceName);

@@ -34,7 +34,8 @@ public static class SearchStore
             {
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO "SearchDocuments" ("Kind", "TargetId", "OwnerId", "Public", "Internal") VALUES ({document.Kind}, {document.TargetId}, {document.CustomerId},
-                        setweight(to_tsvector('simple', {document.English}), 'A') || setweight(to_tsvector('simple', {document.Italian}), 'B'),
+                        setweight(to_tsvector('simple', {document.English}), 'A') || setweight(to_tsvector('simple', {document.Italian}), 'B')
+                            || setweight(to_tsvector('simple', {document.Scope}), 'D'),
                         setweight(to_tsvector('simple', {document.InternalEnglish}), 'A') || setweight(to_tsvector('simple', {document.InternalItalian}), 'B'))
                     """, cancellationToken);
             }
@@ -81,7 +82,8 @@ public static class SearchStore
                 var document = documents[i];
                 sql.Append(i == 0 ? "\n" : ",\n").Append(CultureInfo.InvariantCulture, $"""
                     ({P(document.Kind)}, {P(document.TargetId)}, {Owner(document)},
-                     setweight(to_tsvector('simple', {P(document.English)}), 'A') || setweight(to_tsvector('simple', {P(document.Italian)}), 'B'),
+                     setweight(to_tsvector('simple', {P(document.English)}), 'A') || setweight(to_tsvector('simple', {P(document.Italian)}), 'B')
+                         || setweight(to_tsvector('simple', {P(document.Scope)}), 'D'),
                      setweight(to_tsvector('simple', {P(document.InternalEnglish)}), 'A') || setweight(to_tsvector('simple', {P(document.InternalItalian)}), 'B'))
                     """);
             }
@@ -108,10 +110,9 @@ public static class SearchStore
                 WHERE "SearchText" MATCH {0}
                 """, match);
         }
-        var tsquery = string.Join(" & ", query.Terms.Select(TsQuery));
-        // A customer's search is bounded by their own documents: PostgreSQL weighs, from its statistics of both indexes,
-        // walking the owner's newest documents until a page is full (a word common in them) against intersecting the
-        // word's GIN entries with the owner (a rare one).
+        var tsquery = TsQuery(query);
+        // A customer's search starts from their own documents: the owner's token (weight D, never a word's) is in the
+        // index, so GIN intersects it with the words, led by the owner's short entry, instead of reading the word's.
         return customerId is not { } owner
             ? db.SearchDocuments.FromSqlRaw("""
                 SELECT d."Id", d."Kind", d."TargetId", d."OwnerId" FROM "SearchDocuments" AS d
@@ -119,9 +120,24 @@ public static class SearchStore
                 """, tsquery)
             : db.SearchDocuments.FromSqlRaw("""
                 SELECT d."Id", d."Kind", d."TargetId", d."OwnerId" FROM "SearchDocuments" AS d
-                WHERE d."OwnerId" = {1} AND d."Public" @@ to_tsquery('simple', {0})
-                """, tsquery, owner);
+                WHERE d."Public" @@ to_tsquery('simple', {0})
+                """, $"'{SearchIndex.ScopeToken(owner)}':D & {tsquery}");
     }
+
+    /// <summary>
+    /// PostgreSQL: of the owner's newest <paramref name="walk"/> documents (of <paramref name="kind"/>, before the
+    /// cursor), newest first, those matching <paramref name="query"/>; read from the owner's index, and stopped as soon
+    /// as <paramref name="take"/> match.
+    /// </summary>
+    private static IQueryable<SearchDocument> RecentOwn(SportelloDb db, SearchQuery query, Guid owner, string kind, long? before, int walk, int take) =>
+        db.SearchDocuments.FromSqlRaw("""
+            SELECT d."Id", d."Kind", d."TargetId", d."OwnerId" FROM (
+                SELECT r."Id", r."Kind", r."TargetId", r."OwnerId", r."Public" FROM "SearchDocuments" AS r
+                WHERE r."OwnerId" = {0} AND r."Kind" = {1} AND r."Id" < {2}
+                ORDER BY r."Id" DESC LIMIT {3}) AS d
+            WHERE d."Public" @@ to_tsquery('simple', {4})
+            ORDER BY d."Id" DESC LIMIT {5}
+            """, owner, kind, before ?? long.MaxValue, walk, TsQuery(query), take);
 
     /// <summary>
     /// One page of <paramref name="targets"/> (of <paramref name="kind"/>, joined on <paramref name="key"/>) matching
@@ -140,24 +156,31 @@ public static class SearchStore
         List<(long Id, T Item)> rows;
         if (customerId is null)
         {
-            rows = [.. (await (before is { } cursor ? matching.Where(d => d.Id < cursor) : matching)
-                .Join(targets, d => d.TargetId, key, (d, t) => new { d.Id, Item = t })
-                .OrderByDescending(x => x.Id).Take(size + 1).ToListAsync(cancellationToken)).Select(r => (r.Id, r.Item))];
+            rows = await JoinedAsync(before is { } cursor ? matching.Where(d => d.Id < cursor) : matching, targets, key, size + 1, cancellationToken);
         }
         else
         {
-            rows = await OwnPageAsync(matching, targets, key, before, size + 1, cancellationToken);
+            // A word common in the customer's documents fills a page from their newest ones; a rarer one is read from the
+            // index. (A word common across the desk is slow either way from its own index: its entry lists every match.)
+            rows = db.Database.IsSqlite() ? [] : await JoinedAsync(
+                RecentOwn(db, query, customerId.Value, kind, before, RecentWalk * (size + 1), size + 1), targets, key, size + 1, cancellationToken);
+            if (rows.Count <= size)
+            {
+                rows = await OwnPageAsync(matching, targets, key, before, size + 1, cancellationToken);
+            }
         }
         var next = rows.Count > size ? rows[size - 1].Id.ToString(CultureInfo.InvariantCulture) : null;
         return (rows.Take(size).Select(r => r.Item).ToList(), next);
     }
 
+    /// <summary>How many of a customer's newest documents per result a search reads before it asks the index instead.</summary>
+    private const int RecentWalk = 4;
+
     /// <summary>
-    /// A customer's page: their matching documents are cut to a page first, newest first, and only then joined to
-    /// <paramref name="targets"/>, so the database plans the documents alone. It walks the owner's newest documents when
-    /// the word is common in them, and intersects the word's index with the owner when it is rare; joined to the tickets
-    /// first, it could not know the two are the same customer's and read every match. Documents the filters drop are
-    /// made up by the next, larger, chunk.
+    /// A customer's page from the index: their matching documents are cut to a page first, newest first, and only then
+    /// joined to <paramref name="targets"/>, so the database plans the documents alone (joined first, every match of the
+    /// customer is read and joined before the page is cut). Documents the filters drop are made up by the next, larger,
+    /// chunk.
     /// </summary>
     private static async Task<List<(long Id, T Item)>> OwnPageAsync<T>(
         IQueryable<SearchDocument> matching, IQueryable<T> targets, Expression<Func<T, Guid>> key, long? before, int take,
@@ -180,11 +203,19 @@ public static class SearchStore
         }
     }
 
+    // The first documents that have a target (who may see it, with the filters), newest first.
+    private static async Task<List<(long Id, T Item)>> JoinedAsync<T>(
+        IQueryable<SearchDocument> documents, IQueryable<T> targets, Expression<Func<T, Guid>> key, int take, CancellationToken cancellationToken) where T : class =>
+        [.. (await documents.Join(targets, d => d.TargetId, key, (d, t) => new { d.Id, Item = t })
+            .OrderByDescending(x => x.Id).Take(take).ToListAsync(cancellationToken)).Select(r => (r.Id, r.Item))];
+
     // FTS5: a "string" is always literal (the analyzer leaves no quote in a word); several words in one are a phrase.
     private static string Fts5(SearchTerm term, string english, string italian) =>
         term.English == term.Italian
             ? $"{{{english} {italian}}} : \"{term.English}\""
             : $"({english} : \"{term.English}\" OR {italian} : \"{term.Italian}\")";
+
+    private static string TsQuery(SearchQuery query) => string.Join(" & ", query.Terms.Select(TsQuery));
 
     // PostgreSQL: each word a quoted lexeme of the text's weights (A English, B Italian); a phrase joins them with <->.
     private static string TsQuery(SearchTerm term)
