@@ -28,7 +28,10 @@ public static class SearchIndex
     /// <summary>The analyzed words of one ticket, as the database's full-text index takes them.</summary>
     public sealed record Document(string Kind, Guid TargetId, Guid? CustomerId, string English, string Italian, string InternalEnglish, string InternalItalian)
     {
-        /// <summary>SQLite's owner column: lets a customer's search start from their own documents.</summary>
+        /// <summary>
+        /// The owner's token (SQLite: the FTS5 <c>scope</c> column; PostgreSQL: in <c>Public</c> with weight D): the full-text
+        /// index intersects it with the words of a customer's search.
+        /// </summary>
         public string Scope => CustomerId is { } id ? ScopeToken(id) : "";
     }
 
