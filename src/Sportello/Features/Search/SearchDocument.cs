@@ -39,8 +39,8 @@ public sealed class SearchDocument
 
     /// <summary>
     /// The customer whose document this is (a ticket's or a chat's), or null (a guest's ticket, a notice, an abuse case).
-    /// A customer's search walks their own documents, newest first, and stops at a page: on PostgreSQL a common word no
-    /// longer makes it read every one of their matches.
+    /// On PostgreSQL a customer's search first reads their newest documents through it and stops at a page, so a word
+    /// common in their tickets does not make it read every one of their matches.
     /// </summary>
     public Guid? OwnerId { get; set; }
 }
