@@ -10,9 +10,9 @@ using Sportello.Tests.Infrastructure;
 namespace Sportello.Tests.Features.Search;
 
 /// <summary>
-/// The migration that gave search documents their owner: documents written before it (a ticket's, a guest's ticket's)
-/// get their owner from what they describe, so a customer still finds their tickets after the upgrade. Its own
-/// database: the test undoes the migration and applies it again.
+/// The migration that gave search documents their owner: a ticket's document written before it gets the ticket's
+/// customer, and the customer still finds the ticket after the upgrade. Its own database: the test undoes the
+/// migration and applies it again.
 /// </summary>
 [Trait("Category", "Data")]
 public sealed class SearchOwnerMigrationTests(SportelloApp app) : IClassFixture<SportelloApp>
