@@ -24,6 +24,7 @@ public sealed class IntakeWorker(
     /// </summary>
     public static readonly TimeSpan Claim = TimeSpan.FromSeconds(30);
     private const int DatabaseAttempts = 10;
+    private const int ClashAttempts = 8;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,13 +70,15 @@ public sealed class IntakeWorker(
         return waiting;
     }
 
-    // One message alone. A write that clashed with another worker's (the same stranger's auto-reply record, a ticket an
-    // agent saved meanwhile, a ticket number) is simply tried again at once against what is now committed; anything
-    // else counts as a failed attempt.
+    // One message alone. A write that clashed with another worker's (a customer's ticket slot, the same stranger's
+    // auto-reply record, a ticket an agent saved meanwhile, a ticket number) is simply tried again at once against what
+    // is now committed; anything else counts as a failed attempt. A clash is only reported once the other worker has
+    // committed, so every retry starts from more of the truth: two workers flooding one customer's slots clash once per
+    // slot at most, and a customer has a few slots a window. A failed attempt parks the mail for a while of the clock.
     private async Task ProcessOneAsync(Guid claim, Guid id, Exception? alreadyFailed, CancellationToken cancellationToken)
     {
         var failure = alreadyFailed;
-        for (var attempt = 0; attempt < 2 && (failure is null || failure is DbUpdateException); attempt++)
+        for (var attempt = 0; attempt < ClashAttempts && failure is null or DbUpdateException; attempt++)
         {
             try
             {
