@@ -35,6 +35,19 @@ public static class Roles
     public const string Admin = "admin";
     public const string AdminRoleId = "0193a000-0000-7000-8000-000000000003";
     public static readonly string[] All = [Customer, Agent, Admin];
+
+    private static readonly Dictionary<Guid, string> ById = new()
+    {
+        [Guid.Parse(CustomerRoleId)] = Customer,
+        [Guid.Parse(AgentRoleId)] = Agent,
+        [Guid.Parse(AdminRoleId)] = Admin,
+    };
+
+    /// <summary>
+    /// The role a stored role id stands for. The roles are fixed rows the migrations seed with these ids, so a hot path
+    /// may read a user's role ids alone; an id that is not one of them names no role and grants nothing.
+    /// </summary>
+    public static string? Named(Guid id) => ById.GetValueOrDefault(id);
 }
 
 public static class Languages

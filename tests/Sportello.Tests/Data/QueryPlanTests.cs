@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Sportello.Tests.Infrastructure;
+
+namespace Sportello.Tests.Data;
+
+/// <summary>
+/// What every screen of a desk with a million tickets relies on, read from SQLite's own plans: the statements the
+/// everyday reads run (the API token check every request pays, a customer's list, view and search, an agent's queue,
+/// ticket and search) never read a table that grows with the customers or the tickets from end to end. A full read is
+/// invisible at a test's size and costs every request tens of milliseconds at 100,000 customers (bench/README.md).
+/// </summary>
+[Trait("Category", "Data")]
+public sealed partial class QueryPlanTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    /// <summary>The tables that grow with the desk; a settings table or a handful of notices may be read whole.</summary>
+    private static readonly string[] Growing =
+    [
+        "AspNetUsers", "AspNetUserRoles", "ApiTokens", "AgentDepartments", "Services", "Tickets", "TicketMessages",
+        "TicketEvents", "Attachments", "SearchDocuments", "ChatConversations", "ChatMessages", "OutboxMessages", "InboundMessages",
+    ];
+
+    [Fact]
+    public async Task TheEverydayReads_NeverReadAGrowingTableWhole()
+    {
+        var (email, order, ip) = Unique.Customer("plan");
+        var (customer, _) = await app.CustomerWithServiceAsync(email, order, ip);
+        var ticket = await customer.OpenTicketAsync(new { department = "technical", priority = "normal", subject = "Planned reads", description = "The disk is full." });
+        var id = ticket.GetProperty("id").GetString();
+        var agent = await app.AgentAsync($"plan-agent-{Unique.Next()}@sportello.test", "technical");
+
+        var statements = await StatementsOfAsync(async () =>
+        {
+            foreach (var (client, path) in new[]
+            {
+                (customer, "/api/v1/tickets"), (customer, $"/api/v1/tickets/{id}"), (customer, "/api/v1/tickets?q=disk"),
+                (agent, "/api/v1/desk/queue"), (agent, $"/api/v1/desk/tickets/{id}"), (agent, "/api/v1/desk/search?q=disk"),
+            })
+            {
+                (await client.GetAsync(path)).EnsureSuccessStatusCode();
+            }
+        });
+
+        Assert.Contains(statements, s => s.Contains("\"ApiTokens\"", StringComparison.Ordinal));
+        var wholeReads = new List<string>();
+        await using var connection = new SqliteConnection(app.Database.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var sql in statements.Where(s => s.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)).Distinct())
+        {
+            await using var explain = connection.CreateCommand();
+            explain.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            foreach (Match parameter in Parameter().Matches(sql))
+            {
+                if (!explain.Parameters.Contains(parameter.Value))
+                {
+                    explain.Parameters.AddWithValue(parameter.Value, DBNull.Value);
+                }
+            }
+            var plan = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    plan.Add(reader.GetString(3));
+                }
+            }
+            // Plans name a table by its alias in the statement. "SCAN a" reads it whole; "SCAN a USING INDEX i" walks an
+            // index in order, which a LIMIT stops early.
+            var tables = Alias().Matches(sql).ToDictionary(m => m.Groups["alias"].Value, m => m.Groups["table"].Value, StringComparer.Ordinal);
+            var whole = plan.Where(line => ScanOf().Match(line.Trim()) is { Success: true } scan
+                && Growing.Contains(tables.GetValueOrDefault(scan.Groups["name"].Value, scan.Groups["name"].Value), StringComparer.Ordinal)).ToList();
+            if (whole.Count > 0)
+            {
+                wholeReads.Add($"{string.Join("; ", whole)}\n  in: {sql}\n  plan: {string.Join(" | ", plan)}");
+            }
+        }
+        Assert.True(wholeReads.Count == 0, "Statements read a growing table whole:\n" + string.Join("\n\n", wholeReads));
+    }
+
+    /// <summary>The SQL of every command this node's database ran while <paramref name="act"/> ran.</summary>
+    private async Task<List<string>> StatementsOfAsync(Func<Task> act)
+    {
+        var seen = new ConcurrentQueue<string>();
+        var database = new SqliteConnectionStringBuilder(app.Database.ConnectionString).DataSource;
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(new Listener(payload =>
+        {
+            if (payload is CommandExecutedEventData executed
+                && new SqliteConnectionStringBuilder(executed.Command.Connection?.ConnectionString).DataSource == database)
+            {
+                seen.Enqueue(executed.Command.CommandText);
+            }
+        }));
+        await act();
+        return [.. seen];
+    }
+
+    private sealed class Listener(Action<object?> executed) : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+    {
+        public void OnNext(DiagnosticListener value)
+        {
+            if (value.Name == DbLoggerCategory.Name)
+            {
+                value.Subscribe(this, name => name == RelationalEventId.CommandExecuted.Name);
+            }
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value) => executed(value.Value);
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+    }
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex Parameter();
+
+    [GeneratedRegex(@"^SCAN (?<name>\w+)$")]
+    private static partial Regex ScanOf();
+
+    [GeneratedRegex(@"""(?<table>\w+)"" AS ""(?<alias>\w+)""")]
+    private static partial Regex Alias();
+}
