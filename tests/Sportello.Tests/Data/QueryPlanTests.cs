@@ -35,7 +35,7 @@ public sealed partial class QueryPlanTests(SqliteApp app) : IClassFixture<Sqlite
         var id = ticket.GetProperty("id").GetString();
         var agent = await app.AgentAsync($"plan-agent-{Unique.Next()}@sportello.test", "technical");
 
-        var statements = await StatementsOfAsync(async () =>
+        var statements = await StatementsOfAsync(customer, async () =>
         {
             foreach (var (client, path) in new[]
             {
@@ -88,18 +88,27 @@ public sealed partial class QueryPlanTests(SqliteApp app) : IClassFixture<Sqlite
     }
 
     /// <summary>The SQL of every command this node's database ran while <paramref name="act"/> ran.</summary>
-    private async Task<List<string>> StatementsOfAsync(Func<Task> act)
+    private async Task<List<string>> StatementsOfAsync(HttpClient signedIn, Func<Task> act)
     {
         var seen = new ConcurrentQueue<string>();
         var database = new SqliteConnectionStringBuilder(app.Database.ConnectionString).DataSource;
         using var subscription = DiagnosticListener.AllListeners.Subscribe(new Listener(payload =>
         {
-            if (payload is CommandExecutedEventData executed
-                && new SqliteConnectionStringBuilder(executed.Command.Connection?.ConnectionString).DataSource == database)
+            // Every test host in the process runs its commands past this listener, on either database: it must only look.
+            if (payload is CommandExecutedEventData { Command.Connection: SqliteConnection connection } executed
+                && new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource == database)
             {
                 seen.Enqueue(executed.Command.CommandText);
             }
         }));
+        // EF asks whether anyone listens at most once a second (ConfigureLoggingCacheTime): until it has asked again,
+        // a new listener hears nothing. A request at a time, until this one hears the node's token check.
+        await Eventually.TrueAsync(async () =>
+        {
+            (await signedIn.GetAsync("/api/v1/tickets")).EnsureSuccessStatusCode();
+            return seen.Any(s => s.Contains("\"ApiTokens\"", StringComparison.Ordinal));
+        }, "the listener to hear the node's statements");
+        seen.Clear();
         await act();
         return [.. seen];
     }

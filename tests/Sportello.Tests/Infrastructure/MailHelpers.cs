@@ -23,6 +23,19 @@ public static class MailHelpers
         return inbound;
     }
 
+    /// <summary>Waits until <paramref name="count"/> stored mails whose subject holds <paramref name="subjectPart"/> are handled.</summary>
+    public static async Task<JsonElement[]> HandledAsync(this HttpClient admin, string subjectPart, int count)
+    {
+        JsonElement[] found = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            found = (await admin.InboundAsync())
+                .Where(m => m.GetProperty("subject").GetString()?.Contains(subjectPart, StringComparison.Ordinal) == true).ToArray();
+            return found.Length >= count && found.All(m => m.GetProperty("state").GetString() != "received");
+        }, $"{count} handled mail(s) about {subjectPart}");
+        return found;
+    }
+
     public static async Task<JsonElement> DeskTicketAsync(this HttpClient agent, string ticketId) =>
         await (await agent.GetAsync($"/api/v1/desk/tickets/{ticketId}")).JsonAsync(HttpStatusCode.OK);
 

@@ -27,18 +27,6 @@ public sealed class SenderRulesMailApp : MailApp
 [Trait("Category", "Data")]
 public sealed class MailSenderRulesTests(SenderRulesMailApp app) : IClassFixture<SenderRulesMailApp>
 {
-    private static async Task<JsonElement[]> InboundWithAsync(HttpClient admin, string subjectPart, int count)
-    {
-        JsonElement[] found = [];
-        await Eventually.TrueAsync(async () =>
-        {
-            found = (await admin.InboundAsync())
-                .Where(m => m.GetProperty("subject").GetString()?.Contains(subjectPart, StringComparison.Ordinal) == true).ToArray();
-            return found.Length >= count && found.All(m => m.GetProperty("state").GetString() != "received");
-        }, $"{count} handled mail(s) about {subjectPart}");
-        return found;
-    }
-
     [Fact]
     public async Task AuthenticationResults_FromAClientThatIsNotAListedRelay_AreIgnored()
     {
@@ -65,7 +53,7 @@ public sealed class MailSenderRulesTests(SenderRulesMailApp app) : IClassFixture
             await app.SendAsync(MailApp.Mail(email, $"{tag} {i}", "Autoresponder without headers."));
         }
 
-        var handled = await InboundWithAsync(admin, tag, SenderRulesMailApp.TicketsPerMinute + 2);
+        var handled = await admin.HandledAsync(tag, SenderRulesMailApp.TicketsPerMinute + 2);
         Assert.Equal(SenderRulesMailApp.TicketsPerMinute, (await customer.TicketsAsync()).Length);
         var limited = handled.Where(m => m.GetProperty("reason").GetString() == "rate-limited").ToArray();
         Assert.Equal(2, limited.Length);
@@ -130,7 +118,7 @@ public sealed class MailSenderRulesTests(SenderRulesMailApp app) : IClassFixture
         spoof.Headers.Add("Auto-Submitted", "auto-replied");
         await app.SendAsync(spoof);
 
-        var handled = await InboundWithAsync(await app.AdminAsync(), acknowledgement.Subject!, 1);
+        var handled = await (await app.AdminAsync()).HandledAsync(acknowledgement.Subject!, 1);
         Assert.Equal("agent-reply-refused", handled[0].GetProperty("outcome").GetString());
         var detail = await agent.DeskTicketAsync(ticketId);
         Assert.DoesNotContain(detail.GetProperty("messages").EnumerateArray(),
