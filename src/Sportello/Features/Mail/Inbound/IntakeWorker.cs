@@ -74,7 +74,7 @@ public sealed class IntakeWorker(
     // auto-reply record, a ticket an agent saved meanwhile, a ticket number) is simply tried again at once against what
     // is now committed; anything else counts as a failed attempt. A clash is only reported once the other worker has
     // committed, so every retry starts from more of the truth: two workers flooding one customer's slots clash once per
-    // slot at most, and a customer has a few slots a window. A failed attempt parks the mail for a while of the clock.
+    // slot at most. A mail that still loses eight times in a row counts one failed attempt and waits for its next.
     private async Task ProcessOneAsync(Guid claim, Guid id, Exception? alreadyFailed, CancellationToken cancellationToken)
     {
         var failure = alreadyFailed;
