@@ -12,27 +12,22 @@ public static class MailHelpers
         (await (await admin.GetAsync("/api/v1/admin/mail/outbox?take=500")).JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToArray();
 
     /// <summary>Waits until every stored mail has been handled, and returns them newest first.</summary>
-    public static async Task<JsonElement[]> HandledAsync(this HttpClient admin, int count)
-    {
-        JsonElement[] inbound = [];
-        await Eventually.TrueAsync(async () =>
-        {
-            inbound = await admin.InboundAsync();
-            return inbound.Length >= count && inbound.All(m => m.GetProperty("state").GetString() != "received");
-        }, $"{count} inbound mail(s) to be handled");
-        return inbound;
-    }
+    public static Task<JsonElement[]> HandledAsync(this HttpClient admin, int count) =>
+        admin.HandledAsync(_ => true, count, $"{count} inbound mail(s) to be handled");
 
     /// <summary>Waits until <paramref name="count"/> stored mails whose subject holds <paramref name="subjectPart"/> are handled.</summary>
-    public static async Task<JsonElement[]> HandledAsync(this HttpClient admin, string subjectPart, int count)
+    public static Task<JsonElement[]> HandledAsync(this HttpClient admin, string subjectPart, int count) =>
+        admin.HandledAsync(m => m.GetProperty("subject").GetString()?.Contains(subjectPart, StringComparison.Ordinal) == true,
+            count, $"{count} handled mail(s) about {subjectPart}");
+
+    private static async Task<JsonElement[]> HandledAsync(this HttpClient admin, Func<JsonElement, bool> which, int count, string what)
     {
         JsonElement[] found = [];
         await Eventually.TrueAsync(async () =>
         {
-            found = (await admin.InboundAsync())
-                .Where(m => m.GetProperty("subject").GetString()?.Contains(subjectPart, StringComparison.Ordinal) == true).ToArray();
+            found = (await admin.InboundAsync()).Where(which).ToArray();
             return found.Length >= count && found.All(m => m.GetProperty("state").GetString() != "received");
-        }, $"{count} handled mail(s) about {subjectPart}");
+        }, what);
         return found;
     }
 
