@@ -34,9 +34,7 @@ public static class SearchStore
             {
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO "SearchDocuments" ("Kind", "TargetId", "OwnerId", "Public", "Internal") VALUES ({document.Kind}, {document.TargetId}, {document.CustomerId},
-                        setweight(to_tsvector('simple', {document.English}), 'A') || setweight(to_tsvector('simple', {document.Italian}), 'B')
-                            || setweight(to_tsvector('simple', {document.Scope}), 'D'),
-                        setweight(to_tsvector('simple', {document.InternalEnglish}), 'A') || setweight(to_tsvector('simple', {document.InternalItalian}), 'B'))
+                        {TsVector(document.English, document.Italian, document.Scope)}::tsvector, {TsVector(document.InternalEnglish, document.InternalItalian)}::tsvector)
                     """, cancellationToken);
             }
         }
@@ -82,9 +80,7 @@ public static class SearchStore
                 var document = documents[i];
                 sql.Append(i == 0 ? "\n" : ",\n").Append(CultureInfo.InvariantCulture, $"""
                     ({P(document.Kind)}, {P(document.TargetId)}, {Owner(document)},
-                     setweight(to_tsvector('simple', {P(document.English)}), 'A') || setweight(to_tsvector('simple', {P(document.Italian)}), 'B')
-                         || setweight(to_tsvector('simple', {P(document.Scope)}), 'D'),
-                     setweight(to_tsvector('simple', {P(document.InternalEnglish)}), 'A') || setweight(to_tsvector('simple', {P(document.InternalItalian)}), 'B'))
+                     {P(TsVector(document.English, document.Italian, document.Scope))}::tsvector, {P(TsVector(document.InternalEnglish, document.InternalItalian))}::tsvector)
                     """);
             }
         }
@@ -218,19 +214,92 @@ public static class SearchStore
             ? $"{{{english} {italian}}} : \"{term.English}\""
             : $"({english} : \"{term.English}\" OR {italian} : \"{term.Italian}\")";
 
-    private static string TsQuery(SearchQuery query) => string.Join(" & ", query.Terms.Select(TsQuery));
+    internal static string TsQuery(SearchQuery query) => string.Join(" & ", query.Terms.Select(TsQuery));
 
-    // PostgreSQL: each word a quoted lexeme of the text's weights (A English, B Italian); a phrase joins them with <->.
+    // PostgreSQL: a term's English stems among the English ones (weight A, or C where both languages agree), or its
+    // Italian stems among the Italian ones (B or C), as FTS5 reads its two columns; a phrase joins them with <->.
+    // Documents written before positions were shared (English A, Italian B after them) answer the same query alike.
     private static string TsQuery(SearchTerm term)
     {
-        static string Phrase(IEnumerable<string> words) => "(" + string.Join(" <-> ", words.Select(w => "'" + w.Replace("'", "''", StringComparison.Ordinal).Replace("\\", "\\\\", StringComparison.Ordinal) + "':AB")) + ")";
-        var english = Phrase(term.Words.Select(w => w.English));
-        var italian = Phrase(term.Words.Select(w => w.Italian));
-        var both = new StringBuilder("(").Append(english);
-        if (italian != english)
+        static string Phrase(IEnumerable<string> words, string weights) =>
+            "(" + string.Join(" <-> ", words.Select(w => "'" + w.Replace("'", "''", StringComparison.Ordinal).Replace("\\", "\\\\", StringComparison.Ordinal) + "':" + weights)) + ")";
+        return "(" + Phrase(term.Words.Select(w => w.English), "AC") + " | " + Phrase(term.Words.Select(w => w.Italian), "BC") + ")";
+    }
+
+    /// <summary>Positions PostgreSQL keeps per lexeme in a <c>tsvector</c> (it drops the rest).</summary>
+    private const int MaxPositionsPerLexeme = 255;
+
+    /// <summary>The highest position a <c>tsvector</c> holds (later words all stand there).</summary>
+    private const int MaxPosition = 16_383;
+
+    /// <summary>
+    /// PostgreSQL: one side of a document (its words as <see cref="SearchIndex"/> wrote them: English and Italian
+    /// stems in parallel, one per word) as a <c>tsvector</c> in PostgreSQL's text form. Each word keeps one position for both its
+    /// stems: the English stem with weight A and the Italian with B, or one entry with C where the two are the same word
+    /// (half of them: names, numbers, most short words), so the index stores no position twice. The owner's token, if
+    /// any, stands with weight D, which no query word asks for.
+    /// </summary>
+    public static string TsVector(string english, string italian, string scope = "")
+    {
+        var englishWords = english.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var italianWords = italian.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var lexemes = new Dictionary<string, Positions>(StringComparer.Ordinal);
+        void Add(string lexeme, int position, char weight)
         {
-            both.Append(" | ").Append(italian);
+            if (!lexemes.TryGetValue(lexeme, out var positions))
+            {
+                lexemes[lexeme] = positions = new Positions();
+            }
+            else if (positions.Count >= MaxPositionsPerLexeme)
+            {
+                return;
+            }
+            else
+            {
+                positions.Text.Append(',');
+            }
+            positions.Text.Append(CultureInfo.InvariantCulture, $"{position}{weight}");
+            positions.Count++;
         }
-        return both.Append(')').ToString();
+        for (var i = 0; i < Math.Max(englishWords.Length, italianWords.Length); i++)
+        {
+            var position = Math.Min(i + 1, MaxPosition);
+            var en = i < englishWords.Length ? englishWords[i] : null;
+            var it = i < italianWords.Length ? italianWords[i] : null;
+            if (en == it)
+            {
+                Add(en!, position, 'C');
+                continue;
+            }
+            if (en is not null)
+            {
+                Add(en, position, 'A');
+            }
+            if (it is not null)
+            {
+                Add(it, position, 'B');
+            }
+        }
+        if (scope.Length > 0)
+        {
+            // After the words: a word that happens to spell the token never shares its position (nor takes its weight).
+            Add(scope, Math.Min(Math.Max(englishWords.Length, italianWords.Length) + 1, MaxPosition), 'D');
+        }
+        var text = new StringBuilder();
+        foreach (var (lexeme, positions) in lexemes)
+        {
+            if (text.Length > 0)
+            {
+                text.Append(' ');
+            }
+            text.Append('\'').Append(lexeme.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal)).Append("':").Append(positions.Text);
+        }
+        return text.ToString();
+    }
+
+    private sealed class Positions
+    {
+        public StringBuilder Text { get; } = new();
+        public int Count { get; set; }
     }
 }
