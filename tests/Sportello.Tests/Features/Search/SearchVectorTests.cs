@@ -57,23 +57,21 @@ public sealed class SearchVectorTests(PostgresApp app) : IClassFixture<PostgresA
         var old = await db.Database.SqlQueryRaw<int>(OldSize, threadEnglish, threadItalian, Owner).SingleAsync(token);
         Assert.True(shared < old * 0.85, $"shared form {shared} bytes, the old {old}");
 
-        string[] queries =
+        (string Q, bool Found)[] queries =
         [
-            "fattura", "fatture", "billing", "bill", "invoice", "perche", "server", "outage", "twice",
-            "\"fattura scaduta\"", "\"billing server\"", "\"bill server\"", "\"server failed\"", "\"scadute del server\"",
-            "\"server billing\"", "\"fatture arrivano\"", "\"invoices are missing\"", "\"missing invoices\"", "nothing", Owner,
+            ("fattura", true), ("fatture", true), ("billing", true), ("bill", true), ("invoice", true), ("perche", true), ("server", true),
+            ("outage", true), ("twice", true), ("\"fattura scaduta\"", true), ("\"billing server\"", true), ("\"bill server\"", true),
+            ("\"server failed\"", true), ("\"scadute del server\"", true), ("\"invoices are missing\"", true),
+            ("\"server billing\"", false), ("\"fatture arrivano\"", false), ("\"missing invoices\"", false), ("nothing", false), (Owner, false),
         ];
-        foreach (var q in queries)
+        foreach (var (q, found) in queries)
         {
-            var query = SearchQuery.Read(q, new ValidationErrors())!;
-            var tsquery = SearchStore.TsQuery(query);
+            var tsquery = SearchStore.TsQuery(SearchQuery.Read(q, new ValidationErrors())!);
             var newAnswer = await db.Database.SqlQueryRaw<bool>(
                 "SELECT CAST({0} AS tsvector) @@ to_tsquery('simple', {1}) AS \"Value\"", SearchStore.TsVector(english, italian, Owner), tsquery).SingleAsync(token);
             var oldAnswer = await db.Database.SqlQueryRaw<bool>(OldMatches, english, italian, Owner, tsquery).SingleAsync(token);
             Assert.True(newAnswer == oldAnswer, $"{q}: shared form {newAnswer}, old form {oldAnswer}");
-            var expected = !q.StartsWith("\"server billing", StringComparison.Ordinal) && !q.StartsWith("\"fatture arrivano", StringComparison.Ordinal)
-                && !q.StartsWith("\"missing invoices", StringComparison.Ordinal) && q != "nothing" && q != Owner;
-            Assert.True(expected == newAnswer, $"{q}: expected {expected}");
+            Assert.True(found == newAnswer, $"{q}: expected {found}");
         }
     }
 
