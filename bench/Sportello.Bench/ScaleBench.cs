@@ -22,6 +22,8 @@ namespace Sportello.Bench;
 /// the largest size to the smallest.
 /// Usage: -- scale [sqlite|postgres] [sizes, e.g. 100000,1000000] [iterations per read]
 /// SPORTELLO_SCALE_ONLY=sla seeds no search index and measures only the SLA report and sweep (a 1M step in minutes, not an hour).
+/// SPORTELLO_SCALE_KEEP=1 keeps the database (and bench/run-scale its server) at the end, and prints its connection string;
+/// SPORTELLO_SCALE_DATABASE=that string seeds nothing and measures only the searches on it: two builds, one grown database.
 /// PostgreSQL needs SPORTELLO_BENCH_POSTGRES (a server where the bench may create a database); SPORTELLO_SCALE_DIR
 /// puts the SQLite file somewhere else than a new folder under the temp folder.
 /// </summary>
@@ -31,6 +33,7 @@ internal static class ScaleBench
     public const string CreatedSubject = "Scale bench ticket";
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
     private static readonly bool SlaOnly = Environment.GetEnvironmentVariable("SPORTELLO_SCALE_ONLY") == "sla";
+    private static readonly bool Keep = Environment.GetEnvironmentVariable("SPORTELLO_SCALE_KEEP") == "1";
 
     private sealed record Figure(string Read, int Size, double P50, double P95, int Samples, string? Note);
 
@@ -42,6 +45,11 @@ internal static class ScaleBench
         var sizes = (args.ElementAtOrDefault(1) ?? "100000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToList();
         var iterations = int.Parse(args.ElementAtOrDefault(2) ?? "200", CultureInfo.InvariantCulture);
         var postgres = provider.Equals("postgres", StringComparison.OrdinalIgnoreCase);
+        if (Environment.GetEnvironmentVariable("SPORTELLO_SCALE_DATABASE") is { Length: > 0 } existing)
+        {
+            await ProbeAsync(provider, postgres, existing, iterations);
+            return;
+        }
         var (connectionString, drop) = postgres ? await CreatePostgresAsync() : CreateSqlite();
         Console.WriteLine($"# scale: {provider}, sizes {string.Join(", ", sizes)}, {iterations} iterations per read (at most {Budget.TotalSeconds} s), " +
             $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -80,7 +88,45 @@ internal static class ScaleBench
         finally
         {
             ClearPools();
-            await drop();
+            if (Keep)
+            {
+                Console.WriteLine($"# kept: SPORTELLO_SCALE_DATABASE=\"{connectionString}\"");
+            }
+            else
+            {
+                await drop();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The searches of <see cref="MeasureAsync"/> again on a database a kept run grew: the same reads for two builds of
+    /// the product, on the same rows. Both of the words only others write are timed, as the seed's choice is not kept.
+    /// </summary>
+    private static async Task ProbeAsync(string provider, bool postgres, string connectionString, int iterations)
+    {
+        var settings = new Dictionary<string, string> { ["ConnectionStrings:Sportello"] = connectionString };
+        await using var model = Model(postgres, connectionString);
+        var size = await model.Tickets.CountAsync();
+        var largeEmail = ScaleSeed.LargeCustomerEmail.ToUpperInvariant();
+        var largeId = await model.Users.Where(u => u.NormalizedEmail == largeEmail).Select(u => u.Id).SingleAsync();
+        var largeTickets = await model.Tickets.CountAsync(t => t.CustomerId == largeId);
+        Console.WriteLine($"# probe: {size:N0} tickets, {largeTickets:N0} of them the large customer's; load {Load()}");
+        await using var host = await BenchHost.StartAsync(provider, settings);
+        using var agent = await host.SignInAsync(ScaleSeed.AgentEmail);
+        using var large = await host.SignInAsync(ScaleSeed.LargeCustomerEmail);
+        var phrase = Uri.EscapeDataString($"\"{ScaleText.PhraseEnglish}\"");
+        foreach (var (read, request) in new (string, Func<Task<HttpResponseMessage>>)[]
+        {
+            ("Search (Desk), phrase", () => agent.GetAsync("/api/v1/desk/search?q=" + phrase)),
+            ("Search (customer), word", () => large.GetAsync("/api/v1/tickets?q=" + ScaleText.RareWord)),
+            ("Search (customer), thanks", () => large.GetAsync("/api/v1/tickets?q=thanks")),
+            ("Search (customer), grazie", () => large.GetAsync("/api/v1/tickets?q=grazie")),
+            ("Search (customer), phrase", () => large.GetAsync("/api/v1/tickets?q=" + phrase)),
+        })
+        {
+            var figure = await TimeAsync(read, size, iterations, request, null);
+            Console.WriteLine($"# {size:N0} {read}: p50 {figure.P50:0.0} ms, p95 {figure.P95:0.0} ms ({figure.Samples}){(figure.Note is null ? "" : ", " + figure.Note)}");
         }
     }
 
