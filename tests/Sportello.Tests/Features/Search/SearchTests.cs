@@ -327,6 +327,43 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
     }
 
     [Fact]
+    public async Task ACustomersPhrase_FoundInFewOfManyTicketsHoldingItsWords_PagesThroughEveryMatch_NewestFirst()
+    {
+        // Every ticket holds the phrase's words, one in five in the phrase's order: a page lies further back than a
+        // search first reads of the customer's newest (PostgreSQL walks on from the rate it found, then asks the index).
+        var (alice, _) = await CustomerAsync();
+        var (bob, _) = await CustomerAsync();
+        var tag = Tag();
+        var phrase = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var inOrder = i % 5 == 2;
+            var id = await OpenAsync(alice, $"Backups {i}", inOrder ? $"Last night {tag} backup job failed again." : $"The backup {tag} job: it failed again.");
+            if (inOrder)
+            {
+                phrase.Add(id);
+                await OpenAsync(bob, $"Backups {i}", $"Here too {tag} backup job failed.");
+            }
+        }
+        phrase.Reverse();
+        foreach (var limit in new[] { 1, 2, 3, 20 })
+        {
+            var seen = new List<string>();
+            var url = $"/api/v1/tickets?q={Uri.EscapeDataString($"\"{tag} backup job failed\"")}&limit={limit}";
+            while (url is not null)
+            {
+                // A cursor that does not move on would page forever: fail instead.
+                Assert.True(seen.Count <= phrase.Count, $"limit {limit}: more results than matches, {string.Join(", ", seen)}");
+                var response = await alice.GetAsync(url);
+                seen.AddRange(Ids((await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList(), "id"));
+                url = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+            }
+            Assert.Equal(phrase, seen);
+        }
+        Assert.Equal(40, (await SearchAsync(alice, $"{tag} backup job failed", "/api/v1/tickets", "&limit=50")).Count);
+    }
+
+    [Fact]
     public async Task ACustomersFilteredSearch_FindsOlderMatches_BehindNewerOnesTheFilterDrops()
     {
         // The customer's search with a filter (the use case takes one; the Client Area and the API pass none today):
