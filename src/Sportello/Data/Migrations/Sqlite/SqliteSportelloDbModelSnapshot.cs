@@ -2660,21 +2660,26 @@ namespace Sportello.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_Tickets_DueAt_Unbreached")
                         .HasFilter("\"DueAt\" IS NOT NULL AND \"BreachedAt\" IS NULL");
 
-                    b.HasIndex("InvoiceId");
+                    b.HasIndex("InvoiceId")
+                        .HasFilter("\"InvoiceId\" IS NOT NULL");
 
-                    b.HasIndex("MergedIntoId");
+                    b.HasIndex("MergedIntoId")
+                        .HasFilter("\"MergedIntoId\" IS NOT NULL");
 
-                    b.HasIndex("NoticeId");
+                    b.HasIndex("NoticeId")
+                        .HasFilter("\"NoticeId\" IS NOT NULL");
 
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("OrderId");
+                    b.HasIndex("OrderId")
+                        .HasFilter("\"OrderId\" IS NOT NULL");
 
                     b.HasIndex("ServiceId");
 
                     b.HasIndex("SourceChatId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"SourceChatId\" IS NOT NULL");
 
                     b.HasIndex("CustomerId", "CreatedAt");
 
@@ -2683,7 +2688,8 @@ namespace Sportello.Data.Migrations.Sqlite
                     b.HasIndex("UpdatedAt", "CreatedAt")
                         .HasDatabaseName("IX_Tickets_UpdatedAt_CreatedAt");
 
-                    b.HasIndex("QueueRank", "DueAt", "CreatedAt", "Id");
+                    b.HasIndex("QueueRank", "DueAt", "CreatedAt", "Id")
+                        .HasFilter("\"QueueRank\" IS NOT NULL");
 
                     b.HasIndex("CreatedAt", "MergedIntoId", "Department", "Priority", "Channel", "FirstResponseDueAt", "FirstRespondedAt")
                         .HasDatabaseName("IX_Tickets_SlaReport");
