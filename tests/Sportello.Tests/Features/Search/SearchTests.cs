@@ -38,6 +38,22 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
 
     private static List<string> Ids(List<JsonElement> hits, string property = "ticketId") => hits.Select(h => h.GetProperty(property).GetString()!).ToList();
 
+    // Every page from url on, following the Link headers: the ids seen, in order, and how many pages. More pages than
+    // most fails (a cursor that does not move on would page forever).
+    private static async Task<(List<string> Ids, int Pages)> PagesAsync(HttpClient client, string url, string property, int most)
+    {
+        var seen = new List<string>();
+        var pages = 0;
+        for (string? next = url; next is not null; pages++)
+        {
+            Assert.True(pages < most, $"more than {most} pages: {string.Join(", ", seen)}");
+            var response = await client.GetAsync(next);
+            seen.AddRange(Ids((await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList(), property));
+            next = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
+        }
+        return (seen, pages);
+    }
+
     [Fact]
     public async Task ARenamedCustomer_IsFoundByTheNewName_OnEveryTicket_AtOnce()
     {
@@ -283,15 +299,7 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
         {
             ids.Add(await OpenAsync(customer, $"Paged {tag}", $"Number {i}."));
         }
-        var admin = await app.AdminAsync();
-        var seen = new List<string>();
-        var url = $"/api/v1/desk/search?q={tag}&limit=2";
-        while (url is not null)
-        {
-            var response = await admin.GetAsync(url);
-            seen.AddRange(Ids((await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList()));
-            url = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
-        }
+        var (seen, _) = await PagesAsync(await app.AdminAsync(), $"/api/v1/desk/search?q={tag}&limit=2", "ticketId", most: 5);
         // Most recently active first, each once.
         ids.Reverse();
         Assert.Equal(ids, seen);
@@ -311,16 +319,7 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
             await OpenAsync(bob, $"Disk {tag}", $"Volume {i} is full too.");
         }
         await OpenAsync(alice, "Mailbox", "Nothing to do with the word.");
-        var seen = new List<string>();
-        var url = $"/api/v1/tickets?q={tag}&limit=2";
-        var pages = 0;
-        while (url is not null)
-        {
-            var response = await alice.GetAsync(url);
-            seen.AddRange(Ids((await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList(), "id"));
-            url = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
-            pages++;
-        }
+        var (seen, pages) = await PagesAsync(alice, $"/api/v1/tickets?q={tag}&limit=2", "id", most: 5);
         mine.Reverse();
         Assert.Equal(mine, seen);
         Assert.Equal(3, pages);
@@ -348,16 +347,7 @@ public sealed class SearchTests(SportelloApp app) : IClassFixture<SportelloApp>
         phrase.Reverse();
         foreach (var limit in new[] { 1, 2, 3, 20 })
         {
-            var seen = new List<string>();
-            var url = $"/api/v1/tickets?q={Uri.EscapeDataString($"\"{tag} backup job failed\"")}&limit={limit}";
-            while (url is not null)
-            {
-                // A cursor that does not move on would page forever: fail instead.
-                Assert.True(seen.Count <= phrase.Count, $"limit {limit}: more results than matches, {string.Join(", ", seen)}");
-                var response = await alice.GetAsync(url);
-                seen.AddRange(Ids((await response.JsonAsync(HttpStatusCode.OK)).EnumerateArray().ToList(), "id"));
-                url = response.Headers.TryGetValues("Link", out var links) ? links.Single().Split('<', '>')[1] : null;
-            }
+            var (seen, _) = await PagesAsync(alice, $"/api/v1/tickets?q={Uri.EscapeDataString($"\"{tag} backup job failed\"")}&limit={limit}", "id", most: 10);
             Assert.Equal(phrase, seen);
         }
         Assert.Equal(40, (await SearchAsync(alice, $"{tag} backup job failed", "/api/v1/tickets", "&limit=50")).Count);
