@@ -83,15 +83,76 @@ public static class SlaReport
                 all.Sum(t => t.Waiting), Merge(all.Select(t => t.Responses)));
         }
 
-        /// <summary>Histograms added together, ascending.</summary>
-        public static List<(long Tenths, int Count)> Merge(IEnumerable<IEnumerable<(long Tenths, int Count)>> histograms)
+        /// <summary>
+        /// Histograms added together, ascending. A month's report adds a histogram per group and day, thousands of
+        /// entries each on a busy desk: each comes ascending (counted, parsed or added so), so they are merged in pairs
+        /// as a merge sort's last passes do, with no hashing and no sort. One that is not ascending is sorted first.
+        /// </summary>
+        public static List<(long Tenths, int Count)> Merge(IEnumerable<IReadOnlyList<(long Tenths, int Count)>> histograms)
         {
-            var counts = new Dictionary<long, int>();
-            foreach (var (tenths, count) in histograms.SelectMany(h => h))
+            var merging = histograms.Where(h => h.Count > 0).Select(Ascending).ToList();
+            while (merging.Count > 1)
             {
-                counts[tenths] = counts.GetValueOrDefault(tenths) + count;
+                var next = new List<List<(long Tenths, int Count)>>((merging.Count + 1) / 2);
+                for (var i = 0; i + 1 < merging.Count; i += 2)
+                {
+                    next.Add(MergeTwo(merging[i], merging[i + 1]));
+                }
+                if (merging.Count % 2 == 1)
+                {
+                    next.Add(merging[^1]);
+                }
+                merging = next;
             }
-            return Sorted(counts);
+            return merging.Count == 0 ? [] : merging[0];
+        }
+
+        /// <summary>The histogram strictly ascending by tenths: itself when it already is (never changed after), else sorted with equal tenths added.</summary>
+        public static List<(long Tenths, int Count)> Ascending(IReadOnlyList<(long Tenths, int Count)> histogram)
+        {
+            for (var i = 1; i < histogram.Count; i++)
+            {
+                if (histogram[i].Tenths <= histogram[i - 1].Tenths)
+                {
+                    return histogram.GroupBy(h => h.Tenths).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(h => h.Count))).ToList();
+                }
+            }
+            return histogram as List<(long Tenths, int Count)> ?? [.. histogram];
+        }
+
+        private static List<(long Tenths, int Count)> MergeTwo(List<(long Tenths, int Count)> a, List<(long Tenths, int Count)> b)
+        {
+            var merged = new List<(long Tenths, int Count)>(Math.Max(a.Count, b.Count));
+            int i = 0, j = 0;
+            while (i < a.Count && j < b.Count)
+            {
+                var (x, y) = (a[i], b[j]);
+                if (x.Tenths < y.Tenths)
+                {
+                    merged.Add(x);
+                    i++;
+                }
+                else if (y.Tenths < x.Tenths)
+                {
+                    merged.Add(y);
+                    j++;
+                }
+                else
+                {
+                    merged.Add((x.Tenths, x.Count + y.Count));
+                    i++;
+                    j++;
+                }
+            }
+            for (; i < a.Count; i++)
+            {
+                merged.Add(a[i]);
+            }
+            for (; j < b.Count; j++)
+            {
+                merged.Add(b[j]);
+            }
+            return merged;
         }
 
         private static List<(long Tenths, int Count)> Sorted(Dictionary<long, int> counts) =>

@@ -94,20 +94,51 @@ public static class SlaRollup
     }
 
     /// <summary>A roll-up hour as the report's counts: only read once its unanswered tickets are all past their target.</summary>
-    public static SlaReport.Tally TallyOf(SlaHour hour) => new(hour.Tickets, hour.Responded, hour.WithinTarget, hour.Unanswered, 0,
-        SlaReport.Tally.Merge([Tenths(hour.ResponseTenths).Select(t => (t, 1))]));
+    public static SlaReport.Tally TallyOf(SlaHour hour) => new(hour.Tickets, hour.Responded, hour.WithinTarget, hour.Unanswered, 0, Counted(hour.ResponseTenths));
 
     /// <summary>A roll-up day as the report's counts: only read once its unanswered tickets are all past their target.</summary>
     public static SlaReport.Tally TallyOf(SlaDay day) => new(day.Tickets, day.Responded, day.WithinTarget, day.Unanswered, 0, ParseHistogram(day.ResponseHistogram));
 
-    private static IEnumerable<long> Tenths(string tenths) =>
-        tenths.Length == 0 ? [] : tenths.Split(',').Select(t => long.Parse(t, CultureInfo.InvariantCulture));
-
-    private static List<(long Tenths, int Count)> ParseHistogram(string histogram) => histogram.Length == 0 ? [] : histogram.Split(',').Select(pair =>
+    // An hour's responses (each one's tenths, ascending) as a histogram: equal neighbours counted together.
+    private static List<(long Tenths, int Count)> Counted(string tenths)
     {
-        var colon = pair.IndexOf(':', StringComparison.Ordinal);
-        return (long.Parse(pair.AsSpan(0, colon), CultureInfo.InvariantCulture), int.Parse(pair.AsSpan(colon + 1), CultureInfo.InvariantCulture));
-    }).ToList();
+        var histogram = new List<(long Tenths, int Count)>();
+        var text = tenths.AsSpan();
+        foreach (var range in text.Split(','))
+        {
+            if (text[range].IsEmpty)
+            {
+                continue;
+            }
+            var value = long.Parse(text[range], CultureInfo.InvariantCulture);
+            if (histogram.Count > 0 && histogram[^1].Tenths == value)
+            {
+                histogram[^1] = (value, histogram[^1].Count + 1);
+            }
+            else
+            {
+                histogram.Add((value, 1));
+            }
+        }
+        return SlaReport.Tally.Ascending(histogram);
+    }
+
+    // A day's histogram, tenths:count,… ascending, read without a string per entry: a busy day holds thousands.
+    private static List<(long Tenths, int Count)> ParseHistogram(string histogram)
+    {
+        var parsed = new List<(long Tenths, int Count)>(histogram.Length / 6 + 1);
+        var text = histogram.AsSpan();
+        foreach (var range in text.Split(','))
+        {
+            var pair = text[range];
+            var colon = pair.IndexOf(':');
+            if (colon > 0)
+            {
+                parsed.Add((long.Parse(pair[..colon], CultureInfo.InvariantCulture), int.Parse(pair[(colon + 1)..], CultureInfo.InvariantCulture)));
+            }
+        }
+        return SlaReport.Tally.Ascending(parsed);
+    }
 
     private static string Histogram(IEnumerable<(long Tenths, int Count)> histogram) =>
         string.Join(',', histogram.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Tenths}:{h.Count}")));
@@ -222,7 +253,7 @@ public static class SlaRollup
                 Day = g.Key.Day, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel,
                 Tickets = g.Sum(h => h.Tickets), Responded = g.Sum(h => h.Responded), WithinTarget = g.Sum(h => h.WithinTarget),
                 Unanswered = g.Sum(h => h.Unanswered), LatestDue = g.Max(h => h.LatestDue),
-                ResponseHistogram = Histogram(SlaReport.Tally.Merge(g.Select(h => Tenths(h.ResponseTenths).Select(t => (t, 1))))),
+                ResponseHistogram = Histogram(SlaReport.Tally.Merge(g.Select(h => Counted(h.ResponseTenths)))),
             }));
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();

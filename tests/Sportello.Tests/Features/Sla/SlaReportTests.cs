@@ -31,6 +31,23 @@ public sealed class SlaReportRulesTests
     }
 
     [Fact]
+    public void Histograms_AddedTogether_CountEachResponseOnce_AscendingWhateverOrderTheyCameIn()
+    {
+        var random = new Random(16);
+        var parts = Enumerable.Range(0, 37).Select(p => Enumerable.Range(0, random.Next(0, 60))
+            .Select(_ => ((long)random.Next(0, 400), random.Next(1, 4))).ToList()).ToList();
+        // Most come ascending, as the roll-up stores them; some not, with a tenth twice.
+        var ascending = parts.Take(30).Select(p => (IReadOnlyList<(long, int)>)SlaReport.Tally.Ascending(p));
+        var asCame = parts.Skip(30).Select(p => (IReadOnlyList<(long, int)>)[.. p, .. p.Take(1)]);
+        var merged = SlaReport.Tally.Merge([.. ascending, .. asCame]);
+
+        var expected = parts.SelectMany(p => p).Concat(parts.Skip(30).SelectMany(p => p.Take(1)))
+            .GroupBy(r => r.Item1).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(r => r.Item2))).ToList();
+        Assert.Equal(expected, merged);
+        Assert.Empty(SlaReport.Tally.Merge([[], []]));
+    }
+
+    [Fact]
     public void Report_UnansweredStillInTime_IsNeitherMetNorMissed()
     {
         var report = SlaReport.Build(T0, T0.AddDays(1), [Row("high", null)], now: T0.AddMinutes(3));
