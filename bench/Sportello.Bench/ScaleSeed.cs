@@ -320,6 +320,7 @@ internal sealed class ScaleSeed(SportelloDb model, string connectionString, stri
         if (ticket.AtRiskDueAt <= now)
         {
             ticket.AtRiskAt = ticket.AtRiskDueAt.Value.AddSeconds(3);
+            ticket.AtRiskDueAt = null;
         }
         if (ticket.DueAt <= now)
         {

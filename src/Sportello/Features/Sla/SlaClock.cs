@@ -94,7 +94,7 @@ public static class SlaClock
         var due = ticket.FirstRespondedAt is null ? ticket.FirstResponseDueAt : started.AddMinutes(policy.NextResponseMinutes);
         // Marks already made stay: a wait that was late does not become on time, nor fire twice, by a new priority.
         ticket.DueAt = due;
-        ticket.AtRiskDueAt = AtRiskMoment(started, due);
+        ticket.AtRiskDueAt = ticket.AtRiskAt is null ? AtRiskMoment(started, due) : null;
     }
 
     public static bool WaitsOnSupport(string status) => TicketStatus.WaitingOnSupport.Contains(status);

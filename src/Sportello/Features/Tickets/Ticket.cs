@@ -90,7 +90,11 @@ public sealed class Ticket
     public DateTime? FirstRespondedAt { get; set; }
     public DateTime? DueAt { get; set; }
     public DateTime? DueStartedAt { get; set; }
-    /// <summary>80 % of the running target: when the ticket turns at risk.</summary>
+    /// <summary>
+    /// 80 % of the running target: when the ticket turns at risk, while that mark is still to make. Cleared when the
+    /// monitor makes it (or the breach, which implies it), so only the pending marks hold a value: PostgreSQL's
+    /// statistics then count what a sweep will find, not every waiting ticket (see <c>SlaMonitor.AtRiskDue</c>).
+    /// </summary>
     public DateTime? AtRiskDueAt { get; set; }
     public DateTime? AtRiskAt { get; set; }
     public DateTime? BreachedAt { get; set; }
