@@ -118,7 +118,7 @@ internal static class ScaleBench
         using var agent = await host.SignInAsync(ScaleSeed.AgentEmail);
         using var large = await host.SignInAsync(ScaleSeed.LargeCustomerEmail);
         var phrase = Uri.EscapeDataString($"\"{ScaleText.PhraseEnglish}\"");
-        foreach (var (read, request) in new (string, Func<Task<HttpResponseMessage>>)[]
+        foreach (var (read, request) in SlaOnly ? [] : new (string, Func<Task<HttpResponseMessage>>)[]
         {
             ("Search (Desk), phrase", () => agent.GetAsync("/api/v1/desk/search?q=" + phrase)),
             ("Search (customer), word", () => large.GetAsync("/api/v1/tickets?q=" + ScaleText.RareWord)),
@@ -130,6 +130,7 @@ internal static class ScaleBench
             var figure = await TimeAsync(read, size, iterations, request, null);
             Console.WriteLine($"# {size:N0} {read}: p50 {figure.P50:0.0} ms, p95 {figure.P95:0.0} ms ({figure.Samples}){(figure.Note is null ? "" : ", " + figure.Note)}");
         }
+        await ProbeSlaReportAsync(host, agent, size, iterations);
         // One sweep with 250 marks due and no backlog behind them: waiting tickets drawn at random across the years have
         // their target pass a minute ago. Each run draws its own, so none finds rows another run warmed; the update that
         // makes them due writes them first, as the reply or the change that set a real target would have.
@@ -146,6 +147,49 @@ internal static class ScaleBench
         var idleMarks = await monitor.SweepAsync();
         Console.WriteLine($"# {size:N0} SLA sweep, {due} tickets made due: {first:0} ms ({marks} marks, {first / Math.Max(marks, 1):0.00} ms each), " +
             $"then {watch.Elapsed.TotalMilliseconds:0} ms ({idleMarks} marks); load {Load()}");
+    }
+
+    /// <summary>The SLA report over 30 days through the API, then its two halves in process: what it reads, and the sums over it.</summary>
+    private static async Task ProbeSlaReportAsync(BenchHost host, HttpClient agent, int size, int iterations)
+    {
+        var report = await TimeAsync("SLA report, 30 days", size, iterations, () => agent.GetAsync("/api/v1/desk/sla"), null);
+        Console.WriteLine($"# {size:N0} SLA report, 30 days: p50 {report.P50:0.0} ms, p95 {report.P95:0.0} ms ({report.Samples})");
+        var (reads, parses, sums) = (new List<double>(), new List<double>(), new List<double>());
+        SlaRollup.Reading? last = null;
+        for (var i = 0; i < iterations; i++)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
+            var now = DateTime.UtcNow;
+            var started = Stopwatch.GetTimestamp();
+            last = await SlaRollup.ReadAsync(db, now.AddDays(-30), now, now);
+            reads.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            started = Stopwatch.GetTimestamp();
+            var tallies = last.Tallies(now).ToList();
+            parses.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            started = Stopwatch.GetTimestamp();
+            _ = SlaReport.Build(now.AddDays(-30), now, tallies, now);
+            sums.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        var whole = new List<double>();
+        for (var i = 0; i < iterations; i++)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var started = Stopwatch.GetTimestamp();
+            _ = await scope.ServiceProvider.GetRequiredService<ReadSlaReport>().BetweenAsync(null, null);
+            whole.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        whole.Sort();
+        Console.WriteLine($"# {size:N0} SLA report's use case in process: p50 {Percentile(whole, 0.5):0.0} / p95 {Percentile(whole, 0.95):0.0} ms");
+        reads.Sort();
+        parses.Sort();
+        sums.Sort();
+        Console.WriteLine($"# {size:N0} SLA report's parts: read p50 {Percentile(reads, 0.5):0.0} / p95 {Percentile(reads, 0.95):0.0} ms " +
+            $"({last!.Rows.Count:N0} tickets live, {last.Hours.Count:N0} hour rows, {last.Days.Count:N0} day rows, " +
+            $"{last.Hours.Sum(h => h.ResponseTenths.Length):N0} + {last.Days.Sum(d => d.ResponseHistogram.Length):N0} characters of responses); " +
+            $"parsed p50 {Percentile(parses, 0.5):0.0} / p95 {Percentile(parses, 0.95):0.0} ms; sums p50 {Percentile(sums, 0.5):0.0} / p95 {Percentile(sums, 0.95):0.0} ms");
+        report = await TimeAsync("SLA report, 30 days", size, iterations, () => agent.GetAsync("/api/v1/desk/sla"), null);
+        Console.WriteLine($"# {size:N0} SLA report, 30 days, again: p50 {report.P50:0.0} ms, p95 {report.P95:0.0} ms ({report.Samples})");
     }
 
     /// <summary>
