@@ -269,6 +269,13 @@ internal static class ScaleBench
                 var othersWord = seed.LargeCustomerWritesItalian ? "thanks" : "grazie";
                 await Add("Search (customer), a word only others write", () => large.GetAsync("/api/v1/tickets?q=" + othersWord), othersWord);
                 await Add("Search (customer), phrase", () => large.GetAsync("/api/v1/tickets?q=" + Uri.EscapeDataString($"\"{ScaleText.PhraseEnglish}\"")));
+                // The same search for one of the many customers: what it costs follows the customer's tickets, not the desk's.
+                var smallEmail = ScaleSeed.SmallCustomerEmail.ToUpperInvariant();
+                var smallId = await model.Users.Where(u => u.NormalizedEmail == smallEmail).Select(u => u.Id).SingleAsync();
+                var smallTickets = await model.Tickets.CountAsync(t => t.CustomerId == smallId);
+                var smallOthersWord = seed.SmallCustomerWritesItalian ? "thanks" : "grazie";
+                await Add("Search (small customer), a word only others write", () => small.GetAsync("/api/v1/tickets?q=" + smallOthersWord),
+                    $"{smallOthersWord}, {smallTickets:N0} tickets");
             }
         }
         var largeEmail = ScaleSeed.LargeCustomerEmail.ToUpperInvariant();

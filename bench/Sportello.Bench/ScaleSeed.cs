@@ -37,9 +37,13 @@ internal sealed class ScaleSeed(SportelloDb model, string connectionString, stri
     private readonly List<Customer> busy = [];
     private readonly List<(Guid Id, string Name)> agents = [];
     private Customer large = null!;
+    private Customer small = null!;
 
     /// <summary>The large customer's tickets are in Italian (else English): a common word of the other language is in none of them.</summary>
     public bool LargeCustomerWritesItalian => large.Italian;
+
+    /// <summary>The same for the small customer, one of the many, whose tickets grow only slowly with the desk.</summary>
+    public bool SmallCustomerWritesItalian => small.Italian;
     private long numberIndex;
 
     private sealed record Customer(Guid Id, string Name, bool Italian, Guid? ServiceId, string? ServiceName);
@@ -144,7 +148,7 @@ internal sealed class ScaleSeed(SportelloDb model, string connectionString, stri
         await writer.CommitAsync();
         // The large customer and the small one sign in (the list and creation probes); twenty busy ones, 0.1 % each.
         large = await AddCustomerAsync(writer, LargeCustomerEmail, random, now);
-        await AddCustomerAsync(writer, SmallCustomerEmail, random, now);
+        small = await AddCustomerAsync(writer, SmallCustomerEmail, random, now);
         for (var i = 0; i < 20; i++)
         {
             busy.Add(await AddCustomerAsync(writer, $"scale-busy{i}@example.com", random, now));
