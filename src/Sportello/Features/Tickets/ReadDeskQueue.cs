@@ -62,7 +62,8 @@ public sealed class ReadDeskQueue(SportelloDb db, DeskAccess access, TimeProvide
         var scope = await access.ScopeAsync(userId, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         // Only the departments the reader works: another department's tickets are not there, even when named.
-        var tickets = scope.Tickets(db.Tickets.AsNoTracking()).Where(t => t.QueueRank != null);
+        // The queue is the tickets with a rank: the first page asks for one, each later range names its rank.
+        var tickets = scope.Tickets(db.Tickets.AsNoTracking());
         if (department is not null)
         {
             tickets = tickets.Where(t => t.Department == department);
@@ -89,7 +90,7 @@ public sealed class ReadDeskQueue(SportelloDb db, DeskAccess access, TimeProvide
     {
         if (after is null)
         {
-            return await InQueueOrder(tickets).Take(take).ToListAsync(cancellationToken);
+            return await InQueueOrder(tickets.Where(t => t.QueueRank != null)).Take(take).ToListAsync(cancellationToken);
         }
         var rows = new List<Ticket>(take);
         foreach (var segment in After(tickets, after))
@@ -109,6 +110,10 @@ public sealed class ReadDeskQueue(SportelloDb db, DeskAccess access, TimeProvide
     /// <summary>
     /// What follows <paramref name="at"/> in queue order, as index ranges read one after another: the rest of its rank
     /// from its due time on, then the later ranks. An unset due time sorts first on SQLite and last on PostgreSQL.
+    /// Each range names its rank (which implies one is set, so the queue's partial index serves it) and does not ask
+    /// for a rank besides: PostgreSQL would count that condition as independent of the others and expect a hundredth
+    /// of the tickets it reads, then bitmap-scan and sort every ticket after the cursor instead of walking the index
+    /// (a deep page at 100,000 went from 2 to 12 ms with the queue's index partial).
     /// </summary>
     private IEnumerable<IQueryable<Ticket>> After(IQueryable<Ticket> tickets, QueuePosition at)
     {
