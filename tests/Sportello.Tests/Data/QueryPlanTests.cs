@@ -1,10 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Data;
@@ -88,50 +84,11 @@ public sealed partial class QueryPlanTests(SqliteApp app) : IClassFixture<Sqlite
     }
 
     /// <summary>The SQL of every command this node's database ran while <paramref name="act"/> ran.</summary>
-    private async Task<List<string>> StatementsOfAsync(HttpClient signedIn, Func<Task> act)
+    private Task<List<string>> StatementsOfAsync(HttpClient signedIn, Func<Task> act)
     {
-        var seen = new ConcurrentQueue<string>();
         var database = new SqliteConnectionStringBuilder(app.Database.ConnectionString).DataSource;
-        using var subscription = DiagnosticListener.AllListeners.Subscribe(new Listener(payload =>
-        {
-            // Every test host in the process runs its commands past this listener, on either database: it must only look.
-            if (payload is CommandExecutedEventData { Command.Connection: SqliteConnection connection } executed
-                && new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource == database)
-            {
-                seen.Enqueue(executed.Command.CommandText);
-            }
-        }));
-        // EF asks whether anyone listens at most once a second (ConfigureLoggingCacheTime): until it has asked again,
-        // a new listener hears nothing. A request at a time, until this one hears the node's token check.
-        await Eventually.TrueAsync(async () =>
-        {
-            (await signedIn.GetAsync("/api/v1/tickets")).EnsureSuccessStatusCode();
-            return seen.Any(s => s.Contains("\"ApiTokens\"", StringComparison.Ordinal));
-        }, "the listener to hear the node's statements");
-        seen.Clear();
-        await act();
-        return [.. seen];
-    }
-
-    private sealed class Listener(Action<object?> executed) : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
-    {
-        public void OnNext(DiagnosticListener value)
-        {
-            if (value.Name == DbLoggerCategory.Name)
-            {
-                value.Subscribe(this, name => name == RelationalEventId.CommandExecuted.Name);
-            }
-        }
-
-        public void OnNext(KeyValuePair<string, object?> value) => executed(value.Value);
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
+        return Statements.OfAsync(signedIn, command => command.Connection is SqliteConnection connection
+            && new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource == database ? command.CommandText : null, act);
     }
 
     [GeneratedRegex(@"@\w+")]

@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Sportello.Data;
 using Sportello.Features.Sla;
 using Sportello.Tests.Data;
@@ -41,10 +39,10 @@ public sealed class SlaSweepPlanTests(PostgresApp app) : IClassFixture<PostgresA
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
-            await CopyAsync(db, early, Copies, "ZEA", token);
-            await CopyAsync(db, late, Copies, "ZLA", token);
+            await PostgresPlans.CopyTicketsAsync(db, early, Copies, "ZEA", token);
+            await PostgresPlans.CopyTicketsAsync(db, late, Copies, "ZLA", token);
             // Their clocks stopped by the product's own reply.
-            await CopyAsync(db, answered, 2 * Copies, "ZAN", token);
+            await PostgresPlans.CopyTicketsAsync(db, answered, 2 * Copies, "ZAN", token);
         }
         var monitor = app.Services.GetRequiredService<SlaMonitor>();
 
@@ -67,12 +65,12 @@ public sealed class SlaSweepPlanTests(PostgresApp app) : IClassFixture<PostgresA
         await db.Database.ExecuteSqlRawAsync("ANALYZE \"Tickets\"", token);
         var now = app.Clock.GetUtcNow().UtcDateTime;
         Assert.Empty(await SlaMonitor.AtRiskDue(db.Tickets.AsNoTracking(), now).ToListAsync(token));
-        var plan = await PlanAsync(db, SlaMonitor.AtRiskDue(db.Tickets.AsNoTracking(), now), token);
-        var scan = Nodes(plan).Single(n => n.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "Tickets");
+        var plan = await PostgresPlans.PlanAsync(db, SlaMonitor.AtRiskDue(db.Tickets.AsNoTracking(), now), token);
+        var scan = PostgresPlans.Reading(plan, "Tickets").Single();
         // With the made marks keeping their moments, PostgreSQL expected 60-190 tickets here.
         Assert.True(scan.GetProperty("Plan Rows").GetDouble() <= 5, $"PostgreSQL expects {scan.GetProperty("Plan Rows")} tickets at risk: {plan}");
         Assert.Equal("IX_Tickets_AtRiskDueAt_Unmarked", scan.GetProperty("Index Name").GetString());
-        Assert.DoesNotContain(Nodes(plan), n => n.GetProperty("Node Type").GetString() is "Sort" or "Gather" or "Gather Merge");
+        Assert.DoesNotContain(PostgresPlans.Nodes(plan), n => n.GetProperty("Node Type").GetString() is "Sort" or "Gather" or "Gather Merge");
     }
 
     private static async Task<int> SweepAllAsync(SlaMonitor monitor)
@@ -89,33 +87,4 @@ public sealed class SlaSweepPlanTests(PostgresApp app) : IClassFixture<PostgresA
         }
         return marks;
     }
-
-    // Copies of one ticket as the product stored it, each with its own id and number.
-    private static async Task CopyAsync(SportelloDb db, Guid template, int copies, string prefix, CancellationToken token)
-    {
-        var columns = await db.Database.SqlQueryRaw<string>(
-            "SELECT column_name AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'Tickets'").ToListAsync(token);
-        var names = string.Join(", ", columns.Select(c => $"\"{c}\""));
-        var values = string.Join(", ", columns.Select(c => c switch
-        {
-            "Id" => "gen_random_uuid()",
-            "Number" => $"'{prefix}-' || lpad(g::text, 6, '0')",
-            _ => $"t.\"{c}\"",
-        }));
-        // The names are the table's own, read above; the values are parameters.
-        var copy = $"INSERT INTO \"Tickets\" ({names}) SELECT {values} FROM \"Tickets\" t, generate_series(1, @copies) g WHERE t.\"Id\" = @template";
-        await db.Database.ExecuteSqlRawAsync(copy, [new NpgsqlParameter("copies", copies), new NpgsqlParameter("template", template)], token);
-    }
-
-    private static async Task<JsonElement> PlanAsync(SportelloDb db, IQueryable<Sportello.Features.Tickets.Ticket> query, CancellationToken token)
-    {
-        await db.Database.OpenConnectionAsync(token);
-        await using var command = query.CreateDbCommand();
-        command.CommandText = "EXPLAIN (FORMAT JSON) " + command.CommandText;
-        var json = (string)(await command.ExecuteScalarAsync(token))!;
-        return JsonDocument.Parse(json).RootElement[0].GetProperty("Plan").Clone();
-    }
-
-    private static IEnumerable<JsonElement> Nodes(JsonElement node) =>
-        node.TryGetProperty("Plans", out var children) ? [node, .. children.EnumerateArray().SelectMany(Nodes)] : [node];
 }
