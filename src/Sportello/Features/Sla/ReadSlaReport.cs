@@ -7,7 +7,7 @@ using Sportello.Web;
 namespace Sportello.Features.Sla;
 
 /// <summary>The first-response report for a period: the API's instants, the admin page's whole days, the dashboard's last 30 days.</summary>
-public sealed class ReadSlaReport(SportelloDb db, TimeProvider clock)
+public sealed class ReadSlaReport(SportelloDb db, SlaRollupCache cache, TimeProvider clock)
 {
     /// <summary>From and to as instants (the API): 400 naming <c>from</c>/<c>to</c> when out of range.</summary>
     public async Task<Outcome<SlaReport.Report>> BetweenAsync(DateTime? from, DateTime? to, CancellationToken cancellationToken = default)
@@ -38,13 +38,13 @@ public sealed class ReadSlaReport(SportelloDb db, TimeProvider clock)
 
     private async Task<SlaReport.Report> ReadAsync(DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken)
     {
-        var reading = await SlaRollup.ReadAsync(db, from, to, now, cancellationToken);
+        var reading = await SlaRollup.ReadAsync(db, cache, from, to, now, cancellationToken);
         var chats = await db.Conversations.AsNoTracking()
             .Where(c => c.CreatedAt >= from && c.CreatedAt < to)
             .Select(c => new SlaReport.ChatRow(c.CreatedAt, c.AcceptedAt, c.ClosedAt, c.Rating))
             .ToListAsync(cancellationToken);
         var pickup = await db.SlaPolicies.Where(p => p.Channel == Channels.Chat && p.Priority == Priorities.Normal)
             .Select(p => p.PickupSeconds).FirstOrDefaultAsync(cancellationToken);
-        return SlaReport.Build(from, to, reading.Tallies(now), now) with { Chat = SlaReport.BuildChat(chats, pickup ?? ChatPickup.DefaultSeconds, now) };
+        return SlaReport.Build(from, to, reading.Tallies(now), reading.Overall(now), now) with { Chat = SlaReport.BuildChat(chats, pickup ?? ChatPickup.DefaultSeconds, now) };
     }
 }

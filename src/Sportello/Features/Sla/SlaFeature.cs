@@ -7,6 +7,7 @@ public static class SlaFeature
         builder.Services.AddScoped<ListSlaPolicies>();
         builder.Services.AddScoped<ChangeSlaPolicy>();
         builder.Services.AddScoped<ReadSlaReport>();
+        builder.Services.AddSingleton<SlaRollupCache>();
         builder.Services.AddSingleton<SlaMonitor>();
         if (builder.Configuration.GetValue("Sportello:Sla:Monitor", true))
         {

@@ -22,6 +22,8 @@ public sealed class SlaHour
     public DateTime? LatestDue { get; set; }
     /// <summary>Each first response's minutes in tenths as the report rounds them, ascending, comma-separated (percentiles need them all).</summary>
     public string ResponseTenths { get; set; } = "";
+    /// <summary>The roll-up that counted this hour (<see cref="SlaRollupState.Version"/>): every group of the hour has it, and it never changes after.</summary>
+    public Guid? Revision { get; set; }
 }
 
 /// <summary>
@@ -42,6 +44,8 @@ public sealed class SlaDay
     public DateTime? LatestDue { get; set; }
     /// <summary>The first responses' minutes in tenths as a histogram, ascending: <c>tenths:count</c>, comma-separated.</summary>
     public string ResponseHistogram { get; set; } = "";
+    /// <summary>The roll-up that summed this day (<see cref="SlaRollupState.Version"/>): every group of the day has it, and it never changes after.</summary>
+    public Guid? Revision { get; set; }
 }
 
 /// <summary>How far the roll-up has gone: the hours it covers, and the instant up to which every ticket change is in them.</summary>

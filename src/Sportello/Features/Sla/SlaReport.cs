@@ -27,7 +27,15 @@ public static class SlaReport
         Build(from, to, rows.GroupBy(r => (r.Department, r.Priority, r.Channel)).Select(g => (g.Key, Tally.Of(g, now))), now);
 
     /// <summary>The report from counts per group (a group may come several times: an hour's roll-up, the tickets read live).</summary>
-    public static Report Build(DateTime from, DateTime to, IEnumerable<((string Department, string Priority, string Channel) Key, Tally Tally)> tallies, DateTime now)
+    public static Report Build(DateTime from, DateTime to, IEnumerable<((string Department, string Priority, string Channel) Key, Tally Tally)> tallies, DateTime now) =>
+        Build(from, to, tallies, null, now);
+
+    /// <summary>
+    /// The same, with the overall counts given as parts that add up to every group's (the roll-up keeps each period's
+    /// sum over its groups): the overall histogram is then added from a few parts instead of again from every group's.
+    /// </summary>
+    public static Report Build(DateTime from, DateTime to, IEnumerable<((string Department, string Priority, string Channel) Key, Tally Tally)> tallies,
+        IEnumerable<Tally>? overall, DateTime now)
     {
         var groups = tallies.GroupBy(t => t.Key, t => t.Tally)
             .OrderBy(g => g.Key.Department, StringComparer.Ordinal)
@@ -35,7 +43,7 @@ public static class SlaReport
             .ThenBy(g => g.Key.Channel, StringComparer.Ordinal)
             .Select(g => (g.Key, Tally: Tally.Sum(g)))
             .ToList();
-        return new Report(from, to, Summarize(null, null, null, Tally.Sum(groups.Select(g => g.Tally))),
+        return new Report(from, to, Summarize(null, null, null, Tally.Sum(overall ?? groups.Select(g => g.Tally))),
             groups.Select(g => Summarize(g.Key.Department, g.Key.Priority, g.Key.Channel, g.Tally)).ToList());
     }
 
@@ -84,27 +92,33 @@ public static class SlaReport
         }
 
         /// <summary>
-        /// Histograms added together, ascending. A month's report adds a histogram per group and day, thousands of
-        /// entries each on a busy desk: each comes ascending (counted, parsed or added so), so they are merged in pairs
-        /// as a merge sort's last passes do, with no hashing and no sort. One that is not ascending is sorted first.
+        /// Histograms added together, ascending. A month's report adds a histogram per group and period, thousands of
+        /// entries each on a busy desk: each comes ascending (counted, parsed or added so), so they are merged two at a
+        /// time as a merge sort does, with no hashing and no sort, the two shortest first (as Huffman's code is built):
+        /// a long one, such as a month's settled days kept summed, is copied once, not once per level. One that is not
+        /// ascending is sorted first.
         /// </summary>
         public static List<(long Tenths, int Count)> Merge(IEnumerable<IReadOnlyList<(long Tenths, int Count)>> histograms)
         {
-            var merging = histograms.Where(h => h.Count > 0).Select(Ascending).ToList();
+            var merging = new PriorityQueue<List<(long Tenths, int Count)>, int>();
+            foreach (var histogram in histograms)
+            {
+                if (histogram.Count > 0)
+                {
+                    var ascending = Ascending(histogram);
+                    merging.Enqueue(ascending, ascending.Count);
+                }
+            }
+            if (merging.Count == 0)
+            {
+                return [];
+            }
             while (merging.Count > 1)
             {
-                var next = new List<List<(long Tenths, int Count)>>((merging.Count + 1) / 2);
-                for (var i = 0; i + 1 < merging.Count; i += 2)
-                {
-                    next.Add(MergeTwo(merging[i], merging[i + 1]));
-                }
-                if (merging.Count % 2 == 1)
-                {
-                    next.Add(merging[^1]);
-                }
-                merging = next;
+                var merged = MergeTwo(merging.Dequeue(), merging.Dequeue());
+                merging.Enqueue(merged, merged.Count);
             }
-            return merging.Count == 0 ? [] : merging[0];
+            return merging.Dequeue();
         }
 
         /// <summary>The histogram strictly ascending by tenths: itself when it already is (never changed after), else sorted with equal tenths added.</summary>
@@ -122,7 +136,7 @@ public static class SlaReport
 
         private static List<(long Tenths, int Count)> MergeTwo(List<(long Tenths, int Count)> a, List<(long Tenths, int Count)> b)
         {
-            var merged = new List<(long Tenths, int Count)>(Math.Max(a.Count, b.Count));
+            var merged = new List<(long Tenths, int Count)>(a.Count + b.Count);
             int i = 0, j = 0;
             while (i < a.Count && j < b.Count)
             {

@@ -13,6 +13,8 @@ namespace Sportello.Features.Sla;
 /// holding a ticket changed after the watermark is read live from the tickets, and the next roll-up counts it again.
 /// An hour with an unanswered ticket still in time, the period's partial hours at either edge, and the hours not yet
 /// covered (the last minutes) are read live too: the report is the same as one computed from the tickets alone.
+/// Each roll-up writes the hours and days it counts under its own revision, and a node keeps what it parsed by that
+/// revision (<see cref="SlaRollupCache"/>): a report reads the histograms only of the periods counted since the last.
 /// </summary>
 public static class SlaRollup
 {
@@ -32,14 +34,36 @@ public static class SlaRollup
     /// </summary>
     private const int StateId = 2;
 
-    /// <summary>The tickets' rows the report reads live, and the hours and whole days it reads from the roll-up.</summary>
-    public sealed record Reading(List<SlaReport.Row> Rows, List<SlaHour> Hours, List<SlaDay> Days)
+    /// <summary>The two levels of the roll-up: its hours, and its whole days summed from them.</summary>
+    public enum Level
+    {
+        Hour,
+        Day,
+    }
+
+    /// <summary>
+    /// An hour or a day of the roll-up as the report reads it (or the settled days of a report, summed): each group's
+    /// counts and their sum over the groups, the latest target among its unanswered tickets (until it passes, the period
+    /// is read more finely), and the revision of the roll-up that wrote it (none for rows written by the version before).
+    /// </summary>
+    public sealed record Period(DateTime At, Guid? Revision, DateTime? LatestDue,
+        IReadOnlyList<((string Department, string Priority, string Channel) Key, SlaReport.Tally Tally)> Tallies)
+    {
+        public SlaReport.Tally Overall { get; } = SlaReport.Tally.Sum(Tallies.Select(t => t.Tally));
+    }
+
+    /// <summary>The tickets' rows the report reads live, the hours it reads from the roll-up, and its settled whole days summed.</summary>
+    public sealed record Reading(List<SlaReport.Row> Rows, List<Period> Hours, Period? Days)
     {
         /// <summary>Every part as the report's counts per group.</summary>
         public IEnumerable<((string Department, string Priority, string Channel) Key, SlaReport.Tally Tally)> Tallies(DateTime now) =>
             Rows.GroupBy(r => (r.Department, r.Priority, r.Channel)).Select(g => (g.Key, SlaReport.Tally.Of(g, now)))
-                .Concat(Hours.Select(h => ((h.Department, h.Priority, h.Channel), TallyOf(h))))
-                .Concat(Days.Select(d => ((d.Department, d.Priority, d.Channel), TallyOf(d))));
+                .Concat(Hours.SelectMany(h => h.Tallies))
+                .Concat(Days?.Tallies ?? []);
+
+        /// <summary>The same counts as parts of the overall figures: each period's sum over its groups, kept with it.</summary>
+        public IEnumerable<SlaReport.Tally> Overall(DateTime now) =>
+            Hours.Select(h => h.Overall).Append(SlaReport.Tally.Of(Rows, now)).Concat(Days is null ? [] : [Days.Overall]);
     }
 
     public static DateTime FloorHour(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
@@ -55,42 +79,122 @@ public static class SlaRollup
     /// covered, settled, unchanged hours of the other days from its hours; the rest live. A day holding a changed hour
     /// or an unanswered ticket still in time is read by the hour, so only that hour is read live.
     /// </summary>
-    public static async Task<Reading> ReadAsync(SportelloDb db, DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken = default)
+    public static async Task<Reading> ReadAsync(
+        SportelloDb db, SlaRollupCache cache, DateTime from, DateTime to, DateTime now, CancellationToken cancellationToken = default)
     {
         var state = await db.Set<SlaRollupState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == StateId, cancellationToken);
         var start = state is null ? to : Max(CeilHour(from), state.CoveredFrom);
         var end = state is null ? to : Min(FloorHour(to), state.CoveredTo);
         if (state is null || now < state.RolledAt || start >= end)
         {
-            return new Reading(await RowsAsync(db, from, to, cancellationToken), [], []);
+            return new Reading(await RowsAsync(db, from, to, cancellationToken), [], null);
         }
         var dirty = (await ChangedSinceAsync(db, state.Watermark, cancellationToken)).Where(c => c >= start && c < end).Select(FloorHour).ToHashSet();
         var (firstDay, lastDay) = (CeilDay(start), FloorDay(end));
-        var days = firstDay < lastDay
-            ? await db.Set<SlaDay>().AsNoTracking().Where(d => d.Day >= firstDay && d.Day < lastDay).ToListAsync(cancellationToken)
-            : [];
+        var days = firstDay < lastDay ? await PeriodsAsync(db, cache, Level.Day, [(firstDay, lastDay)], cancellationToken) : [];
         // An unanswered ticket still in time could turn overdue as the report is read: its day is read by the hour.
-        var byHour = dirty.Select(FloorDay).Concat(days.Where(d => d.LatestDue is { } due && now <= due).Select(d => d.Day)).ToHashSet();
+        var byHour = dirty.Select(FloorDay).Concat(days.Where(d => d.LatestDue is { } due && now <= due).Select(d => d.At)).ToHashSet();
         var hourRanges = firstDay < lastDay
             ? Ranges([(start, firstDay), (lastDay, end), .. byHour.Where(d => d >= firstDay && d < lastDay).Select(d => (d, d.AddDays(1)))])
             : [(start, end)];
-        var hours = new List<SlaHour>();
-        foreach (var (a, b) in hourRanges)
-        {
-            hours.AddRange(await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= a && h.Hour < b).ToListAsync(cancellationToken));
-        }
-        dirty.UnionWith(hours.Where(h => h.LatestDue is { } due && now <= due).Select(h => h.Hour));
+        var hours = await PeriodsAsync(db, cache, Level.Hour, hourRanges, cancellationToken);
+        dirty.UnionWith(hours.Where(h => h.LatestDue is { } due && now <= due).Select(h => h.At));
         var live = Ranges([(from, start), (end, to), .. dirty.Select(h => (h, h.AddHours(1)))]);
         if (live.Count > MostLiveRanges)
         {
-            return new Reading(await RowsAsync(db, from, to, cancellationToken), [], []);
+            return new Reading(await RowsAsync(db, from, to, cancellationToken), [], null);
         }
         var rows = new List<SlaReport.Row>();
         foreach (var (a, b) in live)
         {
             rows.AddRange(await RowsAsync(db, Max(a, from), Min(b, to), cancellationToken));
         }
-        return new Reading(rows, hours.Where(h => !dirty.Contains(h.Hour)).ToList(), days.Where(d => !byHour.Contains(d.Day)).ToList());
+        return new Reading(rows, hours.Where(h => !dirty.Contains(h.At)).ToList(), Summed(cache, days.Where(d => !byHour.Contains(d.At)).ToList()));
+    }
+
+    /// <summary>
+    /// The settled days of a report as one period: their counts added per group and overall, kept by the node for the
+    /// same days at the same revisions (the next report of the month reads them again), so a report adds a month of
+    /// histograms only when a day has been counted again.
+    /// </summary>
+    private static Period? Summed(SlaRollupCache cache, List<Period> days)
+    {
+        if (days.Count <= 1)
+        {
+            return days.SingleOrDefault();
+        }
+        var key = days.All(d => d.Revision is not null)
+            ? "days:" + string.Join(',', days.OrderBy(d => d.At).Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.At.Ticks}/{d.Revision:N}")))
+            : null;
+        if (key is not null && cache.TryGet(key, out var kept))
+        {
+            return kept;
+        }
+        var summed = new Period(days.Min(d => d.At), null, days.Max(d => d.LatestDue),
+            days.SelectMany(d => d.Tallies).GroupBy(t => t.Key, t => t.Tally).Select(g => (g.Key, SlaReport.Tally.Sum(g))).ToList());
+        if (key is not null)
+        {
+            cache.Keep(key, summed);
+        }
+        return summed;
+    }
+
+    /// <summary>
+    /// The roll-up's periods in the ranges: first only which periods there are, at which revision, then the rows of
+    /// those the node has not parsed at that revision yet (<see cref="SlaRollupCache"/>), parsed and kept.
+    /// </summary>
+    private static async Task<List<Period>> PeriodsAsync(
+        SportelloDb db, SlaRollupCache cache, Level level, List<(DateTime From, DateTime To)> ranges, CancellationToken cancellationToken)
+    {
+        var found = new List<Period>();
+        var missing = new List<(DateTime From, DateTime To)>();
+        var width = level == Level.Day ? TimeSpan.FromDays(1) : TimeSpan.FromHours(1);
+        foreach (var (a, b) in ranges)
+        {
+            var stamps = level == Level.Day
+                ? await db.Set<SlaDay>().AsNoTracking().Where(d => d.Day >= a && d.Day < b).GroupBy(d => new { At = d.Day, d.Revision })
+                    .Select(g => new { g.Key.At, g.Key.Revision }).ToListAsync(cancellationToken)
+                : await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= a && h.Hour < b).GroupBy(h => new { At = h.Hour, h.Revision })
+                    .Select(g => new { g.Key.At, g.Key.Revision }).ToListAsync(cancellationToken);
+            // A period written whole by one roll-up has one revision; rows with none, or several, are read again.
+            foreach (var stamp in stamps.GroupBy(s => s.At))
+            {
+                if (stamp.Count() == 1 && stamp.Single().Revision is { } revision && cache.TryGet((level, stamp.Key, revision), out var period))
+                {
+                    found.Add(period);
+                }
+                else
+                {
+                    missing.Add((stamp.Key, stamp.Key + width));
+                }
+            }
+        }
+        foreach (var (a, b) in Ranges(missing))
+        {
+            var read = level == Level.Day
+                ? (await db.Set<SlaDay>().AsNoTracking().Where(d => d.Day >= a && d.Day < b).ToListAsync(cancellationToken))
+                    .GroupBy(d => d.Day).Select(g => Parsed(g.Key, g, d => d.Revision, d => d.LatestDue, d => ((d.Department, d.Priority, d.Channel), TallyOf(d))))
+                : (await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= a && h.Hour < b).ToListAsync(cancellationToken))
+                    .GroupBy(h => h.Hour).Select(g => Parsed(g.Key, g, h => h.Revision, h => h.LatestDue, h => ((h.Department, h.Priority, h.Channel), TallyOf(h))));
+            foreach (var period in read)
+            {
+                if (period.Revision is { } revision)
+                {
+                    cache.Keep((level, period.At, revision), period);
+                }
+                found.Add(period);
+            }
+        }
+        return found;
+    }
+
+    // One period's rows as it is read: its revision only when every row has that one.
+    private static Period Parsed<T>(DateTime at, IEnumerable<T> rows, Func<T, Guid?> revision, Func<T, DateTime?> latestDue,
+        Func<T, ((string Department, string Priority, string Channel) Key, SlaReport.Tally Tally)> tally)
+    {
+        var all = rows.ToList();
+        var revisions = all.Select(revision).Distinct().ToList();
+        return new Period(at, revisions.Count == 1 ? revisions[0] : null, all.Max(latestDue), all.Select(tally).ToList());
     }
 
     /// <summary>A roll-up hour as the report's counts: only read once its unanswered tickets are all past their target.</summary>
@@ -184,9 +288,9 @@ public static class SlaRollup
             var ranges = Ranges([(state.CoveredTo, coverTo), .. dirty.Select(h => (h, h.AddHours(1)))]);
             foreach (var (a, b) in ranges)
             {
-                counted += await CountAsync(db, a, b, cancellationToken);
+                counted += await CountAsync(db, a, b, version, cancellationToken);
             }
-            await SumDaysAsync(db, ranges, cancellationToken);
+            await SumDaysAsync(db, ranges, version, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (coverTo >= FloorHour(watermark))
             {
@@ -206,7 +310,7 @@ public static class SlaRollup
     }
 
     // The hours of [from, to) counted again from their tickets.
-    private static async Task<int> CountAsync(SportelloDb db, DateTime from, DateTime to, CancellationToken cancellationToken)
+    private static async Task<int> CountAsync(SportelloDb db, DateTime from, DateTime to, Guid revision, CancellationToken cancellationToken)
     {
         if (from >= to)
         {
@@ -221,7 +325,7 @@ public static class SlaRollup
             var tally = SlaReport.Tally.Of(g, DateTime.MaxValue);
             return new SlaHour
             {
-                Hour = g.Key.Hour, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel,
+                Hour = g.Key.Hour, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel, Revision = revision,
                 Tickets = tally.Tickets, Responded = tally.Responded, WithinTarget = tally.WithinTarget, Unanswered = unanswered.Count,
                 LatestDue = unanswered.Count == 0 ? null : unanswered.Max(r => r.FirstResponseDueAt),
                 ResponseTenths = string.Join(',', tally.Responses.SelectMany(r => Enumerable.Repeat(r.Tenths, r.Count)).Select(t => t.ToString(CultureInfo.InvariantCulture))),
@@ -234,7 +338,7 @@ public static class SlaRollup
     }
 
     // The days holding any hour of the ranges summed again from their hours (a day partly covered is summed too; the reader never reads it whole).
-    private static async Task SumDaysAsync(SportelloDb db, IEnumerable<(DateTime From, DateTime To)> ranges, CancellationToken cancellationToken)
+    private static async Task SumDaysAsync(SportelloDb db, IEnumerable<(DateTime From, DateTime To)> ranges, Guid revision, CancellationToken cancellationToken)
     {
         var touched = new SortedSet<DateTime>();
         foreach (var (a, b) in ranges)
@@ -250,7 +354,7 @@ public static class SlaRollup
             var hours = await db.Set<SlaHour>().AsNoTracking().Where(h => h.Hour >= a && h.Hour < b).ToListAsync(cancellationToken);
             db.Set<SlaDay>().AddRange(hours.GroupBy(h => (Day: FloorDay(h.Hour), h.Department, h.Priority, h.Channel)).Select(g => new SlaDay
             {
-                Day = g.Key.Day, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel,
+                Day = g.Key.Day, Department = g.Key.Department, Priority = g.Key.Priority, Channel = g.Key.Channel, Revision = revision,
                 Tickets = g.Sum(h => h.Tickets), Responded = g.Sum(h => h.Responded), WithinTarget = g.Sum(h => h.WithinTarget),
                 Unanswered = g.Sum(h => h.Unanswered), LatestDue = g.Max(h => h.LatestDue),
                 ResponseHistogram = Histogram(SlaReport.Tally.Merge(g.Select(h => Counted(h.ResponseTenths)))),

@@ -2329,6 +2329,9 @@ namespace Sportello.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<Guid?>("Revision")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Tickets")
                         .HasColumnType("integer");
 
@@ -2369,6 +2372,9 @@ namespace Sportello.Data.Migrations.Postgres
                     b.Property<string>("ResponseTenths")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<Guid?>("Revision")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("Tickets")
                         .HasColumnType("integer");

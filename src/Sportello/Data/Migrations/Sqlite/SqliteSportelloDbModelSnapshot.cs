@@ -2315,6 +2315,9 @@ namespace Sportello.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("Revision")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Tickets")
                         .HasColumnType("INTEGER");
 
@@ -2354,6 +2357,9 @@ namespace Sportello.Data.Migrations.Sqlite
 
                     b.Property<string>("ResponseTenths")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("Revision")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Tickets")
