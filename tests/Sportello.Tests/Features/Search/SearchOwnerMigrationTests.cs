@@ -1,10 +1,9 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Sportello.Data;
 using Sportello.Features.Search;
+using Sportello.Tests.Data;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Search;
@@ -32,12 +31,8 @@ public sealed class SearchOwnerMigrationTests(SportelloApp app) : IClassFixture<
         {
             // The installation as it was: the owner migration undone (its column gone), the documents kept; then the upgrade.
             var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
-            var migrations = db.Database.GetMigrations().ToList();
-            var owner = migrations.FindIndex(m => m.EndsWith("_SearchOwner", StringComparison.Ordinal));
-            Assert.True(owner > 0);
-            var migrator = db.GetService<IMigrator>();
-            await migrator.MigrateAsync(migrations[owner - 1], cancellationToken);
-            await migrator.MigrateAsync(cancellationToken: cancellationToken);
+            await MigrationSteps.UndoAsync(db, "SearchOwner", cancellationToken);
+            await MigrationSteps.UpgradeAsync(db, cancellationToken);
 
             var document = await db.SearchDocuments.AsNoTracking().SingleAsync(d => d.Kind == SearchKinds.Ticket && d.TargetId == Guid.Parse(ticket), cancellationToken);
             var customerId = await db.Tickets.Where(t => t.Id == Guid.Parse(ticket)).Select(t => t.CustomerId).SingleAsync(cancellationToken);

@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Sportello.Data;
 using Sportello.Features.Sla;
+using Sportello.Tests.Data;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Sla;
@@ -35,14 +34,10 @@ public sealed class AtRiskMigrationTests(SportelloApp app) : IClassFixture<Sport
         {
             var db = scope.ServiceProvider.GetRequiredService<SportelloDb>();
             // The installation as it was: the migration undone, and the made mark keeping its moment as the version before left it.
-            var migrations = db.Database.GetMigrations().ToList();
-            var clearing = migrations.FindIndex(m => m.EndsWith("_AtRiskDueOnlyWhilePending", StringComparison.Ordinal));
-            Assert.True(clearing > 0);
-            var migrator = db.GetService<IMigrator>();
-            await migrator.MigrateAsync(migrations[clearing - 1], token);
+            await MigrationSteps.UndoAsync(db, "AtRiskDueOnlyWhilePending", token);
             var moment = app.Clock.GetUtcNow().UtcDateTime.AddMinutes(-1);
             Assert.Equal(1, await db.Tickets.Where(t => t.Id == marked).ExecuteUpdateAsync(t => t.SetProperty(x => x.AtRiskDueAt, moment), token));
-            await migrator.MigrateAsync(cancellationToken: token);
+            await MigrationSteps.UpgradeAsync(db, token);
 
             var tickets = await db.Tickets.AsNoTracking().Where(t => t.Id == marked || t.Id == pending).ToDictionaryAsync(t => t.Id, token);
             Assert.NotNull(tickets[marked].AtRiskAt);

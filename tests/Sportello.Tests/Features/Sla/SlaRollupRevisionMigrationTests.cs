@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Sportello.Data;
 using Sportello.Features.Sla;
+using Sportello.Tests.Data;
 using Sportello.Tests.Infrastructure;
 
 namespace Sportello.Tests.Features.Sla;
@@ -36,12 +35,8 @@ public sealed class SlaRollupRevisionMigrationTests(SportelloApp app) : IClassFi
         var before = (await read.BetweenAsync(now.AddDays(-5), now, token)).Value!;
 
         // The installation as it was: the migration undone (the rows lose the column), then applied again.
-        var migrations = db.Database.GetMigrations().ToList();
-        var revisions = migrations.FindIndex(m => m.EndsWith("_SlaRollupRevisions", StringComparison.Ordinal));
-        Assert.True(revisions > 0);
-        var migrator = db.GetService<IMigrator>();
-        await migrator.MigrateAsync(migrations[revisions - 1], token);
-        await migrator.MigrateAsync(cancellationToken: token);
+        await MigrationSteps.UndoAsync(db, "SlaRollupRevisions", token);
+        await MigrationSteps.UpgradeAsync(db, token);
 
         var hours = await db.Set<SlaHour>().AsNoTracking().Select(h => h.Revision).ToListAsync(token);
         var days = await db.Set<SlaDay>().AsNoTracking().Select(d => d.Revision).ToListAsync(token);
