@@ -113,12 +113,19 @@ public static class SlaReport
             {
                 return [];
             }
+            if (merging.Count == 1)
+            {
+                return merging.Dequeue();
+            }
             while (merging.Count > 1)
             {
                 var merged = MergeTwo(merging.Dequeue(), merging.Dequeue());
                 merging.Enqueue(merged, merged.Count);
             }
-            return merging.Dequeue();
+            // A list of the merge's own, sized for every entry it was given: a month's sum, kept, is kept at its length.
+            var sum = merging.Dequeue();
+            sum.TrimExcess();
+            return sum;
         }
 
         /// <summary>The histogram strictly ascending by tenths: itself when it already is (never changed after), else sorted with equal tenths added.</summary>
